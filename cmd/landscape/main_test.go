@@ -1,0 +1,46 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	badCSV := filepath.Join(dir, "bad.csv")
+	os.WriteFile(badCSV, []byte("a,b,label\n1,2,0\n3,0\n"), 0o644)
+	out := func(name string) string { return filepath.Join(dir, name) }
+	cases := []struct {
+		args    []string
+		code    int
+		message string
+	}{
+		{[]string{}, 2, "usage"},
+		{[]string{"frobnicate"}, 2, "unknown command"},
+		{[]string{"train", "--help"}, 0, "--batch-size"},
+		{[]string{"bench", "--help"}, 0, "--workloads"},
+		{[]string{"train", "--no-such-flag"}, 2, "no-such-flag"},
+		{[]string{"train", "--steps", "1"}, 2, "--out is required"},
+		{[]string{"train", "--steps", "x", "--out", out("x")}, 2, "invalid value"},
+		{[]string{"train", "--steps", "1", "--model", "transformer9", "--out", out("m")}, 1, `unknown model "transformer9"`},
+		{[]string{"train", "--steps", "1", "--optimizer", "lbfgs", "--out", out("o")}, 1, `unknown optimizer "lbfgs"`},
+		{[]string{"train", "--steps", "1", "--dataset", "mnist3d", "--out", out("d")}, 1, "mnist3d"},
+		{[]string{"train", "--steps", "1", "--batch-size", "-4", "--out", out("b")}, 1, "--batch-size -4"},
+		{[]string{"train", "--steps", "1", "--lr", "0", "--out", out("l")}, 1, "--lr 0"},
+		{[]string{"train", "--steps", "1", "--dataset", badCSV, "--out", out("c")}, 1, "line 3"},
+		{[]string{"train", "--steps", "3", "--out", out("ok")}, 0, ""},
+		{[]string{"train", "--steps", "3", "--dtype", "float32", "--model", "iris-toy", "--out", out("ok32")}, 0, ""},
+		{[]string{"train", "--resume", out("ok"), "--steps", "5"}, 0, ""},
+		{[]string{"train", "--resume", out("nothing")}, 1, "nothing"},
+	}
+	for _, c := range cases {
+		var stdout, stderr bytes.Buffer
+		code := run(c.args, &stdout, &stderr)
+		if code != c.code || !strings.Contains(stderr.String()+stdout.String(), c.message) {
+			t.Errorf("landscape %s: exit %d, want %d; output %q, want it to contain %q", strings.Join(c.args, " "), code, c.code, stderr.String()+stdout.String(), c.message)
+		}
+	}
+}

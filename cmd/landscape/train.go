@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/adafisher-go/landscape/optim"
+	"github.com/adafisher-go/landscape/train"
+)
+
+func cmdTrain(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("landscape train", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c train.Config
+	var hidden, budget, resume string
+	var overwrite bool
+	fs.StringVar(&c.Dataset, "dataset", "iris", "iris, digits, fashion-mnist or a PATH.csv (header row, features, integer label last)")
+	fs.BoolVar(&c.Standardize, "standardize", false, "z-score the features with the training split's mean and population standard deviation")
+	fs.Float64Var(&c.TestFraction, "test-fraction", 0, "hold out this seeded fraction as a test split (datasets without their own test split)")
+	fs.BoolVar(&c.Shuffle, "shuffle", true, "shuffle the training set every epoch (seeded); --shuffle=false keeps file order")
+	fs.IntVar(&c.BatchSize, "batch-size", 32, "samples per batch; 0 is the whole training set as one batch")
+	fs.StringVar(&c.Model, "model", "mlp", "mlp, iris-toy or cnn")
+	fs.StringVar(&hidden, "hidden", "16", "mlp: comma-separated hidden widths, e.g. 64,32")
+	fs.StringVar(&c.Activation, "activation", "relu", "mlp: relu, tanh, sigmoid or gelu")
+	fs.StringVar(&c.Optimizer, "optimizer", "adam", strings.Join(optim.Names, ", "))
+	fs.Float64Var(&c.Hyper.LR, "lr", 1e-3, "learning rate")
+	fs.Float64Var(&c.Hyper.Momentum, "momentum", 0, "sgd: momentum")
+	fs.Float64Var(&c.Hyper.Dampening, "dampening", 0, "sgd: dampening")
+	fs.BoolVar(&c.Hyper.Nesterov, "nesterov", false, "sgd: Nesterov momentum")
+	fs.Float64Var(&c.Hyper.WeightDecay, "weight-decay", 0, "weight decay (L2 for sgd and adam, decoupled for adamw)")
+	fs.Float64Var(&c.Hyper.Beta1, "beta1", 0.9, "adam: first-moment decay")
+	fs.Float64Var(&c.Hyper.Beta2, "beta2", 0.999, "adam: second-moment decay")
+	fs.Float64Var(&c.Hyper.Eps, "eps", 1e-8, "adam: epsilon added to the denominator")
+	fs.StringVar(&c.Schedule.Kind, "lr-schedule", "constant", "constant, cosine or step")
+	fs.StringVar(&c.Schedule.Unit, "lr-schedule-unit", "epoch", "epoch or step: how often the schedule changes the rate")
+	fs.IntVar(&c.Schedule.TMax, "lr-tmax", 0, "cosine: period in schedule units (default: the whole run)")
+	fs.Float64Var(&c.Schedule.MinLR, "lr-min", 0, "cosine: the final learning rate")
+	fs.IntVar(&c.Schedule.StepSize, "lr-step-size", 0, "step: multiply the rate by --lr-gamma every this many units")
+	fs.Float64Var(&c.Schedule.Gamma, "lr-gamma", 0.1, "step: the factor")
+	var seed int64
+	fs.Int64Var(&seed, "seed", 0, "seed of initialisation, shuffling and splits")
+	fs.StringVar(&c.DType, "dtype", "float64", "float32 or float64")
+	fs.IntVar(&c.Epochs, "epochs", 0, "train this many epochs")
+	fs.IntVar(&c.Steps, "steps", 0, "train this many optimizer steps")
+	fs.StringVar(&budget, "time-budget", "", "stop after this much training time, e.g. 90s or 10m")
+	fs.IntVar(&c.SnapshotEvery, "snapshot-every", 0, "write weights/step-NNNNNN.safetensors every N steps (and at step 0)")
+	fs.IntVar(&c.CheckpointEvery, "checkpoint-every", 0, "write the resumable checkpoint every N steps (it is also written every 30 s, on interrupt and at the end)")
+	fs.StringVar(&c.Init, "init", "", "load the starting weights from this safetensors file, by name")
+	fs.StringVar(&c.Out, "out", "", "the run directory to write")
+	fs.BoolVar(&overwrite, "overwrite", false, "replace an existing run in --out")
+	fs.StringVar(&resume, "resume", "", "continue the interrupted run in this directory with its saved settings")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: landscape train [flags]\n\nTrains a model and writes a run directory: run.json, metrics.jsonl, weights/, final.safetensors, checkpoint.safetensors.\n\nflags:")
+		printFlags(fs, stderr)
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q (flags start with --)", fs.Arg(0))
+	}
+	if seed < 0 {
+		return usagef("--seed %d, want a non-negative integer", seed)
+	}
+	c.Seed = uint64(seed)
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if c.Model != "mlp" && !set["hidden"] {
+		hidden = ""
+	}
+	if hidden != "" {
+		for _, f := range strings.Split(hidden, ",") {
+			v, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || v < 1 {
+				return usagef("--hidden %q: want positive integers separated by commas, e.g. 64,32", hidden)
+			}
+			c.Hidden = append(c.Hidden, v)
+		}
+	}
+	if budget != "" {
+		d, err := time.ParseDuration(budget)
+		if err != nil || d <= 0 {
+			return usagef("--time-budget %q: want a positive duration such as 90s or 10m", budget)
+		}
+		c.TimeBudget = d
+	}
+	if c.Schedule.Kind != "cosine" {
+		c.Schedule.TMax = 0
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	o := train.Options{Command: append([]string{"landscape", "train"}, args...), Version: version(), Overwrite: overwrite}
+	p := newProgress(stderr)
+	o.Progress = p.event
+	var (
+		res *train.Result
+		err error
+	)
+	if resume != "" {
+		dtype := c.DType
+		if !set["dtype"] {
+			var err error
+			if dtype, err = train.SavedDType(resume); err != nil {
+				return err
+			}
+		}
+		limits := train.Config{}
+		if set["epochs"] || set["steps"] || set["time-budget"] {
+			limits = train.Config{Epochs: c.Epochs, Steps: c.Steps, TimeBudget: c.TimeBudget}
+		}
+		if dtype == "float32" {
+			res, err = train.Resume[float32](ctx, resume, limits, o)
+		} else {
+			res, err = train.Resume[float64](ctx, resume, limits, o)
+		}
+	} else {
+		if c.Out == "" {
+			return usagef("--out is required: the run directory to write")
+		}
+		if c.DType == "float32" {
+			res, err = train.Run[float32](ctx, c, o)
+		} else {
+			res, err = train.Run[float64](ctx, c, o)
+		}
+	}
+	p.done()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: %d steps (%d epochs) in %.2fs, stopped by %s; last batch loss %.6g; final weights: train loss %.6g, accuracy %.4f",
+		res.Dir, res.Steps, res.Epochs, res.Elapsed.Seconds(), res.Stopped, res.LastLoss, res.FinalTrain.Loss, res.FinalTrain.Accuracy)
+	if res.FinalTest != nil {
+		fmt.Fprintf(stdout, "; test loss %.6g, accuracy %.4f", res.FinalTest.Loss, res.FinalTest.Accuracy)
+	}
+	fmt.Fprintln(stdout)
+	return nil
+}

@@ -1,0 +1,172 @@
+package nn
+
+import "math"
+
+// Activation is an element-wise nonlinearity: ReLU, Tanh, Sigmoid or GELU.
+type Activation[T Float] struct {
+	Func string // "relu", "tanh", "sigmoid", "gelu"
+	x    *Tensor[T]
+	y    Tensor[T]
+	dx   Tensor[T]
+}
+
+// ActivationNames lists the activations that NewActivation accepts.
+var ActivationNames = []string{"relu", "tanh", "sigmoid", "gelu"}
+
+// NewActivation returns the named activation, or nil for an unknown name.
+func NewActivation[T Float](name string) *Activation[T] {
+	switch name {
+	case "relu", "tanh", "sigmoid", "gelu":
+		return &Activation[T]{Func: name}
+	}
+	return nil
+}
+
+func (a *Activation[T]) Forward(x *Tensor[T], _ Mode) *Tensor[T] {
+	a.x = x
+	y := a.y.resize(x.Shape...)
+	switch a.Func {
+	case "relu":
+		// max propagates NaN, as torch.relu does, and needs no branch.
+		for i, v := range x.Data {
+			y.Data[i] = max(v, 0)
+		}
+	case "tanh":
+		for i, v := range x.Data {
+			y.Data[i] = T(math.Tanh(float64(v)))
+		}
+	case "sigmoid":
+		for i, v := range x.Data {
+			y.Data[i] = T(sigmoid(float64(v)))
+		}
+	case "gelu":
+		for i, v := range x.Data {
+			f := float64(v)
+			y.Data[i] = T(0.5 * f * (1 + math.Erf(f/math.Sqrt2)))
+		}
+	}
+	return y
+}
+
+func sigmoid(v float64) float64 {
+	if v >= 0 {
+		return 1 / (1 + math.Exp(-v))
+	}
+	e := math.Exp(v)
+	return e / (1 + e)
+}
+
+func (a *Activation[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
+	if !needInput {
+		return nil
+	}
+	dx := a.dx.resize(dy.Shape...)
+	switch a.Func {
+	case "relu":
+		// The gradient at 0 is 0 and a NaN input passes the gradient, as
+		// in PyTorch (threshold_backward: x <= 0 ? 0 : dy).
+		for i, v := range a.x.Data {
+			if !(v <= 0) {
+				dx.Data[i] = dy.Data[i]
+			} else {
+				dx.Data[i] = 0
+			}
+		}
+	case "tanh":
+		for i, y := range a.y.Data {
+			dx.Data[i] = dy.Data[i] * (1 - y*y)
+		}
+	case "sigmoid":
+		for i, y := range a.y.Data {
+			dx.Data[i] = dy.Data[i] * y * (1 - y)
+		}
+	case "gelu":
+		const invSqrt2Pi = 0.3989422804014327
+		for i, v := range a.x.Data {
+			f := float64(v)
+			cdf := 0.5 * (1 + math.Erf(f/math.Sqrt2))
+			pdf := invSqrt2Pi * math.Exp(-0.5*f*f)
+			dx.Data[i] = dy.Data[i] * T(cdf+f*pdf)
+		}
+	}
+	return dx
+}
+
+// Softmax normalises the last dimension: y = exp(x) / sum(exp(x)).
+type Softmax[T Float] struct {
+	y  Tensor[T]
+	dx Tensor[T]
+}
+
+func (s *Softmax[T]) Forward(x *Tensor[T], _ Mode) *Tensor[T] {
+	rows, cols := x.Rows()
+	y := s.y.resize(x.Shape...)
+	for r := 0; r < rows; r++ {
+		softmaxRow(y.Data[r*cols:(r+1)*cols], x.Data[r*cols:(r+1)*cols])
+	}
+	return y
+}
+
+func softmaxRow[T Float](dst, src []T) {
+	m := src[0]
+	for _, v := range src[1:] {
+		m = max(m, v)
+	}
+	var sum float64
+	for j, v := range src {
+		e := math.Exp(float64(v - m))
+		dst[j] = T(e)
+		sum += e
+	}
+	inv := 1 / sum
+	for j := range dst {
+		dst[j] = T(float64(dst[j]) * inv)
+	}
+}
+
+func (s *Softmax[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
+	if !needInput {
+		return nil
+	}
+	rows, cols := s.y.Rows()
+	dx := s.dx.resize(dy.Shape...)
+	for r := 0; r < rows; r++ {
+		y := s.y.Data[r*cols : (r+1)*cols]
+		g := dy.Data[r*cols : (r+1)*cols]
+		var dot T
+		for j := range y {
+			dot += y[j] * g[j]
+		}
+		d := dx.Data[r*cols : (r+1)*cols]
+		for j := range y {
+			d[j] = y[j] * (g[j] - dot)
+		}
+	}
+	return dx
+}
+
+// Flatten keeps the first dimension and flattens the rest, as nn.Flatten().
+type Flatten[T Float] struct {
+	shape []int
+	y, dx Tensor[T]
+}
+
+func (f *Flatten[T]) Forward(x *Tensor[T], _ Mode) *Tensor[T] {
+	f.shape = append(f.shape[:0], x.Shape...)
+	n := 1
+	if len(x.Shape) > 0 {
+		n = x.Shape[0]
+	}
+	f.y.Data = x.Data
+	f.y.resize(n, len(x.Data)/max(n, 1))
+	return &f.y
+}
+
+func (f *Flatten[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
+	if !needInput {
+		return nil
+	}
+	f.dx.Data = dy.Data
+	f.dx.resize(f.shape...)
+	return &f.dx
+}

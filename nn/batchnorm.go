@@ -1,0 +1,211 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// BatchNorm2d normalises each channel of an NCHW input, as
+// torch.nn.BatchNorm2d(channels) with eps 1e-5, momentum 0.1 and an affine
+// weight and bias.
+//
+// In training mode it normalises with the batch mean and biased variance over
+// (B, H, W) and updates the running statistics as PyTorch does:
+// running_mean = (1-m)*running_mean + m*mean, running_var = (1-m)*running_var
+// + m*var*n/(n-1) with n = B*H*W, and num_batches_tracked += 1. In evaluation
+// mode it normalises with the running statistics.
+type BatchNorm2d[T Float] struct {
+	name     string
+	Channels int
+	Eps      float64
+	Momentum float64
+	Weight   *Param[T]
+	Bias     *Param[T]
+
+	RunningMean       *Tensor[T]
+	RunningVar        *Tensor[T]
+	NumBatchesTracked int64
+
+	x              *Tensor[T]
+	train          bool
+	xhat           Tensor[T] // normalised input
+	invStd         []float64 // per channel, of the statistics the last forward used
+	y, dx          Tensor[T]
+	capture        bool
+	has            bool
+	captured       Capture[T]
+	bufs           []*Buffer[T]
+	batch, spatial int
+}
+
+// NewBatchNorm2d returns a BatchNorm2d layer named name, initialised as
+// PyTorch's constructor does: weight 1, bias 0, running mean 0, running
+// variance 1, no batches tracked.
+func NewBatchNorm2d[T Float](name string, channels int) *BatchNorm2d[T] {
+	if channels < 1 {
+		panic(fmt.Sprintf("nn.NewBatchNorm2d %s: %d channels, want at least 1", name, channels))
+	}
+	l := &BatchNorm2d[T]{
+		name: name, Channels: channels, Eps: 1e-5, Momentum: 0.1,
+		Weight:      newParam[T](name, "weight", channels),
+		Bias:        newParam[T](name, "bias", channels),
+		RunningMean: NewTensor[T](channels),
+		RunningVar:  NewTensor[T](channels),
+		invStd:      make([]float64, channels),
+	}
+	l.bufs = []*Buffer[T]{
+		{Name: name + ".running_mean", Value: l.RunningMean},
+		{Name: name + ".running_var", Value: l.RunningVar},
+		{Name: name + ".num_batches_tracked", Count: &l.NumBatchesTracked},
+	}
+	l.Reset(nil)
+	return l
+}
+
+func (l *BatchNorm2d[T]) Name() string { return l.name }
+func (l *BatchNorm2d[T]) Kind() Kind   { return KindBatchNorm2d }
+
+func (l *BatchNorm2d[T]) Params() []*Param[T] { return []*Param[T]{l.Weight, l.Bias} }
+
+// Buffers lists running_mean, running_var and num_batches_tracked, in
+// PyTorch's state_dict order.
+func (l *BatchNorm2d[T]) Buffers() []*Buffer[T] { return l.bufs }
+
+// Reset restores the constructor's state. PyTorch draws no random numbers
+// here, so neither does Reset (rng may be nil).
+func (l *BatchNorm2d[T]) Reset(_ *rand.Rand) {
+	for i := range l.Weight.Value.Data {
+		l.Weight.Value.Data[i] = 1
+		l.RunningVar.Data[i] = 1
+	}
+	l.Bias.Value.zero()
+	l.RunningMean.zero()
+	l.NumBatchesTracked = 0
+}
+
+func (l *BatchNorm2d[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
+	if len(x.Shape) != 4 || x.Shape[1] != l.Channels {
+		panic(&ShapeError{Layer: l.name, Got: append([]int(nil), x.Shape...), Want: fmt.Sprintf("[batch, %d, H, W]", l.Channels)})
+	}
+	b, ch, hw := x.Shape[0], l.Channels, x.Shape[2]*x.Shape[3]
+	n := b * hw
+	if mode.Train && n <= 1 {
+		panic(&ShapeError{Layer: l.name, Got: append([]int(nil), x.Shape...), Want: "more than 1 value per channel when training"})
+	}
+	l.x = x
+	l.train = mode.Train
+	l.capture = mode.Capture
+	l.has = false
+	l.batch, l.spatial = b, hw
+	xhat := l.xhat.resize(x.Shape...)
+	y := l.y.resize(x.Shape...)
+	m := l.Momentum
+	for c := 0; c < ch; c++ {
+		var mean, inv float64
+		if mode.Train {
+			// Two passes in float64: the mean, then the centred sum of squares.
+			var sum float64
+			for s := 0; s < b; s++ {
+				for _, v := range x.Data[(s*ch+c)*hw : (s*ch+c+1)*hw] {
+					sum += float64(v)
+				}
+			}
+			mean = sum / float64(n)
+			var sq float64
+			for s := 0; s < b; s++ {
+				for _, v := range x.Data[(s*ch+c)*hw : (s*ch+c+1)*hw] {
+					d := float64(v) - mean
+					sq += d * d
+				}
+			}
+			variance := sq / float64(n)
+			inv = 1 / math.Sqrt(variance+l.Eps)
+			l.RunningMean.Data[c] = T((1-m)*float64(l.RunningMean.Data[c]) + m*mean)
+			l.RunningVar.Data[c] = T((1-m)*float64(l.RunningVar.Data[c]) + m*sq/float64(n-1))
+		} else {
+			mean = float64(l.RunningMean.Data[c])
+			inv = 1 / math.Sqrt(float64(l.RunningVar.Data[c])+l.Eps)
+		}
+		l.invStd[c] = inv
+		gamma, beta := float64(l.Weight.Value.Data[c]), float64(l.Bias.Value.Data[c])
+		for s := 0; s < b; s++ {
+			off := (s*ch + c) * hw
+			src := x.Data[off : off+hw]
+			xh := xhat.Data[off : off+hw]
+			dst := y.Data[off : off+hw]
+			for i, v := range src {
+				z := (float64(v) - mean) * inv
+				xh[i] = T(z)
+				dst[i] = T(gamma*z + beta)
+			}
+		}
+	}
+	if mode.Train {
+		l.NumBatchesTracked++
+	}
+	return y
+}
+
+func (l *BatchNorm2d[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
+	if !SameShape(dy.Shape, l.x.Shape) {
+		panic(&ShapeError{Layer: l.name, Got: append([]int(nil), dy.Shape...), Want: fmt.Sprintf("output gradient of shape %v", l.x.Shape)})
+	}
+	b, ch, hw := l.batch, l.Channels, l.spatial
+	n := float64(b * hw)
+	var dx *Tensor[T]
+	if needInput {
+		dx = l.dx.resize(l.x.Shape...)
+	}
+	for c := 0; c < ch; c++ {
+		// sum(dy) and sum(dy * xhat) over the channel.
+		var sumDy, sumDyXhat float64
+		for s := 0; s < b; s++ {
+			off := (s*ch + c) * hw
+			xh := l.xhat.Data[off : off+hw]
+			for i, g := range dy.Data[off : off+hw] {
+				sumDy += float64(g)
+				sumDyXhat += float64(g) * float64(xh[i])
+			}
+		}
+		l.Weight.Grad.Data[c] += T(sumDyXhat)
+		l.Bias.Grad.Data[c] += T(sumDy)
+		if !needInput {
+			continue
+		}
+		scale := float64(l.Weight.Value.Data[c]) * l.invStd[c]
+		for s := 0; s < b; s++ {
+			off := (s*ch + c) * hw
+			g := dy.Data[off : off+hw]
+			d := dx.Data[off : off+hw]
+			if !l.train {
+				for i, v := range g {
+					d[i] = T(scale * float64(v))
+				}
+				continue
+			}
+			// dx = gamma*invstd * (dy - mean(dy) - xhat*mean(dy*xhat)).
+			xh := l.xhat.Data[off : off+hw]
+			mDy, mDyXhat := sumDy/n, sumDyXhat/n
+			for i, v := range g {
+				d[i] = T(scale * (float64(v) - mDy - float64(xh[i])*mDyXhat))
+			}
+		}
+	}
+	if l.capture {
+		l.captured = Capture[T]{
+			Layer: l.name, Kind: KindBatchNorm2d, Bias: true,
+			A: l.x, G: dy,
+			Batch: b, Spatial: hw,
+		}
+		l.has = true
+	}
+	return dx
+}
+
+func (l *BatchNorm2d[T]) Captured() *Capture[T] {
+	if !l.has {
+		return nil
+	}
+	return &l.captured
+}

@@ -1,0 +1,326 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// Conv2d is a 2-D convolution over NCHW inputs with a square kernel, as
+// torch.nn.Conv2d(in, out, kernel, stride, padding, bias=bias): the weight is
+// out x in x k x k and the output is B x out x OH x OW with
+// OH = (H + 2*padding - k)/stride + 1 (floor), likewise OW.
+//
+// It runs as im2col and a matrix product: the patch matrix has one row per
+// output position (b, oh, ow) and one column per weight entry (c, i, j), so
+// that the output is patches * W^T with W viewed as out x (in*k*k). The patch
+// matrix is kept for the backward pass and is what a capture pass exposes.
+type Conv2d[T Float] struct {
+	name                    string
+	In, Out                 int
+	Kernel, Stride, Padding int
+	Weight                  *Param[T]
+	Bias                    *Param[T] // nil without bias
+
+	x                   *Tensor[T]
+	batch, h, w, oh, ow int
+	cols                Tensor[T] // (B*OH*OW) x (In*k*k) patches, kept for backward
+	g                   Tensor[T] // (B*OH*OW) x Out rows of the output gradient
+	dcols               Tensor[T] // (B*OH*OW) x (In*k*k) gradient of the patches
+	ymat                Tensor[T] // (B*OH*OW) x Out rows of the output
+	wt, dwt             Tensor[T] // (In*k*k) x Out scratch: W^T and dW^T
+	y, dx               Tensor[T]
+	span                []int // per kernel column j: the output columns [lo, hi) inside the image
+	capture, has        bool
+	captured            Capture[T]
+}
+
+// NewConv2d returns a Conv2d layer named name; call Reset to initialise it.
+func NewConv2d[T Float](name string, in, out, kernel, stride, padding int, bias bool) *Conv2d[T] {
+	if in < 1 || out < 1 || kernel < 1 || stride < 1 || padding < 0 {
+		panic(fmt.Sprintf("nn.NewConv2d %s: in %d, out %d, kernel %d, stride %d, padding %d: want positive sizes and padding >= 0",
+			name, in, out, kernel, stride, padding))
+	}
+	c := &Conv2d[T]{name: name, In: in, Out: out, Kernel: kernel, Stride: stride, Padding: padding,
+		Weight: newParam[T](name, "weight", out, in, kernel, kernel)}
+	if bias {
+		c.Bias = newParam[T](name, "bias", out)
+	}
+	return c
+}
+
+func (c *Conv2d[T]) Name() string { return c.name }
+func (c *Conv2d[T]) Kind() Kind   { return KindConv2d }
+
+func (c *Conv2d[T]) Params() []*Param[T] {
+	if c.Bias == nil {
+		return []*Param[T]{c.Weight}
+	}
+	return []*Param[T]{c.Weight, c.Bias}
+}
+
+// Reset draws the weights and bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+// with fan_in = in*k*k, which is PyTorch's default initialisation.
+func (c *Conv2d[T]) Reset(rng *rand.Rand) {
+	bound := 1 / math.Sqrt(float64(c.In*c.Kernel*c.Kernel))
+	uniform(rng, c.Weight.Value.Data, bound)
+	if c.Bias != nil {
+		uniform(rng, c.Bias.Value.Data, bound)
+	}
+}
+
+// outSize is the output length of one spatial dimension, or 0 when the
+// padded input is shorter than the kernel.
+func (c *Conv2d[T]) outSize(n int) int {
+	if n+2*c.Padding < c.Kernel {
+		return 0
+	}
+	return (n+2*c.Padding-c.Kernel)/c.Stride + 1
+}
+
+func (c *Conv2d[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
+	if len(x.Shape) != 4 || x.Shape[1] != c.In || c.outSize(x.Shape[2]) == 0 || c.outSize(x.Shape[3]) == 0 {
+		panic(&ShapeError{Layer: c.name, Got: append([]int(nil), x.Shape...),
+			Want: fmt.Sprintf("[batch, %d, H, W] with H and W at least %d", c.In, max(c.Kernel-2*c.Padding, 1))})
+	}
+	c.x = x
+	c.capture = mode.Capture
+	c.has = false
+	c.batch, c.h, c.w = x.Shape[0], x.Shape[2], x.Shape[3]
+	c.oh, c.ow = c.outSize(c.h), c.outSize(c.w)
+	spatial := c.oh * c.ow
+	rows, d, out := c.batch*spatial, c.In*c.Kernel*c.Kernel, c.Out
+
+	c.setSpan()
+	c.cols.resize(rows, d)
+	c.im2col()
+
+	// yMat = patches * W^T, rows (b, oh, ow) by output channel. gonum's
+	// kernels are dot products along the inner dimension for A*B^T and axpys
+	// along the rows of B for A*B: take whichever runs along the longer
+	// vectors.
+	ym := c.ymat.resize(rows, out)
+	if d >= out {
+		Gemm(false, true, rows, out, d, 1, c.cols.Data, d, c.Weight.Value.Data, d, 0, ym.Data, out)
+	} else {
+		wt := c.transposedWeight()
+		Gemm(false, false, rows, out, d, 1, c.cols.Data, d, wt, out, 0, ym.Data, out)
+	}
+
+	// Scatter to NCHW, adding the bias.
+	y := c.y.resize(c.batch, out, c.oh, c.ow)
+	for b := 0; b < c.batch; b++ {
+		src := ym.Data[b*spatial*out : (b+1)*spatial*out]
+		for o := 0; o < out; o++ {
+			var bias T
+			if c.Bias != nil {
+				bias = c.Bias.Value.Data[o]
+			}
+			plane := y.Data[(b*out+o)*spatial : (b*out+o+1)*spatial]
+			for p := range plane {
+				plane[p] = src[p*out+o] + bias
+			}
+		}
+	}
+	return y
+}
+
+// transposedWeight returns W^T, (In*k*k) x Out, in a buffer of the layer.
+func (c *Conv2d[T]) transposedWeight() []T {
+	d, out := c.In*c.Kernel*c.Kernel, c.Out
+	wt := c.wt.resize(d, out).Data
+	w := c.Weight.Value.Data
+	for o := 0; o < out; o++ {
+		for j, v := range w[o*d : (o+1)*d] {
+			wt[j*out+o] = v
+		}
+	}
+	return wt
+}
+
+// setSpan records, for each kernel column j, the output columns ow whose input
+// column ow*stride - padding + j lies inside the image: [span[2j],
+// span[2j+1]).
+func (c *Conv2d[T]) setSpan() {
+	k, s, p := c.Kernel, c.Stride, c.Padding
+	if cap(c.span) < 2*k {
+		c.span = make([]int, 2*k)
+	}
+	c.span = c.span[:2*k]
+	for j := 0; j < k; j++ {
+		// 0 <= ow*s - p + j <= w-1
+		lo := 0
+		if p > j {
+			lo = (p - j + s - 1) / s
+		}
+		hi := 0
+		if last := c.w - 1 + p - j; last >= 0 {
+			hi = last/s + 1
+		}
+		hi = min(hi, c.ow)
+		lo = min(lo, hi)
+		c.span[2*j], c.span[2*j+1] = lo, hi
+	}
+}
+
+// im2col fills the patch matrix from c.x: row (b, oh, ow), column (ch, i, j)
+// holds x[b, ch, oh*s-p+i, ow*s-p+j], or 0 in the padding.
+//
+// It works on the block of OW rows of one output row at a time (a few KiB,
+// which stays in L1) and fills it column by column, so that each input row is
+// read contiguously and the inner loop is a plain strided copy.
+func (c *Conv2d[T]) im2col() {
+	k, s, p := c.Kernel, c.Stride, c.Padding
+	h, w, oh, ow := c.h, c.w, c.oh, c.ow
+	d := c.In * k * k
+	x, cols := c.x.Data, c.cols.Data
+	for b := 0; b < c.batch; b++ {
+		img := x[b*c.In*h*w : (b+1)*c.In*h*w]
+		for y := 0; y < oh; y++ {
+			block := cols[(b*oh+y)*ow*d : (b*oh+y+1)*ow*d]
+			ih0 := y*s - p
+			for ch := 0; ch < c.In; ch++ {
+				plane := img[ch*h*w : (ch+1)*h*w]
+				for i := 0; i < k; i++ {
+					ih := ih0 + i
+					col0 := (ch*k + i) * k
+					if ih < 0 || ih >= h {
+						for xo := 0; xo < ow; xo++ {
+							clear(block[xo*d+col0 : xo*d+col0+k])
+						}
+						continue
+					}
+					src := plane[ih*w : (ih+1)*w]
+					for j := 0; j < k; j++ {
+						lo, hi := c.span[2*j], c.span[2*j+1]
+						dst := block[col0+j:]
+						for xo := 0; xo < lo; xo++ {
+							dst[xo*d] = 0
+						}
+						if s == 1 {
+							for q, v := range src[lo-p+j : hi-p+j] {
+								dst[(lo+q)*d] = v
+							}
+						} else {
+							for xo := lo; xo < hi; xo++ {
+								dst[xo*d] = src[xo*s-p+j]
+							}
+						}
+						for xo := hi; xo < ow; xo++ {
+							dst[xo*d] = 0
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// col2im adds the patch gradient c.dcols into dx (zeroed by the caller): the
+// adjoint of im2col, in the same order.
+func (c *Conv2d[T]) col2im(dx []T) {
+	k, s, p := c.Kernel, c.Stride, c.Padding
+	h, w, oh, ow := c.h, c.w, c.oh, c.ow
+	d := c.In * k * k
+	dcols := c.dcols.Data
+	for b := 0; b < c.batch; b++ {
+		img := dx[b*c.In*h*w : (b+1)*c.In*h*w]
+		for y := 0; y < oh; y++ {
+			block := dcols[(b*oh+y)*ow*d : (b*oh+y+1)*ow*d]
+			ih0 := y*s - p
+			for ch := 0; ch < c.In; ch++ {
+				plane := img[ch*h*w : (ch+1)*h*w]
+				for i := 0; i < k; i++ {
+					ih := ih0 + i
+					if ih < 0 || ih >= h {
+						continue
+					}
+					col0 := (ch*k + i) * k
+					dst := plane[ih*w : (ih+1)*w]
+					for j := 0; j < k; j++ {
+						lo, hi := c.span[2*j], c.span[2*j+1]
+						src := block[col0+j:]
+						if s == 1 {
+							part := dst[lo-p+j : hi-p+j]
+							for q := range part {
+								part[q] += src[(lo+q)*d]
+							}
+						} else {
+							for xo := lo; xo < hi; xo++ {
+								dst[xo*s-p+j] += src[xo*d]
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func (c *Conv2d[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
+	spatial := c.oh * c.ow
+	rows, d, out := c.batch*spatial, c.In*c.Kernel*c.Kernel, c.Out
+	if len(dy.Data) != rows*out {
+		panic(&ShapeError{Layer: c.name, Got: append([]int(nil), dy.Shape...),
+			Want: fmt.Sprintf("output gradient of shape [%d %d %d %d]", c.batch, out, c.oh, c.ow)})
+	}
+	// dyMat: row (b, oh, ow), column o; the bias gradient is its column sums.
+	g := c.g.resize(rows, out)
+	for b := 0; b < c.batch; b++ {
+		gb := g.Data[b*spatial*out : (b+1)*spatial*out]
+		for o := 0; o < out; o++ {
+			plane := dy.Data[(b*out+o)*spatial : (b*out+o+1)*spatial]
+			var sum T
+			for p, v := range plane {
+				gb[p*out+o] = v
+				sum += v
+			}
+			if c.Bias != nil {
+				c.Bias.Grad.Data[o] += sum
+			}
+		}
+	}
+	// dW += dyMat^T * patches, along the longer vectors as in Forward.
+	dw := c.Weight.Grad.Data
+	if d >= out {
+		Gemm(true, false, out, d, rows, 1, g.Data, out, c.cols.Data, d, 1, dw, d)
+	} else {
+		dwt := c.dwt.resize(d, out).Data
+		Gemm(true, false, d, out, rows, 1, c.cols.Data, d, g.Data, out, 0, dwt, out)
+		for o := 0; o < out; o++ {
+			row := dw[o*d : (o+1)*d]
+			for j := range row {
+				row[j] += dwt[j*out+o]
+			}
+		}
+	}
+	if c.capture {
+		c.captured = Capture[T]{
+			Layer: c.name, Kind: KindConv2d, Bias: c.Bias != nil,
+			A: &c.cols, G: &c.g,
+			Batch: c.batch, Spatial: spatial,
+		}
+		c.has = true
+	}
+	if !needInput {
+		return nil
+	}
+	// dPatches = dyMat * W, then col2im.
+	dcols := c.dcols.resize(rows, d)
+	if d >= out {
+		Gemm(false, false, rows, d, out, 1, g.Data, out, c.Weight.Value.Data, d, 0, dcols.Data, d)
+	} else {
+		Gemm(false, true, rows, d, out, 1, g.Data, out, c.transposedWeight(), out, 0, dcols.Data, d)
+	}
+	dx := c.dx.resize(c.x.Shape...)
+	dx.zero()
+	c.col2im(dx.Data)
+	return dx
+}
+
+func (c *Conv2d[T]) Captured() *Capture[T] {
+	if !c.has {
+		return nil
+	}
+	return &c.captured
+}

@@ -1,0 +1,113 @@
+package nn
+
+// Mode tells a forward pass how to behave.
+type Mode struct {
+	// Train selects training behaviour (batch statistics in BatchNorm,
+	// dropout active). Evaluation uses running statistics.
+	Train bool
+	// Capture asks every layer with parameters to keep its curvature
+	// inputs for this pass (see Capture). It costs nothing when false.
+	Capture bool
+}
+
+// Layer is one differentiable stage of a model.
+//
+// Forward returns a tensor owned by the layer, valid until its next Forward.
+// Backward takes the gradient of the loss with respect to the layer's last
+// output, adds the gradients of its parameters into their Grad tensors, and
+// returns the gradient with respect to its input (nil when needInput is
+// false, which lets the first layer skip that work).
+type Layer[T Float] interface {
+	Forward(x *Tensor[T], mode Mode) *Tensor[T]
+	Backward(dy *Tensor[T], needInput bool) *Tensor[T]
+}
+
+// Kind names the type of a layer with parameters, as PyTorch's class name.
+type Kind string
+
+// Layer kinds that own parameters.
+const (
+	KindLinear      Kind = "Linear"
+	KindConv2d      Kind = "Conv2d"
+	KindBatchNorm2d Kind = "BatchNorm2d"
+)
+
+// ParamLayer is a layer that owns parameters. Its name is the PyTorch module
+// path ("fc1", "layer1.0.conv2"); its parameters are named "<name>.weight"
+// and "<name>.bias".
+type ParamLayer[T Float] interface {
+	Layer[T]
+	Name() string
+	Kind() Kind
+	Params() []*Param[T]
+	// Captured returns what the last capture pass kept, or nil when the
+	// last forward and backward pass did not capture.
+	Captured() *Capture[T]
+}
+
+// BufferLayer is a layer with non-trainable state that is saved with the
+// model (BatchNorm running statistics).
+type BufferLayer[T Float] interface {
+	Buffers() []*Buffer[T]
+}
+
+// Container is a layer made of other layers (a residual block, a sequence).
+type Container[T Float] interface {
+	Children() []Layer[T]
+}
+
+// Param is a trainable tensor and its gradient. Layer names the layer that
+// owns it ("" for a free-standing parameter) and Role what it is there
+// ("weight" or "bias"): ownership is explicit data, never inferred from
+// position or shape.
+type Param[T Float] struct {
+	Name  string
+	Layer string
+	Role  string
+	Value *Tensor[T]
+	Grad  *Tensor[T]
+}
+
+func newParam[T Float](layer, role string, shape ...int) *Param[T] {
+	return &Param[T]{
+		Name:  layer + "." + role,
+		Layer: layer,
+		Role:  role,
+		Value: NewTensor[T](shape...),
+		Grad:  NewTensor[T](shape...),
+	}
+}
+
+// Buffer is named non-trainable state. Exactly one of Value and Count is set:
+// Count holds integer state such as BatchNorm's num_batches_tracked, which
+// PyTorch stores as int64.
+type Buffer[T Float] struct {
+	Name  string
+	Value *Tensor[T]
+	Count *int64
+}
+
+// Capture is what a layer with parameters keeps on a capture pass: the rows of
+// its input and the rows of the gradient of the loss with respect to its
+// output, from the same forward and backward pass. The tensors alias the
+// layer's own buffers: read them before the next forward pass.
+//
+//   - Linear: A is N x in (N = product of leading dims), G is N x out. When
+//     Bias is set the factor's input rows are [A, 1]: the ones column is
+//     implied rather than stored, so that capture copies nothing.
+//   - Conv2d: A is the im2col patch matrix, (B*OH*OW) x (Cin*kh*kw) with the
+//     feature order (c, i, j) of the weight; G is (B*OH*OW) x Cout.
+//   - BatchNorm2d: A is the layer input and G the output gradient, both
+//     B x C x H x W.
+type Capture[T Float] struct {
+	Layer string
+	Kind  Kind
+	Bias  bool
+	A     *Tensor[T]
+	G     *Tensor[T]
+	// Batch is the number of samples B; Spatial is OH*OW for Conv2d
+	// (so the rows of A and G number Batch*Spatial) and 1 for Linear on 2-D
+	// inputs.
+	Batch   int
+	Spatial int
+}

@@ -1,0 +1,188 @@
+package nn
+
+import (
+	"fmt"
+	"math/rand/v2"
+)
+
+// Resetter is a layer with parameters that PyTorch initialises on construction.
+type Resetter interface {
+	Reset(rng *rand.Rand)
+}
+
+// Sequential runs its layers one after the other.
+type Sequential[T Float] struct {
+	Layers []Layer[T]
+}
+
+func (s *Sequential[T]) Children() []Layer[T] { return s.Layers }
+
+func (s *Sequential[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
+	for _, l := range s.Layers {
+		x = l.Forward(x, mode)
+	}
+	return x
+}
+
+func (s *Sequential[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
+	for i := len(s.Layers) - 1; i >= 0; i-- {
+		dy = s.Layers[i].Backward(dy, needInput || i > 0)
+	}
+	return dy
+}
+
+// Model is a network of the zoo: its layers, what it expects as input, and the
+// named tensors it saves.
+type Model[T Float] struct {
+	Arch       string // "mlp", "iris-toy", "cnn"
+	InputShape []int  // the shape of one sample
+	Classes    int
+	Net        Sequential[T]
+
+	leaves []Layer[T]
+}
+
+// NewModel wraps a sequence of layers.
+func NewModel[T Float](arch string, inputShape []int, classes int, layers ...Layer[T]) *Model[T] {
+	m := &Model[T]{Arch: arch, InputShape: inputShape, Classes: classes, Net: Sequential[T]{Layers: layers}}
+	m.leaves = leaves[T](&m.Net, nil)
+	return m
+}
+
+func leaves[T Float](l Layer[T], acc []Layer[T]) []Layer[T] {
+	if c, ok := l.(Container[T]); ok {
+		for _, ch := range c.Children() {
+			acc = leaves(ch, acc)
+		}
+		return acc
+	}
+	return append(acc, l)
+}
+
+// Forward runs the model. A shape mismatch comes back as an error naming the
+// layer.
+func (m *Model[T]) Forward(x *Tensor[T], mode Mode) (y *Tensor[T], err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			se, ok := r.(*ShapeError)
+			if !ok {
+				panic(r)
+			}
+			err = se
+		}
+	}()
+	return m.Net.Forward(x, mode), nil
+}
+
+// Backward propagates the gradient of the loss with respect to the model's
+// output, accumulating parameter gradients. The input gradient is not
+// computed.
+func (m *Model[T]) Backward(dy *Tensor[T]) {
+	m.Net.Backward(dy, false)
+}
+
+// ParamLayers lists the layers with parameters in registration order.
+func (m *Model[T]) ParamLayers() []ParamLayer[T] {
+	var out []ParamLayer[T]
+	for _, l := range m.leaves {
+		if p, ok := l.(ParamLayer[T]); ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Params lists the trainable parameters in PyTorch's model.parameters() order.
+func (m *Model[T]) Params() []*Param[T] {
+	var out []*Param[T]
+	for _, l := range m.ParamLayers() {
+		out = append(out, l.Params()...)
+	}
+	return out
+}
+
+// Captures returns what each layer with parameters kept on the last capture
+// pass, in layer order; layers that did not capture are left out.
+func (m *Model[T]) Captures() []*Capture[T] {
+	var out []*Capture[T]
+	for _, l := range m.leaves {
+		if p, ok := l.(ParamLayer[T]); ok {
+			if c := p.Captured(); c != nil {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// ZeroGrad sets every gradient to zero.
+func (m *Model[T]) ZeroGrad() {
+	for _, l := range m.leaves {
+		if p, ok := l.(ParamLayer[T]); ok {
+			for _, q := range p.Params() {
+				q.Grad.zero()
+			}
+		}
+	}
+}
+
+// Reset initialises every layer as PyTorch's constructors do, from the seed.
+func (m *Model[T]) Reset(seed uint64) {
+	rng := rand.New(rand.NewPCG(seed, 0x5eed))
+	for _, l := range m.leaves {
+		if r, ok := l.(Resetter); ok {
+			r.Reset(rng)
+		}
+	}
+}
+
+// StateEntry is one named tensor of a model's state: a parameter or a buffer.
+type StateEntry[T Float] struct {
+	Name      string
+	Value     *Tensor[T] // nil for an integer buffer
+	Count     *int64     // set for an integer buffer
+	Trainable bool
+}
+
+// State lists the model's tensors in the order of PyTorch's state_dict():
+// for each layer its parameters, then its buffers.
+func (m *Model[T]) State() []StateEntry[T] {
+	var out []StateEntry[T]
+	for _, l := range m.leaves {
+		if p, ok := l.(ParamLayer[T]); ok {
+			for _, q := range p.Params() {
+				out = append(out, StateEntry[T]{Name: q.Name, Value: q.Value, Trainable: true})
+			}
+		}
+		if b, ok := l.(BufferLayer[T]); ok {
+			for _, q := range b.Buffers() {
+				out = append(out, StateEntry[T]{Name: q.Name, Value: q.Value, Count: q.Count})
+			}
+		}
+	}
+	return out
+}
+
+// Param returns the parameter with the given name, or nil.
+func (m *Model[T]) Param(name string) *Param[T] {
+	for _, p := range m.Params() {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// NumParams is the number of trainable scalars.
+func (m *Model[T]) NumParams() int {
+	n := 0
+	for _, p := range m.Params() {
+		n += p.Value.Numel()
+	}
+	return n
+}
+
+// String summarises the model.
+func (m *Model[T]) String() string {
+	return fmt.Sprintf("%s(input %v, %d classes, %d parameters)", m.Arch, m.InputShape, m.Classes, m.NumParams())
+}

@@ -1,0 +1,75 @@
+package nn
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Config selects and sizes a model of the zoo.
+type Config struct {
+	Arch       string // "mlp", "iris-toy", "cnn"
+	InputShape []int  // one sample: [features] or [C, H, W]
+	Classes    int
+	Hidden     []int  // mlp: widths of the hidden layers
+	Activation string // mlp: relu, tanh, sigmoid or gelu
+	Seed       uint64
+}
+
+// Archs lists the model names that Build accepts.
+var Archs = []string{"mlp", "iris-toy", "cnn"}
+
+// Build constructs and initialises a model of the zoo.
+func Build[T Float](c Config) (*Model[T], error) {
+	if c.Classes < 1 {
+		return nil, fmt.Errorf("model %s: %d classes, want at least 1", c.Arch, c.Classes)
+	}
+	features := numel(c.InputShape)
+	var m *Model[T]
+	switch c.Arch {
+	case "mlp":
+		act := c.Activation
+		if act == "" {
+			act = "relu"
+		}
+		if NewActivation[T](act) == nil {
+			return nil, fmt.Errorf("model mlp: unknown activation %q, want one of %s", act, strings.Join(ActivationNames, ", "))
+		}
+		var layers []Layer[T]
+		if len(c.InputShape) > 1 {
+			layers = append(layers, &Flatten[T]{})
+		}
+		in := features
+		for i, h := range c.Hidden {
+			if h < 1 {
+				return nil, fmt.Errorf("model mlp: hidden width %d, want a positive integer", h)
+			}
+			layers = append(layers, NewLinear[T](fmt.Sprintf("fc%d", i+1), in, h, true), NewActivation[T](act))
+			in = h
+		}
+		layers = append(layers, NewLinear[T](fmt.Sprintf("fc%d", len(c.Hidden)+1), in, c.Classes, true))
+		m = NewModel(c.Arch, c.InputShape, c.Classes, layers...)
+	case "iris-toy":
+		// The paper's Figure 1 model: Linear(F,1), ReLU, Linear(1,classes),
+		// Softmax; the loss is then cross-entropy of that softmax output.
+		if len(c.InputShape) != 1 {
+			return nil, fmt.Errorf("model iris-toy: input shape %v, want a vector of features", c.InputShape)
+		}
+		m = NewModel(c.Arch, c.InputShape, c.Classes,
+			NewLinear[T]("fc1", features, 1, true), NewActivation[T]("relu"),
+			NewLinear[T]("fc2", 1, c.Classes, true), &Softmax[T]{})
+	case "cnn":
+		l, err := cnnLayers[T](c.InputShape, c.Classes)
+		if err != nil {
+			return nil, err
+		}
+		m = NewModel(c.Arch, c.InputShape, c.Classes, l...)
+	default:
+		return nil, fmt.Errorf("unknown model %q, want one of %s", c.Arch, strings.Join(Archs, ", "))
+	}
+	m.Reset(c.Seed)
+	return m, nil
+}
+
+// IsArch reports whether name is a model of the zoo.
+func IsArch(name string) bool { return slices.Contains(Archs, name) }

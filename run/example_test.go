@@ -1,0 +1,93 @@
+package run_test
+
+import (
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+
+	"github.com/adafisher-go/landscape/run"
+)
+
+// A training run creates its directory, records its settings and metrics, and
+// snapshots its weights; analysis code reads them back.
+func ExampleDir() {
+	tmp, err := os.MkdirTemp("", "run-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+
+	d, err := run.Create(filepath.Join(tmp, "mlp"), false)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := d.WriteJSON(run.ConfigFile, map[string]any{"model": "mlp", "seed": 1, "lr": 0.1}); err != nil {
+		log.Fatal(err)
+	}
+	m, err := d.OpenMetrics()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for step := 1; step <= 3; step++ {
+		m.Write(map[string]any{"kind": "step", "step": step, "epoch": 1, "loss": 1.0 / float64(step), "lr": 0.1, "time_s": 0.01 * float64(step)})
+		w := run.FromFloat32("fc.weight", []int{1, 2}, []float32{float32(step), -1})
+		if err := d.WriteWeights(step, []run.Tensor{w}, nil); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if err := m.Close(); err != nil {
+		log.Fatal(err)
+	}
+
+	// Later, or in another process.
+	d, err = run.Open(d.Path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	steps, _ := d.WeightSteps()
+	fmt.Println("weight snapshots:", steps)
+	records, _ := run.ReadMetrics(d.MetricsPath())
+	fmt.Println("last loss:", records[len(records)-1]["loss"])
+	_, err = run.Create(d.Path, false)
+	fmt.Println(err != nil)
+	// Output:
+	// weight snapshots: [1 2 3]
+	// last loss: 0.3333333333333333
+	// true
+}
+
+// Write a safetensors file that PyTorch reads with
+// safetensors.torch.load_file, and read it back.
+func ExampleWrite() {
+	tmp, err := os.MkdirTemp("", "safetensors-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	path := filepath.Join(tmp, "final.safetensors")
+
+	tensors := []run.Tensor{
+		run.FromFloat32("fc1.weight", []int{2, 3}, []float32{1, 2, 3, 4, 5, 6}),
+		run.FromFloat32("fc1.bias", []int{2}, []float32{0.5, -0.5}),
+		run.FromInt64("step", []int{}, []int64{1000}),
+	}
+	if err := run.Write(path, tensors, map[string]string{"format": "pt"}); err != nil {
+		log.Fatal(err)
+	}
+
+	f, err := run.Read(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, t := range f.Tensors {
+		v, _ := t.Float64s()
+		fmt.Println(t.Name, t.DType, t.Shape, v)
+	}
+	fmt.Println(f.Metadata)
+	// Output:
+	// fc1.weight F32 [2 3] [1 2 3 4 5 6]
+	// fc1.bias F32 [2] [0.5 -0.5]
+	// step I64 [] [1000]
+	// map[format:pt]
+}

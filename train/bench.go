@@ -1,0 +1,137 @@
+package train
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sort"
+	"time"
+
+	"github.com/adafisher-go/landscape/nn"
+	"github.com/adafisher-go/landscape/optim"
+)
+
+// Workload is one of the standard speed workloads (../shared/reference/workloads.md):
+// a model, a batch of standard-normal inputs with random labels, and a dtype.
+type Workload struct {
+	Name  string
+	Model nn.Config
+	Batch int
+	DType string
+}
+
+// Workloads lists the standard workloads.
+var Workloads = []Workload{
+	{Name: "iris_b150", Model: nn.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{16}, Classes: 3}, Batch: 150, DType: "float32"},
+	{Name: "mlp784_b128", Model: nn.Config{Arch: "mlp", InputShape: []int{784}, Hidden: []int{256, 128}, Classes: 10}, Batch: 128, DType: "float32"},
+	{Name: "cnn28_b128", Model: nn.Config{Arch: "cnn", InputShape: []int{1, 28, 28}, Classes: 10}, Batch: 128, DType: "float32"},
+}
+
+// BenchOptimizer is an optimizer setting that the workloads are timed with.
+type BenchOptimizer struct {
+	Label string // as printed, e.g. "adam"
+	Name  string
+	Hyper optim.Hyper
+}
+
+// BenchOptimizers lists the optimizers of workloads.md that this build has.
+func BenchOptimizers() []BenchOptimizer {
+	return []BenchOptimizer{
+		{Label: "adam", Name: "adam", Hyper: optim.Hyper{LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}},
+	}
+}
+
+// BenchResult is one timed workload.
+type BenchResult struct {
+	Workload      string  `json:"workload"`
+	Optimizer     string  `json:"optimizer"`
+	DType         string  `json:"dtype"`
+	MsPerStep     float64 `json:"ms_per_step"`
+	AllocsPerStep float64 `json:"allocs_per_step"`
+	BytesPerStep  float64 `json:"bytes_per_step"`
+	Threads       int     `json:"threads"`
+}
+
+// Bencher runs training steps of one workload.
+type Bencher interface {
+	Step() error
+}
+
+type bencher[T nn.Float] struct {
+	m      *nn.Model[T]
+	opt    optim.Optimizer[T]
+	in     *nn.Tensor[T]
+	labels []int
+	dloss  nn.Tensor[T]
+}
+
+func (b *bencher[T]) Step() error {
+	_, _, err := Step(b.m, b.opt, b.in, b.labels, &b.dloss)
+	return err
+}
+
+// NewBencher builds the workload's model, optimizer and batch (seed 1).
+func NewBencher(w Workload, o BenchOptimizer) (Bencher, error) {
+	if w.DType == "float64" {
+		return newBencher[float64](w, o)
+	}
+	return newBencher[float32](w, o)
+}
+
+func newBencher[T nn.Float](w Workload, o BenchOptimizer) (*bencher[T], error) {
+	cfg := w.Model
+	cfg.Seed = 1
+	m, err := nn.Build[T](cfg)
+	if err != nil {
+		return nil, err
+	}
+	opt, err := optim.New(o.Name, m, o.Hyper)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	in := nn.NewTensor[T](append([]int{w.Batch}, cfg.InputShape...)...)
+	for i := range in.Data {
+		in.Data[i] = T(rng.NormFloat64())
+	}
+	labels := make([]int, w.Batch)
+	for i := range labels {
+		labels[i] = rng.IntN(cfg.Classes)
+	}
+	return &bencher[T]{m: m, opt: opt, in: in, labels: labels}, nil
+}
+
+// Bench times a workload: 20 warm-up steps, then the median of rounds rounds,
+// each at least minRound long.
+func Bench(w Workload, o BenchOptimizer, rounds int, minRound time.Duration) (BenchResult, error) {
+	b, err := NewBencher(w, o)
+	if err != nil {
+		return BenchResult{}, fmt.Errorf("workload %s, optimizer %s: %w", w.Name, o.Label, err)
+	}
+	for range 20 {
+		if err := b.Step(); err != nil {
+			return BenchResult{}, err
+		}
+	}
+	var ms []float64
+	var allocs, bytes float64
+	for range rounds {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		n := 0
+		start := time.Now()
+		for n == 0 || time.Since(start) < minRound {
+			if err := b.Step(); err != nil {
+				return BenchResult{}, err
+			}
+			n++
+		}
+		el := time.Since(start)
+		runtime.ReadMemStats(&after)
+		ms = append(ms, float64(el.Microseconds())/1000/float64(n))
+		allocs = float64(after.Mallocs-before.Mallocs) / float64(n)
+		bytes = float64(after.TotalAlloc-before.TotalAlloc) / float64(n)
+	}
+	sort.Float64s(ms)
+	return BenchResult{Workload: w.Name, Optimizer: o.Label, DType: w.DType, MsPerStep: ms[len(ms)/2], AllocsPerStep: allocs, BytesPerStep: bytes, Threads: runtime.GOMAXPROCS(0)}, nil
+}
