@@ -298,7 +298,7 @@ func (c *Conv2d[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 		c.captured = Capture[T]{
 			Layer: c.name, Kind: KindConv2d, Bias: c.Bias != nil,
 			A: &c.cols, G: &c.g,
-			Batch: c.batch, Spatial: spatial,
+			Batch: c.batch, Spatial: spatial, OutH: c.oh, OutW: c.ow,
 		}
 		c.has = true
 	}

@@ -30,6 +30,7 @@ const (
 	KindLinear      Kind = "Linear"
 	KindConv2d      Kind = "Conv2d"
 	KindBatchNorm2d Kind = "BatchNorm2d"
+	KindLayerNorm   Kind = "LayerNorm"
 )
 
 // ParamLayer is a layer that owns parameters. Its name is the PyTorch module
@@ -99,6 +100,8 @@ type Buffer[T Float] struct {
 //     feature order (c, i, j) of the weight; G is (B*OH*OW) x Cout.
 //   - BatchNorm2d: A is the layer input and G the output gradient, both
 //     B x C x H x W.
+//   - LayerNorm: A is the layer input and G the output gradient, in the
+//     input's shape (B x ... x D).
 type Capture[T Float] struct {
 	Layer string
 	Kind  Kind
@@ -110,4 +113,6 @@ type Capture[T Float] struct {
 	// inputs.
 	Batch   int
 	Spatial int
+	// OutH and OutW are a Conv2d's output height and width.
+	OutH, OutW int
 }

@@ -13,11 +13,13 @@ type Linear[T Float] struct {
 	Weight  *Param[T]
 	Bias    *Param[T] // nil without bias
 
-	x        *Tensor[T]
-	y, dx    Tensor[T]
-	capture  bool
-	captured Capture[T]
-	has      bool
+	x          *Tensor[T]
+	y, dx      Tensor[T]
+	shape      []int
+	capture    bool
+	captured   Capture[T]
+	capA, capG Tensor[T]
+	has        bool
 }
 
 // NewLinear returns a Linear layer named name; call Reset to initialise it.
@@ -64,9 +66,9 @@ func (l *Linear[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
 	l.x = x
 	l.capture = mode.Capture
 	l.has = false
-	shape := append(l.y.Shape[:0:0], x.Shape...)
-	shape[len(shape)-1] = l.Out
-	y := l.y.resize(shape...)
+	l.shape = append(l.shape[:0], x.Shape...)
+	l.shape[len(l.shape)-1] = l.Out
+	y := l.y.resize(l.shape...)
 	if l.Bias != nil {
 		b := l.Bias.Value.Data
 		for r := 0; r < rows; r++ {
@@ -96,10 +98,11 @@ func (l *Linear[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 		if len(l.x.Shape) > 0 {
 			batch = l.x.Shape[0]
 		}
+		l.capA.Data, l.capA.Shape = l.x.Data, append(l.capA.Shape[:0], rows, l.In)
+		l.capG.Data, l.capG.Shape = dy.Data, append(l.capG.Shape[:0], rows, l.Out)
 		l.captured = Capture[T]{
 			Layer: l.name, Kind: KindLinear, Bias: l.Bias != nil,
-			A:     &Tensor[T]{Shape: []int{rows, l.In}, Data: l.x.Data},
-			G:     &Tensor[T]{Shape: []int{rows, l.Out}, Data: dy.Data},
+			A: &l.capA, G: &l.capG,
 			Batch: batch, Spatial: rows / max(batch, 1),
 		}
 		l.has = true

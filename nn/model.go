@@ -40,12 +40,17 @@ type Model[T Float] struct {
 	Net        Sequential[T]
 
 	leaves []Layer[T]
+	params []*Param[T]
+	caps   []*Capture[T]
 }
 
 // NewModel wraps a sequence of layers.
 func NewModel[T Float](arch string, inputShape []int, classes int, layers ...Layer[T]) *Model[T] {
 	m := &Model[T]{Arch: arch, InputShape: inputShape, Classes: classes, Net: Sequential[T]{Layers: layers}}
 	m.leaves = leaves[T](&m.Net, nil)
+	for _, l := range m.ParamLayers() {
+		m.params = append(m.params, l.Params()...)
+	}
 	return m
 }
 
@@ -93,36 +98,28 @@ func (m *Model[T]) ParamLayers() []ParamLayer[T] {
 }
 
 // Params lists the trainable parameters in PyTorch's model.parameters() order.
-func (m *Model[T]) Params() []*Param[T] {
-	var out []*Param[T]
-	for _, l := range m.ParamLayers() {
-		out = append(out, l.Params()...)
-	}
-	return out
-}
+// The slice is shared: do not modify it.
+func (m *Model[T]) Params() []*Param[T] { return m.params }
 
 // Captures returns what each layer with parameters kept on the last capture
-// pass, in layer order; layers that did not capture are left out.
+// pass, in layer order; layers that did not capture are left out. The slice
+// is reused by the next call.
 func (m *Model[T]) Captures() []*Capture[T] {
-	var out []*Capture[T]
+	m.caps = m.caps[:0]
 	for _, l := range m.leaves {
 		if p, ok := l.(ParamLayer[T]); ok {
 			if c := p.Captured(); c != nil {
-				out = append(out, c)
+				m.caps = append(m.caps, c)
 			}
 		}
 	}
-	return out
+	return m.caps
 }
 
 // ZeroGrad sets every gradient to zero.
 func (m *Model[T]) ZeroGrad() {
-	for _, l := range m.leaves {
-		if p, ok := l.(ParamLayer[T]); ok {
-			for _, q := range p.Params() {
-				q.Grad.zero()
-			}
-		}
+	for _, p := range m.params {
+		p.Grad.zero()
 	}
 }
 

@@ -160,42 +160,72 @@ type adamCoef struct {
 	negStep, bc2sq                 float64
 }
 
-// adam32 is one step on one parameter. Each fma32q whose result is not ok
-// is redone by fma32 (see fma32).
+// adam32Coef is adamCoef rounded to float32, as torch's kernels read it.
+type adam32Coef struct {
+	b1, omb1, b2, omb2, eps, bc2sq, ns, wd, decay float32
+	hasWD, hasDecay                               bool
+}
+
+// adam32 is one step on one parameter. adam32Fast does the elements whose
+// every fused multiply-add fma32q rounds exactly and stops before any other,
+// which adam32Elem does with fma32: the fast loop makes no calls, so it keeps
+// everything in registers.
 func adam32(p, g, m, v []float32, k *adamCoef) {
+	c := adam32Coef{
+		b1: float32(k.beta1), omb1: float32(1 - k.beta1), b2: float32(k.beta2), omb2: float32(1 - k.beta2),
+		eps: float32(k.eps), bc2sq: float32(k.bc2sq), ns: float32(k.negStep),
+		wd: float32(k.weightDecay), hasWD: k.weightDecay != 0,
+		decay: float32(k.decay), hasDecay: k.hasDecay && float32(k.decay) != 1,
+	}
+	for i := 0; i < len(p); i++ {
+		i = adam32Fast(p, g, m, v, i, &c)
+		if i < len(p) {
+			adam32Elem(p, g, m, v, i, &c)
+		}
+	}
+}
+
+func adam32Fast(p, g, m, v []float32, i int, c *adam32Coef) int {
 	n := len(p)
 	g, m, v = g[:n], m[:n], v[:n]
-	b1, omb1 := float32(k.beta1), float32(1-k.beta1)
-	b2, omb2 := float32(k.beta2), float32(1-k.beta2)
-	eps, bc2sq, ns := float32(k.eps), float32(k.bc2sq), float32(k.negStep)
-	wd, hasWD := float32(k.weightDecay), k.weightDecay != 0
-	decay, hasDecay := float32(k.decay), k.hasDecay && float32(k.decay) != 1
-	for i := range p {
+	b1, omb1, b2, omb2 := c.b1, c.omb1, c.b2, c.omb2
+	eps, bc2sq, ns := c.eps, c.bc2sq, c.ns
+	wd, hasWD, decay, hasDecay := c.wd, c.hasWD, c.decay, c.hasDecay
+	for ; i < n; i++ {
 		pi, gi := p[i], g[i]
+		ok := true
 		if hasWD {
-			r, ok := fma32q(wd, pi, gi)
-			if !ok {
-				r = fma32(wd, pi, gi)
-			}
-			gi = r
+			gi, ok = fma32q(wd, pi, gi)
 		}
 		if hasDecay {
 			pi = float32(pi * decay)
 		}
-		mb := float32(m[i] * b1)
-		mi, ok := fma32q(omb1, gi, mb)
-		if !ok {
-			mi = fma32(omb1, gi, mb)
-		}
-		og, vb := float32(omb2*gi), float32(v[i]*b2)
-		vi, ok := fma32q(og, gi, vb)
-		if !ok {
-			vi = fma32(og, gi, vb)
+		mi, ok1 := fma32q(omb1, gi, float32(m[i]*b1))
+		vi, ok2 := fma32q(float32(omb2*gi), gi, float32(v[i]*b2))
+		if !(ok && ok1 && ok2) {
+			return i
 		}
 		m[i], v[i] = mi, vi
 		d := sqrt32(vi)/bc2sq + eps
 		p[i] = pi + float32(ns*mi)/d
 	}
+	return n
+}
+
+// adam32Elem is adam32Fast's element i with the exact fma32.
+func adam32Elem(p, g, m, v []float32, i int, c *adam32Coef) {
+	pi, gi := p[i], g[i]
+	if c.hasWD {
+		gi = fma32(c.wd, pi, gi)
+	}
+	if c.hasDecay {
+		pi = float32(pi * c.decay)
+	}
+	mi := fma32(c.omb1, gi, float32(m[i]*c.b1))
+	vi := fma32(float32(c.omb2*gi), gi, float32(v[i]*c.b2))
+	m[i], v[i] = mi, vi
+	d := sqrt32(vi)/c.bc2sq + c.eps
+	p[i] = pi + float32(c.ns*mi)/d
 }
 
 // adam64 is adam32 in float64.

@@ -65,9 +65,11 @@ func fma32q(x, y, z float32) (r float32, ok bool) {
 
 // fma32rare reports whether rounding the float64 s (bits u) to float32 might
 // differ from rounding the exact sum it came from: s lies halfway between
-// two float32s, or below float32's smallest normal number (zero included).
+// two float32s, or is not zero and below float32's smallest normal number.
+// (An exact zero is exact: two float32-range terms cancel exactly or leave a
+// float64 normal number.) u<<1 drops the sign; -1 sends zero to the top.
 func fma32rare(u uint64) bool {
-	return u&(1<<29-1) == 1<<28 || u&(0x7ff<<52) < (1023-126)<<52
+	return u&(1<<29-1) == 1<<28 || (u<<1)-1 < (1023-126)<<53-1
 }
 
 // sqrt32 is the correctly rounded float32 square root.

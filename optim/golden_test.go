@@ -23,11 +23,11 @@ type goldenFile struct {
 }
 
 type goldenCase struct {
-	Name   string    `json:"name"`
-	Method string    `json:"method"`
-	DType  string    `json:"dtype"`
-	Hyper  Hyper     `json:"hyper"`
-	LRs    []float64 `json:"lrs"`
+	Name   string     `json:"name"`
+	Method string     `json:"method"`
+	DType  string     `json:"dtype"`
+	Hyper  torchHyper `json:"hyper"`
+	LRs    []float64  `json:"lrs"`
 	Params []struct {
 		Name  string    `json:"name"`
 		Shape []int     `json:"shape"`
@@ -39,14 +39,34 @@ type goldenCase struct {
 	Scalars map[string]float64   `json:"scalars"`
 }
 
+// torchHyper is a case's hyperparameters under torch's argument names.
+type torchHyper struct {
+	LR          float64 `json:"lr"`
+	Momentum    float64 `json:"momentum"`
+	Dampening   float64 `json:"dampening"`
+	Nesterov    bool    `json:"nesterov"`
+	WeightDecay float64 `json:"weight_decay"`
+	Beta1       float64 `json:"beta1"`
+	Beta2       float64 `json:"beta2"`
+	Eps         float64 `json:"eps"`
+}
+
+func (h torchHyper) hyper() Hyper {
+	return Hyper{LR: h.LR, Momentum: h.Momentum, Dampening: h.Dampening, Nesterov: h.Nesterov,
+		WeightDecay: h.WeightDecay, Beta1: h.Beta1, Beta2: h.Beta2, Eps: h.Eps}
+}
+
 func loadGolden(t *testing.T) *goldenFile {
 	t.Helper()
-	b, err := os.ReadFile("testdata/golden.json")
+	f, err := os.Open("testdata/golden.json")
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer f.Close()
+	dec := json.NewDecoder(f)
+	dec.DisallowUnknownFields()
 	var g goldenFile
-	if err := json.Unmarshal(b, &g); err != nil {
+	if err := dec.Decode(&g); err != nil {
 		t.Fatal(err)
 	}
 	if len(g.Cases) == 0 || len(g.Pow) == 0 {
@@ -133,7 +153,7 @@ func replayGolden[T nn.Float](t *testing.T, c *goldenCase, tol float64) agreemen
 		}
 		params[i] = p
 	}
-	opt, err := build(c.Method, params, c.Hyper)
+	opt, err := build(c.Method, params, c.Hyper.hyper())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,18 +42,26 @@ type State[T nn.Float] struct {
 // Hyper holds every hyperparameter that the command line can set; each method
 // reads the ones it uses.
 type Hyper struct {
-	LR          float64
-	Momentum    float64
-	Dampening   float64
-	Nesterov    bool
-	WeightDecay float64
-	Beta1       float64
-	Beta2       float64
-	Eps         float64
+	LR          float64 `json:"lr"`
+	Momentum    float64 `json:"momentum,omitempty"`
+	Dampening   float64 `json:"dampening,omitempty"`
+	Nesterov    bool    `json:"nesterov,omitempty"`
+	WeightDecay float64 `json:"weight_decay"`
+	Beta1       float64 `json:"beta1,omitempty"`
+	Beta2       float64 `json:"beta2,omitempty"`
+	Eps         float64 `json:"eps,omitempty"`
+	// AdaFisher: Lambda (damping), Gamma (factor moving average), TCov
+	// (factor refresh interval in steps), FisherMode ("reference" or
+	// "paper"), FullFactors (keep full factor matrices for snapshots).
+	Lambda      float64 `json:"lambda,omitempty"`
+	Gamma       float64 `json:"gamma,omitempty"`
+	TCov        int     `json:"tcov,omitempty"`
+	FisherMode  string  `json:"fisher_mode,omitempty"`
+	FullFactors bool    `json:"full_factors,omitempty"`
 }
 
 // Names lists the optimizers that New builds.
-var Names = []string{"sgd", "adam", "adamw"}
+var Names = []string{"sgd", "adam", "adamw", "adafisher", "adafisherw"}
 
 // New builds the named optimizer for the model's parameters.
 func New[T nn.Float](name string, m *nn.Model[T], h Hyper) (Optimizer[T], error) {
@@ -76,6 +84,31 @@ func New[T nn.Float](name string, m *nn.Model[T], h Hyper) (Optimizer[T], error)
 			return nil, err
 		}
 		return o, nil
+	case "adafisher", "adafisherw":
+		o, err := NewAdaFisher(m, FisherConfig{LR: h.LR, Beta: h.Beta1, Lambda: h.Lambda, Gamma: h.Gamma, TCov: h.TCov,
+			WeightDecay: h.WeightDecay, Decoupled: name == "adafisherw", Mode: h.FisherMode, FullFactors: h.FullFactors})
+		if err != nil {
+			return nil, err
+		}
+		return o, nil
 	}
 	return nil, fmt.Errorf("unknown optimizer %q, want one of %s", name, strings.Join(Names, ", "))
+}
+
+// FactorSource is an optimizer with Kronecker factors that can be
+// snapshotted (AdaFisher).
+type FactorSource[T nn.Float] interface {
+	FactorLayers() []FactorLayer[T]
+}
+
+// Diagnoser is an optimizer that describes its preconditioner after the steps
+// that refresh it; Diagnostics is nil after other steps.
+type Diagnoser interface {
+	Diagnostics() *Diagnostics
+}
+
+// UnsupportedLister is an optimizer that treats some parameters plainly
+// because no layer it supports owns them.
+type UnsupportedLister interface {
+	Unsupported() []string
 }

@@ -123,69 +123,94 @@ type sgdCoef struct {
 	nesterov, first                      bool
 }
 
-// sgd32 is one step on one parameter; buf is nil without momentum. Each
-// fma32q whose result is not ok is redone by fma32 (see fma32).
+// sgd32Coef is sgdCoef rounded to float32, as torch's kernels read it.
+type sgd32Coef struct {
+	nlr, wd, mom, damp             float32
+	hasWD, hasMom, first, nesterov bool
+}
+
+// sgd32 is one step on one parameter; buf is nil without momentum.
+// sgd32Fast does the elements whose every fused multiply-add fma32q rounds
+// exactly and stops before any other, which sgd32Elem does with fma32: the
+// fast loop makes no calls, so it keeps everything in registers.
 func sgd32(p, g, buf []float32, k *sgdCoef) {
+	c := sgd32Coef{
+		nlr: float32(-k.lr), wd: float32(k.weightDecay), mom: float32(k.momentum), damp: float32(1 - k.dampening),
+		hasWD: k.weightDecay != 0, hasMom: buf != nil, first: k.first, nesterov: k.nesterov,
+	}
 	g = g[:len(p)]
-	nlr := float32(-k.lr)
-	wd := float32(k.weightDecay)
-	hasWD := k.weightDecay != 0
 	if buf == nil {
-		for i := range p {
-			pi, d := p[i], g[i]
-			if hasWD {
-				r, ok := fma32q(wd, pi, d)
-				if !ok {
-					r = fma32(wd, pi, d)
-				}
-				d = r
-			}
-			r, ok := fma32q(nlr, d, pi)
-			if !ok {
-				r = fma32(nlr, d, pi)
-			}
-			p[i] = r
-		}
-		return
+		buf = p // unused; keeps the fast loop free of bounds checks
 	}
 	buf = buf[:len(p)]
-	mom := float32(k.momentum)
-	damp := float32(1 - k.dampening)
-	first, nesterov := k.first, k.nesterov
-	for i := range p {
+	for i := 0; i < len(p); i++ {
+		i = sgd32Fast(p, g, buf, i, &c)
+		if i < len(p) {
+			sgd32Elem(p, g, buf, i, &c)
+		}
+	}
+}
+
+func sgd32Fast(p, g, buf []float32, i int, c *sgd32Coef) int {
+	n := len(p)
+	g, buf = g[:n], buf[:n]
+	nlr, wd, mom, damp := c.nlr, c.wd, c.mom, c.damp
+	hasWD, hasMom, first, nesterov := c.hasWD, c.hasMom, c.first, c.nesterov
+	for ; i < n; i++ {
 		pi, d := p[i], g[i]
+		ok := true
 		if hasWD {
-			r, ok := fma32q(wd, pi, d)
-			if !ok {
-				r = fma32(wd, pi, d)
-			}
-			d = r
+			var ok1 bool
+			d, ok1 = fma32q(wd, pi, d)
+			ok = ok && ok1
 		}
-		b := d
-		if !first {
-			bm := float32(buf[i] * mom)
-			r, ok := fma32q(damp, d, bm)
-			if !ok {
-				r = fma32(damp, d, bm)
+		var b float32
+		if hasMom {
+			b = d
+			if !first {
+				var ok2 bool
+				b, ok2 = fma32q(damp, d, float32(buf[i]*mom))
+				ok = ok && ok2
 			}
-			b = r
-		}
-		buf[i] = b
-		if nesterov {
-			r, ok := fma32q(mom, b, d)
-			if !ok {
-				r = fma32(mom, b, d)
+			if nesterov {
+				var ok3 bool
+				d, ok3 = fma32q(mom, b, d)
+				ok = ok && ok3
+			} else {
+				d = b
 			}
-			d = r
-		} else {
-			d = b
 		}
-		r, ok := fma32q(nlr, d, pi)
-		if !ok {
-			r = fma32(nlr, d, pi)
+		r, ok4 := fma32q(nlr, d, pi)
+		if !(ok && ok4) {
+			return i
+		}
+		if hasMom {
+			buf[i] = b
 		}
 		p[i] = r
 	}
+	return n
+}
+
+// sgd32Elem is sgd32Fast's element i with the exact fma32.
+func sgd32Elem(p, g, buf []float32, i int, c *sgd32Coef) {
+	pi, d := p[i], g[i]
+	if c.hasWD {
+		d = fma32(c.wd, pi, d)
+	}
+	if c.hasMom {
+		b := d
+		if !c.first {
+			b = fma32(c.damp, d, float32(buf[i]*c.mom))
+		}
+		buf[i] = b
+		if c.nesterov {
+			d = fma32(c.mom, b, d)
+		} else {
+			d = b
+		}
+	}
+	p[i] = fma32(c.nlr, d, pi)
 }
 
 // sgd64 is sgd32 in float64.

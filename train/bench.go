@@ -38,6 +38,8 @@ type BenchOptimizer struct {
 func BenchOptimizers() []BenchOptimizer {
 	return []BenchOptimizer{
 		{Label: "adam", Name: "adam", Hyper: optim.Hyper{LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}},
+		{Label: "adafisher_tcov1", Name: "adafisher", Hyper: optim.Hyper{LR: 1e-3, Beta1: 0.9, Lambda: 1e-3, Gamma: 0.8, TCov: 1, FisherMode: "reference"}},
+		{Label: "adafisher_tcov100", Name: "adafisher", Hyper: optim.Hyper{LR: 1e-3, Beta1: 0.9, Lambda: 1e-3, Gamma: 0.8, TCov: 100, FisherMode: "reference"}},
 	}
 }
 
@@ -66,7 +68,7 @@ type bencher[T nn.Float] struct {
 }
 
 func (b *bencher[T]) Step() error {
-	_, _, err := Step(b.m, b.opt, b.in, b.labels, &b.dloss)
+	_, _, _, err := Step(b.m, b.opt, b.in, b.labels, &b.dloss, false)
 	return err
 }
 

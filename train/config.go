@@ -32,8 +32,9 @@ type Config struct {
 	Steps      int           `json:"steps,omitempty"`
 	TimeBudget time.Duration `json:"time_budget_ns,omitempty"`
 
-	SnapshotEvery   int `json:"snapshot_every,omitempty"`
-	CheckpointEvery int `json:"checkpoint_every,omitempty"`
+	SnapshotEvery        int `json:"snapshot_every,omitempty"`
+	SnapshotFactorsEvery int `json:"snapshot_factors_every,omitempty"`
+	CheckpointEvery      int `json:"checkpoint_every,omitempty"`
 
 	Init string `json:"init,omitempty"`
 	Out  string `json:"out"`
@@ -59,8 +60,8 @@ func (c *Config) Validate() error {
 	if c.Epochs > 0 && c.Steps > 0 {
 		return fmt.Errorf("give either --epochs or --steps, not both")
 	}
-	if c.SnapshotEvery < 0 || c.CheckpointEvery < 0 {
-		return fmt.Errorf("--snapshot-every and --checkpoint-every must not be negative")
+	if c.SnapshotEvery < 0 || c.CheckpointEvery < 0 || c.SnapshotFactorsEvery < 0 {
+		return fmt.Errorf("--snapshot-every, --snapshot-factors-every and --checkpoint-every must not be negative")
 	}
 	if c.TestFraction < 0 || c.TestFraction >= 1 {
 		return fmt.Errorf("--test-fraction %g, want a fraction in [0, 1)", c.TestFraction)

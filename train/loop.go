@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/adafisher-go/landscape/data"
@@ -82,19 +83,23 @@ type session[T nn.Float] struct {
 	epochRows int
 	lastCkpt  time.Time
 	info      Info
+	factors   optim.FactorSource[T] // nil unless the optimizer has factors
 }
 
 // Info describes the run for run.json.
 type Info struct {
-	Config      Config            `json:"config"`
-	Command     []string          `json:"command,omitempty"`
-	Version     string            `json:"version"`
-	GoVersion   string            `json:"go_version"`
-	Model       string            `json:"model"`
-	Parameters  int               `json:"parameters"`
-	Layers      []LayerInfo       `json:"layers"`
-	Data        DataInfo          `json:"data"`
-	StepsPerEp  int               `json:"steps_per_epoch"`
+	Config     Config      `json:"config"`
+	Command    []string    `json:"command,omitempty"`
+	Version    string      `json:"version"`
+	GoVersion  string      `json:"go_version"`
+	Model      string      `json:"model"`
+	Parameters int         `json:"parameters"`
+	Layers     []LayerInfo `json:"layers"`
+	Data       DataInfo    `json:"data"`
+	StepsPerEp int         `json:"steps_per_epoch"`
+	// Unsupported lists parameters that the optimizer treats plainly
+	// because no layer it supports owns them (AdaFisher: F = 1).
+	Unsupported []string          `json:"unsupported_params,omitempty"`
 	Extra       map[string]string `json:"extra,omitempty"`
 	StartedUnix int64             `json:"started_unix"`
 }
@@ -122,6 +127,9 @@ type Options struct {
 	Command  []string
 	Version  string
 	Progress func(Event)
+	// Log receives one-off notices (such as parameters an optimizer treats
+	// plainly).
+	Log func(string)
 	// Overwrite lets a fresh run replace an existing run directory.
 	Overwrite bool
 }
@@ -273,6 +281,18 @@ func setup[T nn.Float](cfg Config, o Options) (*session[T], error) {
 		s.info.Data.Test = test.Len()
 		s.info.Data.TestFingerp = test.Fingerprint()
 	}
+	if f, ok := opt.(optim.FactorSource[T]); ok {
+		s.factors = f
+	}
+	if u, ok := opt.(optim.UnsupportedLister); ok {
+		s.info.Unsupported = u.Unsupported()
+		if len(s.info.Unsupported) > 0 && o.Log != nil {
+			o.Log(fmt.Sprintf("%s: no supported layer owns %s; they are updated with F = 1", cfg.Optimizer, strings.Join(s.info.Unsupported, ", ")))
+		}
+	}
+	if cfg.SnapshotFactorsEvery > 0 && s.factors == nil {
+		return nil, fmt.Errorf("--snapshot-factors-every: optimizer %s keeps no Kronecker factors", cfg.Optimizer)
+	}
 	for _, l := range model.ParamLayers() {
 		li := LayerInfo{Name: l.Name(), Kind: string(l.Kind())}
 		for _, p := range l.Params() {
@@ -324,12 +344,25 @@ func (s *session[T]) loop(ctx context.Context) (*Result, error) {
 			copy(in.Data[r*sample:(r+1)*sample], s.xs[j*sample:(j+1)*sample])
 			yb = append(yb, s.train.Y[j])
 		}
-		loss, correct, err := Step(s.model, s.opt, in, yb, &dloss)
+		factorsDue := s.factors != nil && s.cfg.SnapshotFactorsEvery > 0 && s.step%s.cfg.SnapshotFactorsEvery == 0
+		loss, correct, caps, err := Step(s.model, s.opt, in, yb, &dloss, factorsDue && s.cfg.Hyper.FullFactors)
 		if err != nil {
 			return nil, fmt.Errorf("step %d: %w", s.step+1, err)
 		}
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			return nil, fmt.Errorf("step %d (epoch %d): the loss is %v; training stopped. The metrics up to step %d and the last checkpoint and snapshots in %s are intact", s.step+1, epoch+1, loss, s.step, s.dir.Path)
+		}
+		if factorsDue {
+			if err := s.snapshotFactors(s.step, s.factors, caps); err != nil {
+				return nil, err
+			}
+		}
+		if d, ok := s.opt.(optim.Diagnoser); ok {
+			if diag := d.Diagnostics(); diag != nil {
+				if err := s.metrics.Write(curvatureRecord{Kind: "curvature", Step: s.step + 1, Layers: diag.Layers}); err != nil {
+					return nil, err
+				}
+			}
 		}
 		s.step++
 		last = loss
@@ -396,6 +429,12 @@ type stepRecord struct {
 	Loss  float64 `json:"loss"`
 	LR    float64 `json:"lr"`
 	TimeS float64 `json:"time_s"`
+}
+
+type curvatureRecord struct {
+	Kind   string                   `json:"kind"`
+	Step   int                      `json:"step"`
+	Layers []optim.LayerDiagnostics `json:"layers"`
 }
 
 type epochRecord struct {

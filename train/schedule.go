@@ -7,16 +7,16 @@ import (
 
 // Schedule gives the learning rate as a function of progress.
 type Schedule struct {
-	Kind string  // "constant", "cosine" or "step"
-	Unit string  // "epoch" (the rate changes once per epoch, as a PyTorch loop that steps its scheduler after each epoch) or "step"
-	Base float64 // the initial learning rate
+	Kind string  `json:"kind"`    // "constant", "cosine" or "step"
+	Unit string  `json:"unit"`    // "epoch" (the rate changes once per epoch, as a PyTorch loop that steps its scheduler after each epoch) or "step"
+	Base float64 `json:"base_lr"` // the initial learning rate
 	// TMax is the length of the cosine half-period in units; MinLR its floor
 	// (CosineAnnealingLR's T_max and eta_min).
-	TMax  int
-	MinLR float64
+	TMax  int     `json:"t_max,omitempty"`
+	MinLR float64 `json:"min_lr,omitempty"`
 	// StepSize and Gamma: StepLR multiplies the rate by Gamma every StepSize units.
-	StepSize int
-	Gamma    float64
+	StepSize int     `json:"step_size,omitempty"`
+	Gamma    float64 `json:"gamma,omitempty"`
 }
 
 // Schedules lists the schedule kinds.

@@ -6,26 +6,33 @@ import (
 )
 
 // Step runs one optimizer step on a batch: forward (capturing curvature when
-// the optimizer asks for it), softmax cross-entropy with mean reduction,
-// backward, update. It returns the batch's loss before the update and the
-// number of correct predictions. dloss is scratch space reused across steps.
-func Step[T nn.Float](m *nn.Model[T], opt optim.Optimizer[T], in *nn.Tensor[T], labels []int, dloss *nn.Tensor[T]) (loss float64, correct int, err error) {
-	capture := opt.WantsCurvature()
+// the optimizer asks for it, or when capture is forced), softmax
+// cross-entropy with mean reduction, backward, update. It returns the batch's
+// loss before the update, the number of correct predictions, and what the
+// layers captured (nil without capture; valid until the next forward pass).
+// dloss is scratch space reused across steps. A non-finite loss returns
+// before the backward pass and the update.
+func Step[T nn.Float](m *nn.Model[T], opt optim.Optimizer[T], in *nn.Tensor[T], labels []int, dloss *nn.Tensor[T], forceCapture bool) (loss float64, correct int, caps []*nn.Capture[T], err error) {
+	capture := opt.WantsCurvature() || forceCapture
 	m.ZeroGrad()
 	out, err := m.Forward(in, nn.Mode{Train: true, Capture: capture})
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, nil, err
 	}
 	loss, correct = nn.CrossEntropy(out, labels, dloss)
 	if loss != loss || loss > maxFloat || loss < -maxFloat {
-		return loss, correct, nil // the caller reports a non-finite loss
+		return loss, correct, nil, nil
 	}
 	m.Backward(dloss)
-	var caps []*nn.Capture[T]
 	if capture {
 		caps = m.Captures()
 	}
-	return loss, correct, opt.Step(caps)
+	if opt.WantsCurvature() {
+		err = opt.Step(caps)
+	} else {
+		err = opt.Step(nil)
+	}
+	return loss, correct, caps, err
 }
 
 const maxFloat = 1.7976931348623157e308

@@ -39,6 +39,12 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&c.Hyper.Beta1, "beta1", 0.9, "adam: first-moment decay")
 	fs.Float64Var(&c.Hyper.Beta2, "beta2", 0.999, "adam: second-moment decay")
 	fs.Float64Var(&c.Hyper.Eps, "eps", 1e-8, "adam: epsilon added to the denominator")
+	fs.Float64Var(&c.Hyper.Lambda, "lambda", 1e-3, "adafisher: damping Lambda added to the Kronecker product")
+	fs.Float64Var(&c.Hyper.Gamma, "gamma", 0.8, "adafisher: factor moving-average knob (reference: 0.1*gamma old + 0.01*gamma new; paper: gamma old + (1-gamma) new)")
+	fs.IntVar(&c.Hyper.TCov, "tcov", 0, "adafisher: refresh the factors every N steps (default 100 in reference mode, 1 in paper mode)")
+	fs.StringVar(&c.Hyper.FisherMode, "fisher-mode", "reference", "adafisher: reference (the official code, the published numbers) or paper (the paper's Eq. 3 and Algorithm 1)")
+	fs.IntVar(&c.SnapshotFactorsEvery, "snapshot-factors-every", 0, "adafisher: write factors/step-NNNNNN.safetensors every N steps (N = 0-based step index)")
+	fs.BoolVar(&c.Hyper.FullFactors, "full-factors", false, "adafisher: also keep and snapshot the full factor matrices (analysis code) and each snapshot step's raw batch factors")
 	fs.StringVar(&c.Schedule.Kind, "lr-schedule", "constant", "constant, cosine or step")
 	fs.StringVar(&c.Schedule.Unit, "lr-schedule-unit", "epoch", "epoch or step: how often the schedule changes the rate")
 	fs.IntVar(&c.Schedule.TMax, "lr-tmax", 0, "cosine: period in schedule units (default: the whole run)")
@@ -92,6 +98,24 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		}
 		c.TimeBudget = d
 	}
+	if strings.HasPrefix(c.Optimizer, "adafisher") {
+		if c.Hyper.TCov == 0 {
+			c.Hyper.TCov = 100
+			if c.Hyper.FisherMode == "paper" {
+				c.Hyper.TCov = 1
+			}
+		}
+	} else {
+		for _, f := range []string{"lambda", "gamma", "tcov", "fisher-mode", "full-factors", "snapshot-factors-every"} {
+			if set[f] {
+				return usagef("--%s applies to --optimizer adafisher or adafisherw, not %s", f, c.Optimizer)
+			}
+		}
+		c.Hyper.Lambda, c.Hyper.Gamma, c.Hyper.FisherMode = 0, 0, ""
+	}
+	if c.Hyper.FullFactors && c.SnapshotFactorsEvery == 0 {
+		return usagef("--full-factors needs --snapshot-factors-every N")
+	}
 	if c.Schedule.Kind != "cosine" {
 		c.Schedule.TMax = 0
 	}
@@ -100,6 +124,7 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	o := train.Options{Command: append([]string{"landscape", "train"}, args...), Version: version(), Overwrite: overwrite}
 	p := newProgress(stderr)
 	o.Progress = p.event
+	o.Log = func(msg string) { fmt.Fprintln(stderr, msg) }
 	var (
 		res *train.Result
 		err error

@@ -53,20 +53,20 @@ def long_grad(k, q, j):
 
 def hyper(lr, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0,
           beta1=0.9, beta2=0.999, eps=1e-8):
-    # Keys are the Go field names of optim.Hyper.
-    return {"LR": lr, "Momentum": momentum, "Dampening": dampening,
-            "Nesterov": nesterov, "WeightDecay": weight_decay,
-            "Beta1": beta1, "Beta2": beta2, "Eps": eps}
+    # torch's argument names; golden_test.go maps them onto optim.Hyper.
+    return {"lr": lr, "momentum": momentum, "dampening": dampening,
+            "nesterov": nesterov, "weight_decay": weight_decay,
+            "beta1": beta1, "beta2": beta2, "eps": eps}
 
 
 def build(method, h, params):
     if method == "sgd":
-        return torch.optim.SGD(params, lr=h["LR"], momentum=h["Momentum"],
-                               dampening=h["Dampening"], nesterov=h["Nesterov"],
-                               weight_decay=h["WeightDecay"], foreach=False)
+        return torch.optim.SGD(params, lr=h["lr"], momentum=h["momentum"],
+                               dampening=h["dampening"], nesterov=h["nesterov"],
+                               weight_decay=h["weight_decay"], foreach=False)
     cls = torch.optim.Adam if method == "adam" else torch.optim.AdamW
-    return cls(params, lr=h["LR"], betas=(h["Beta1"], h["Beta2"]), eps=h["Eps"],
-               weight_decay=h["WeightDecay"], amsgrad=False, foreach=False)
+    return cls(params, lr=h["lr"], betas=(h["beta1"], h["beta2"]), eps=h["eps"],
+               weight_decay=h["weight_decay"], amsgrad=False, foreach=False)
 
 
 def run_case(name, method, h, dtype, spec, grad_fn, lrs):
@@ -138,10 +138,10 @@ def main():
     for dtype in ("float64", "float32"):
         for name, method, h in SHORT:
             cases.append(run_case(name, method, h, dtype, short_params(), short_grad,
-                                  short_lrs(h["LR"])))
+                                  short_lrs(h["lr"])))
         for name, method, h in LONG:
             cases.append(run_case(name, method, h, dtype, long_params(), long_grad,
-                                  [h["LR"]] * LONG_STEPS))
+                                  [h["lr"]] * LONG_STEPS))
     cap = "unknown"
     for line in torch.__config__.show().splitlines():
         if "CPU capability usage" in line:
