@@ -32,6 +32,10 @@ type Options struct {
 	// FashionDir holds the Fashion-MNIST IDX files; empty means
 	// DefaultFashionDir.
 	FashionDir string
+	// PCA, when positive, replaces the features by that many principal
+	// components of the training split (on the raw features, before
+	// standardisation), as the paper's Figure 1 reduces iris to 2.
+	PCA int
 }
 
 // Load returns the training and test splits of the dataset named by spec:
@@ -70,6 +74,16 @@ func Load(spec string, o Options) (train, test *Dataset, err error) {
 			if train, test, err = HoldOut(all, o.TestFraction, o.Seed); err != nil {
 				return nil, nil, err
 			}
+		}
+	}
+	if o.PCA > 0 {
+		p, err := FitPCA(train, o.PCA)
+		if err != nil {
+			return nil, nil, err
+		}
+		p.Apply(train)
+		if test != nil {
+			p.Apply(test)
 		}
 	}
 	if o.Standardize {

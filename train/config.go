@@ -12,6 +12,7 @@ import (
 type Config struct {
 	Dataset      string  `json:"dataset"`
 	Standardize  bool    `json:"standardize"`
+	PCA          int     `json:"pca,omitempty"`
 	TestFraction float64 `json:"test_fraction"`
 	Shuffle      bool    `json:"shuffle"`
 	BatchSize    int     `json:"batch_size"`
@@ -62,6 +63,9 @@ func (c *Config) Validate() error {
 	}
 	if c.SnapshotEvery < 0 || c.CheckpointEvery < 0 || c.SnapshotFactorsEvery < 0 {
 		return fmt.Errorf("--snapshot-every, --snapshot-factors-every and --checkpoint-every must not be negative")
+	}
+	if c.PCA < 0 {
+		return fmt.Errorf("--pca %d, want a number of components (0: keep the features)", c.PCA)
 	}
 	if c.TestFraction < 0 || c.TestFraction >= 1 {
 		return fmt.Errorf("--test-fraction %g, want a fraction in [0, 1)", c.TestFraction)

@@ -214,7 +214,7 @@ func Resume[T nn.Float](ctx context.Context, path string, override Config, o Opt
 }
 
 func setup[T nn.Float](cfg Config, o Options) (*session[T], error) {
-	train, test, err := data.Load(cfg.Dataset, data.Options{Standardize: cfg.Standardize, TestFraction: cfg.TestFraction, Seed: cfg.Seed})
+	train, test, err := data.Load(cfg.Dataset, data.Options{Standardize: cfg.Standardize, TestFraction: cfg.TestFraction, Seed: cfg.Seed, PCA: cfg.PCA})
 	if err != nil {
 		return nil, err
 	}

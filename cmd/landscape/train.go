@@ -24,6 +24,7 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	var overwrite bool
 	fs.StringVar(&c.Dataset, "dataset", "iris", "iris, digits, fashion-mnist or a PATH.csv (header row, features, integer label last)")
 	fs.BoolVar(&c.Standardize, "standardize", false, "z-score the features with the training split's mean and population standard deviation")
+	fs.IntVar(&c.PCA, "pca", 0, "replace the features by this many principal components of the training split (before --standardize), as scikit-learn's PCA")
 	fs.Float64Var(&c.TestFraction, "test-fraction", 0, "hold out this seeded fraction as a test split (datasets without their own test split)")
 	fs.BoolVar(&c.Shuffle, "shuffle", true, "shuffle the training set every epoch (seeded); --shuffle=false keeps file order")
 	fs.IntVar(&c.BatchSize, "batch-size", 32, "samples per batch; 0 is the whole training set as one batch")
