@@ -17,7 +17,14 @@ import (
 // element type when the kernel reads them. The kernels here do the same, with
 // explicit fused multiply-adds (fma64, fma32) and explicit conversions
 // wherever a product is added, so that no compiler may fuse differently on
-// another architecture: results are the same bit for bit everywhere.
+// another architecture: results are the same bit for bit everywhere (on a
+// CPU without FMA instructions math.FMA is done in software: exact, slower).
+// The golden tests hold them to torch's results bit for bit.
+//
+// Go has no float32 fused multiply-add, so fma32 builds one from float64
+// arithmetic. The float32 kernels run a fast loop on fma32q, which gets all
+// but about one sum in 2^28 right inline and says which it cannot, and stop
+// there to redo that one element with the exact fma32.
 
 // fma64 returns x*y+z rounded once.
 func fma64(x, y, z float64) float64 { return math.FMA(x, y, z) }
@@ -60,7 +67,10 @@ func fma32(x, y, z float32) float32 {
 // the result must come from fma32 instead.
 func fma32q(x, y, z float32) (r float32, ok bool) {
 	s := float64(x)*float64(y) + float64(z)
-	return float32(s), !fma32rare(math.Float64bits(s))
+	u := math.Float64bits(s)
+	// Every rare case has its low 28 bits zero; most sums do not, and for
+	// them this one test decides.
+	return float32(s), u&(1<<28-1) != 0 || !fma32rare(u)
 }
 
 // fma32rare reports whether rounding the float64 s (bits u) to float32 might

@@ -43,20 +43,33 @@ func TestFMA32(t *testing.T) {
 		y := float32(r.NormFloat64() * math.Exp2(float64(r.IntN(40)-20)))
 		z := float32(r.NormFloat64() * math.Exp2(float64(r.IntN(80)-40)))
 		cases = append(cases, c{x, y, z})
-		// Midpoint products (x, y with few bits) plus a small z.
-		a := float32(1+r.IntN(1<<12)) * float32(math.Ldexp(1, -12))
-		b := float32(1+r.IntN(1<<12)) * float32(math.Ldexp(1, -12))
+		// Products of odd integers of 13 and 12 bits have up to 25 bits:
+		// often a float32 midpoint, which a small z nudges off.
+		a := float32(2*r.IntN(1<<12)+1) * float32(math.Ldexp(1, -13))
+		b := float32(2*r.IntN(1<<11)+1) * float32(math.Ldexp(1, -12))
 		cases = append(cases, c{a, b, float32(r.NormFloat64() * math.Exp2(-float64(30+r.IntN(40))))})
+		// Results in float32's subnormal range.
+		cases = append(cases, c{a * 0x1p-70, b * 0x1p-70, float32(r.NormFloat64() * 0x1p-130)})
 	}
-	bad := 0
+	bad, slow := 0, 0
 	for _, k := range cases {
-		got, want := fma32(k.x, k.y, k.z), exactFMA32(k.x, k.y, k.z)
-		if math.Float32bits(got) != math.Float32bits(want) && !(got == 0 && want == 0) {
-			if bad++; bad < 10 {
-				t.Errorf("fma32(%g, %g, %g) = %g, want %g", k.x, k.y, k.z, got, want)
+		want := exactFMA32(k.x, k.y, k.z)
+		got := fma32(k.x, k.y, k.z)
+		// The kernels' form: fma32q, and fma32 when it is not ok.
+		q, ok := fma32q(k.x, k.y, k.z)
+		if !ok {
+			slow++
+			q = fma32(k.x, k.y, k.z)
+		}
+		for _, g := range []float32{got, q} {
+			if math.Float32bits(g) != math.Float32bits(want) && !(g == 0 && want == 0) {
+				if bad++; bad < 10 {
+					t.Errorf("fma32(%g, %g, %g) = %g (fma32q %g, ok %v), want %g", k.x, k.y, k.z, got, q, ok, want)
+				}
 			}
 		}
 	}
+	t.Logf("%d cases, %d took the slow path", len(cases), slow)
 	if bad > 0 {
 		t.Errorf("%d of %d wrong", bad, len(cases))
 	}

@@ -21,7 +21,6 @@ func mlpParams[T nn.Float]() []*nn.Param[T] {
 				Value: nn.NewTensor[T](s...), Grad: nn.NewTensor[T](s...)}
 			for j := range p.Value.Data {
 				p.Value.Data[j] = T(float64(j%97-48) * 1e-3)
-				p.Grad.Data[j] = T(float64(j%89-44) * 1e-4)
 			}
 			ps = append(ps, p)
 		}
@@ -29,8 +28,26 @@ func mlpParams[T nn.Float]() []*nn.Param[T] {
 	return ps
 }
 
+// benchGrads makes gradient sets for the parameters that Step cycles
+// through, so that the optimizer sees changing gradients as in training
+// rather than settling on a fixed point.
+func benchGrads[T nn.Float](ps []*nn.Param[T], sets int) [][]*nn.Tensor[T] {
+	out := make([][]*nn.Tensor[T], sets)
+	for k := range out {
+		for _, p := range ps {
+			g := nn.NewTensor[T](p.Value.Shape...)
+			for j := range g.Data {
+				g.Data[j] = T(float64((j*(k+3)+7*k)%89-44) * 1e-4)
+			}
+			out[k] = append(out[k], g)
+		}
+	}
+	return out
+}
+
 func benchStep[T nn.Float](b *testing.B, method string, h Hyper) {
 	ps := mlpParams[T]()
+	grads := benchGrads(ps, 4)
 	n := 0
 	for _, p := range ps {
 		n += p.Value.Numel()
@@ -39,10 +56,19 @@ func benchStep[T nn.Float](b *testing.B, method string, h Hyper) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	k := 0
+	next := func() {
+		for i, p := range ps {
+			p.Grad = grads[k%len(grads)][i]
+		}
+		k++
+	}
+	next()
 	o.Step(nil)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
+		next()
 		if err := o.Step(nil); err != nil {
 			b.Fatal(err)
 		}

@@ -156,6 +156,7 @@ func sgd32Fast(p, g, buf []float32, i int, c *sgd32Coef) int {
 	g, buf = g[:n], buf[:n]
 	nlr, wd, mom, damp := c.nlr, c.wd, c.mom, c.damp
 	hasWD, hasMom, first, nesterov := c.hasWD, c.hasMom, c.first, c.nesterov
+	undamped := damp == 1
 	for ; i < n; i++ {
 		pi, d := p[i], g[i]
 		ok := true
@@ -168,9 +169,16 @@ func sgd32Fast(p, g, buf []float32, i int, c *sgd32Coef) int {
 		if hasMom {
 			b = d
 			if !first {
-				var ok2 bool
-				b, ok2 = fma32q(damp, d, float32(buf[i]*mom))
-				ok = ok && ok2
+				bm := float32(buf[i] * mom)
+				if undamped {
+					// 1*d + bm rounds once: a float32 sum is exact in
+					// float64, so fma32q's test would only cost time.
+					b = d + bm
+				} else {
+					var ok2 bool
+					b, ok2 = fma32q(damp, d, bm)
+					ok = ok && ok2
+				}
 			}
 			if nesterov {
 				var ok3 bool

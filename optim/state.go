@@ -63,7 +63,7 @@ type tensorSpec struct {
 	shape []int
 }
 
-// check reports the first missing, mis-shaped or unexpected entry of s, by
+// checkState reports the first missing, mis-shaped or unexpected entry of s, by
 // name, before LoadState changes anything.
 func checkState[T nn.Float](method string, spec *stateSpec, s State[T]) error {
 	known := make(map[string]bool, len(spec.tensors)+len(spec.scalars)+len(spec.optional))
