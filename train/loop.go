@@ -162,6 +162,11 @@ func Run[T nn.Float](ctx context.Context, cfg Config, o Options) (*Result, error
 			return nil, err
 		}
 	}
+	// A checkpoint from the start, so that --resume works however early
+	// the run is stopped.
+	if err := s.checkpoint(0); err != nil {
+		return nil, err
+	}
 	return s.loop(ctx)
 }
 
