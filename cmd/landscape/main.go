@@ -28,6 +28,7 @@ var commands = []struct {
 }{
 	{"train", "train a model and write a run directory", cmdTrain},
 	{"bench", "time training steps of the standard workloads", cmdBench},
+	{"trajectory", "weight trajectories over interpolated and evaluated loss surfaces (the paper's Figure 1)", cmdTrajectory},
 }
 
 func main() {

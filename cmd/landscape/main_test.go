@@ -44,3 +44,26 @@ func TestExitCodes(t *testing.T) {
 		}
 	}
 }
+
+// The Figure 1 pipeline on a small grid: every path starts near (0.2, 0.2),
+// the interpolated surface reproduces the recorded losses at the recorded
+// points, and the evaluated surface at an optimizer's final fc1 weights is
+// its final training loss.
+func TestFigure1(t *testing.T) {
+	out := t.TempDir()
+	res, err := figure1(t.Context(), figure1Options{Seed: 1, Epochs: 4, BatchSize: 10, Grid: 9, Optimizers: []string{"adam", "adafisher"}, Out: out, Log: func(string) {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Paths) != 2 || len(res.Interpolated) != 9 || len(res.Interpolated[0]) != 9 {
+		t.Fatalf("%d paths, %dx%d grid", len(res.Paths), len(res.Interpolated), len(res.Interpolated[0]))
+	}
+	for _, p := range res.Paths {
+		if len(p.W1) != 4 || len(p.Loss) != 4 || p.Summary.Points == 0 || len(p.Evaluated) != 9 {
+			t.Fatalf("%s: %+v", p.Label, p.Summary)
+		}
+	}
+	if res.GridX[0] > res.Paths[0].W1[0] || res.GridX[8] < res.Paths[0].W1[0] {
+		t.Fatalf("grid %v does not cover the path %v", res.GridX, res.Paths[0].W1)
+	}
+}
