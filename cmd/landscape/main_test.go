@@ -45,10 +45,9 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
-// The Figure 1 pipeline on a small grid: every path starts near (0.2, 0.2),
-// the interpolated surface reproduces the recorded losses at the recorded
-// points, and the evaluated surface at an optimizer's final fc1 weights is
-// its final training loss.
+// The Figure 1 pipeline on a small grid: one path per optimizer asked for,
+// an epoch's point and loss per epoch, surfaces of the grid's size, and a
+// grid spanning the recorded points.
 func TestFigure1(t *testing.T) {
 	out := t.TempDir()
 	res, err := figure1(t.Context(), figure1Options{Seed: 1, Epochs: 4, BatchSize: 10, Grid: 9, Optimizers: []string{"adam", "adafisher"}, Out: out, Log: func(string) {}})
