@@ -28,6 +28,8 @@ var commands = []struct {
 }{
 	{"train", "train a model and write a run directory", cmdTrain},
 	{"bench", "time training steps of the standard workloads", cmdBench},
+	{"report", "write an HTML report of one or several runs", cmdReport},
+	{"interpolate", "interpolate scattered x,y,value points on a grid as scipy's griddata cubic", cmdInterpolate},
 	{"trajectory", "weight trajectories over interpolated and evaluated loss surfaces (the paper's Figure 1)", cmdTrajectory},
 }
 

@@ -66,3 +66,23 @@ func TestFigure1(t *testing.T) {
 		t.Fatalf("grid %v does not cover the path %v", res.GridX, res.Paths[0].W1)
 	}
 }
+
+func TestInterpolateCommand(t *testing.T) {
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "p.csv"), filepath.Join(dir, "g.csv")
+	// value = 2x - y + 1 on scattered points: reproduced inside the hull.
+	os.WriteFile(in, []byte("x,y,value\n0,0,1\n1,0,3\n0,1,0\n1,1,2\n0.3,0.6,1\n"), 0o644)
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"interpolate", "--points", in, "--nx", "3", "--ny", "2", "--out", out}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	b, _ := os.ReadFile(out)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 7 || lines[0] != "x,y,value" || lines[1] != "0,0,1" || !strings.HasPrefix(lines[3], "0.5,0,") || lines[6] != "1,1,2" {
+		t.Fatalf("output:\n%s", b)
+	}
+	os.WriteFile(in, []byte("x,y,value\n0,0,1\n1,zero,3\n"), 0o644)
+	if code := run([]string{"interpolate", "--points", in, "--out", out}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "line 3: column 2") {
+		t.Fatalf("bad file: exit %d, %s", code, stderr.String())
+	}
+}
