@@ -30,6 +30,7 @@ var commands = []struct {
 	{"bench", "time training steps of the standard workloads", cmdBench},
 	{"report", "write an HTML report of one or several runs", cmdReport},
 	{"interpolate", "interpolate scattered x,y,value points on a grid as scipy's griddata cubic", cmdInterpolate},
+	{"surface", "loss along a line or on a plane around a run's weights", cmdSurface},
 	{"trajectory", "weight trajectories over interpolated and evaluated loss surfaces (the paper's Figure 1)", cmdTrajectory},
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,5 +85,39 @@ func TestInterpolateCommand(t *testing.T) {
 	os.WriteFile(in, []byte("x,y,value\n0,0,1\n1,zero,3\n"), 0o644)
 	if code := run([]string{"interpolate", "--points", in, "--out", out}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "line 3: column 2") {
 		t.Fatalf("bad file: exit %d, %s", code, stderr.String())
+	}
+}
+
+// landscape surface: each mode writes surface.json; a second run with the
+// same settings reuses every saved point; the path's final point sits at
+// the origin of a plane centred on the final weights.
+func TestSurfaceCommand(t *testing.T) {
+	dir := t.TempDir()
+	runDir := filepath.Join(dir, "run")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"train", "--steps", "30", "--batch-size", "16", "--snapshot-every", "10", "--lr", "0.01", "--standardize", "--out", runDir}, &stdout, &stderr); code != 0 {
+		t.Fatalf("train: %s", stderr.String())
+	}
+	for _, args := range [][]string{{"--mode", "random"}, {"--mode", "pca"}, {"--mode", "line", "--from", "10"}, {"--mode", "three", "--steps", "0,20,final"}} {
+		stdout.Reset()
+		if code := run(append([]string{"surface", runDir, "--resolution", "5"}, args...), &stdout, &stderr); code != 0 {
+			t.Fatalf("surface %v: %s", args, stderr.String())
+		}
+	}
+	stdout.Reset()
+	if code := run([]string{"surface", runDir, "--mode", "random", "--resolution", "5"}, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "25 points (25 reused)") {
+		t.Fatalf("second run: %q %s", stdout.String(), stderr.String())
+	}
+	b, err := os.ReadFile(filepath.Join(runDir, "surface-pca", "surface.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res surfaceResult
+	if err := json.Unmarshal(bytes.ReplaceAll(b, []byte("null"), []byte("0")), &res); err != nil {
+		t.Fatal(err)
+	}
+	last := res.Path[len(res.Path)-1]
+	if len(res.Loss) != 5 || len(res.Path) != 5 || last.Step != -1 || last.A != 0 || last.B != 0 || last.Distance != 0 {
+		t.Fatalf("pca surface: %d rows, path %+v", len(res.Loss), res.Path)
 	}
 }
