@@ -460,11 +460,11 @@ func loadPoints(path string, st surfaceSettings) (map[[2]int]savedPoint, error) 
 
 // gridProgress shows evaluated points on a terminal, or one line at the end.
 type gridProgress struct {
-	mu          sync.Mutex
-	w           io.Writer
-	tty         bool
+	mu           sync.Mutex
+	w            io.Writer
+	tty          bool
 	total, count int
-	start, last time.Time
+	start, last  time.Time
 }
 
 func newGridProgress(w io.Writer, total, done int) *gridProgress {

@@ -1,0 +1,41 @@
+// Package report draws the toolkit's figures: interactive HTML pages that
+// work offline, and PNG versions of the same figures for papers.
+//
+// A page is built from figures, each a plain struct of plain Go values:
+// Line (several series against step or wall-clock seconds, linear or log
+// axes), Arrows (trajectories as points joined by arrows), Heatmap (matrices,
+// FFT magnitudes; block-averaged above 512x512 on the page), Contour (filled
+// level bands with isolines and trajectories over them; NaN cells are left
+// empty), Surface (a 3-D surface with 3-D trajectories on it), Discs (circles
+// in the complex plane with points: Gersgorin discs and eigenvalues) and
+// Histogram.
+//
+//	p := report.NewPage("Loss")
+//	p.Add(report.Line{Title: "Training loss", XLabel: "step", YLabel: "loss", LogY: true,
+//		Series: []report.Series{{Name: "adam lr=0.01", X: steps, Y: losses}}})
+//	err := p.WriteFile("out/loss.html", report.Options{Command: os.Args, Version: v})
+//
+// Pages are drawn with ECharts and ECharts-GL. Their option objects are
+// built with go-echarts (github.com/go-echarts/go-echarts/v2) and written
+// into a page of this package's own, never go-echarts' templates: those load
+// scripts from a CDN and ask 3-D charts for an old ECharts. The JavaScript
+// itself comes from the npm registry, pinned in the repository's
+// package.json and package-lock.json, and is read from node_modules when a
+// page is written and inlined into it, so that one HTML file opens from
+// file:// with no request to any other host. Where it has not been installed
+// (run "npm ci" in the repository root), writing a page fails with an error
+// that says so; a page is never written that would load anything from the
+// network, and every page forbids it in its Content-Security-Policy.
+//
+// Each page states what made it (the command line, the settings of the runs
+// it shows, the toolkit version) and offers the data behind every chart for
+// download as CSV and JSON, from data embedded in the page.
+//
+// WriteRunIndex writes the index page of one or several run directories:
+// losses against step and wall-clock time, per-epoch test loss and accuracy,
+// learning rate, time per step and any curvature diagnostics, one colour per
+// run, and links to the pages of later analyses.
+//
+// The package knows nothing of training: it reads run directories as plain
+// JSON (run.json, metrics.jsonl).
+package report
