@@ -7,12 +7,14 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/adafisher-go/landscape/optim"
+	"github.com/adafisher-go/landscape/report"
 	"github.com/adafisher-go/landscape/train"
 )
 
@@ -63,6 +65,9 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&c.Init, "init", "", "load the starting weights from this safetensors file, by name")
 	fs.StringVar(&c.Out, "out", "", "the run directory to write")
 	fs.BoolVar(&overwrite, "overwrite", false, "replace an existing run in --out")
+	var reportHTML, png bool
+	fs.BoolVar(&reportHTML, "report", false, "write the run's HTML report into DIR/report/index.html at the end (needs \"npm ci\" once)")
+	fs.BoolVar(&png, "png", false, "with --report: also write every figure as a PNG")
 	fs.StringVar(&resume, "resume", "", "continue the interrupted run in this directory with its saved settings")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: landscape train [flags]\n\nTrains a model and writes a run directory: run.json, metrics.jsonl, weights/, final.safetensors, checkpoint.safetensors.\n\nflags:")
@@ -120,6 +125,16 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	if c.Schedule.Kind != "cosine" {
 		c.Schedule.TMax = 0
 	}
+	if png && !reportHTML {
+		return usagef("--png goes with --report")
+	}
+	if reportHTML {
+		// Find the JavaScript before training, so that a long run does not
+		// fail at its end.
+		if _, err := report.LoadJS(""); err != nil {
+			return err
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	o := train.Options{Command: append([]string{"landscape", "train"}, args...), Version: version(), Overwrite: overwrite}
@@ -167,5 +182,13 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "; test loss %.6g, accuracy %.4f", res.FinalTest.Loss, res.FinalTest.Accuracy)
 	}
 	fmt.Fprintln(stdout)
+	if reportHTML {
+		dir := filepath.Join(res.Dir, "report")
+		ro := report.Options{Command: o.Command, Version: version(), PNG: png}
+		if err := report.WriteRunIndex(dir, []string{res.Dir}, ro); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "report: %s\n", filepath.Join(dir, report.IndexFile))
+	}
 	return nil
 }
