@@ -128,6 +128,7 @@ func figure1(ctx context.Context, o figure1Options) (*figure1Result, error) {
 			o.Log(fmt.Sprintf("trajectory: skipping %s: this build has no %s optimizer", fo.Label, fo.Optimizer))
 			continue
 		}
+		fo.Hyper.Seed = o.Seed
 		dir := filepath.Join(o.Out, "runs", fo.Optimizer)
 		cfg := train.Config{Dataset: "iris", PCA: 2, Standardize: true, Shuffle: true, BatchSize: o.BatchSize, Model: "iris-toy",
 			Optimizer: fo.Optimizer, Hyper: fo.Hyper, Seed: o.Seed, DType: "float64", Epochs: o.Epochs, SnapshotEvery: spe, Init: initPath, Out: dir}

@@ -11,6 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
+
+	"github.com/adafisher-go/landscape/report"
 
 	rundir "github.com/adafisher-go/landscape/run"
 )
@@ -24,6 +27,7 @@ func cmdTrajectory(args []string, stdout, stderr io.Writer) error {
 	epochs := fs.Int("epochs", 20, "epochs per optimizer")
 	batch := fs.Int("batch-size", 10, "samples per batch")
 	gridN := fs.Int("grid", 200, "grid points along each axis of the surfaces")
+	png := fs.Bool("png", false, "also write every figure as a PNG")
 	opts := fs.String("optimizers", "", "comma-separated optimizers (labels or names; default all: AdaFisher, KFAC, Adam, AdaHessian, Shampoo, SGD)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `usage: landscape trajectory --dataset iris --out DIR [flags]
@@ -56,12 +60,16 @@ flags:`)
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
+	if _, err := report.LoadJS(""); err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var names []string
 	if *opts != "" {
 		names = strings.Split(*opts, ",")
 	}
+	start := time.Now()
 	res, err := figure1(ctx, figure1Options{Seed: *seed, Epochs: *epochs, BatchSize: *batch, Grid: *gridN, Optimizers: names, Out: *out,
 		Log: func(s string) { fmt.Fprintln(stderr, s) }})
 	if err != nil {
@@ -74,7 +82,11 @@ flags:`)
 	if err := rundir.WriteBytesAtomic(filepath.Join(*out, "trajectory.json"), b); err != nil {
 		return err
 	}
+	ro := report.Options{PNG: *png, Command: append([]string{"landscape", "trajectory"}, args...), Version: version()}
+	if err := figure1Report(*out, res, ro); err != nil {
+		return err
+	}
 	figure1Text(stdout, res)
-	fmt.Fprintf(stdout, "%s: trajectory.json written in %.1fs\n", *out, res.Seconds)
+	fmt.Fprintf(stdout, "%s: trajectory.json and index.html written in %.1fs\n", *out, time.Since(start).Seconds())
 	return nil
 }
