@@ -20,6 +20,7 @@ import (
 
 	"github.com/adafisher-go/landscape/landscape"
 	"github.com/adafisher-go/landscape/nn"
+	"github.com/adafisher-go/landscape/report"
 	rundir "github.com/adafisher-go/landscape/run"
 	"github.com/adafisher-go/landscape/train"
 	"github.com/adafisher-go/landscape/trajectory"
@@ -79,6 +80,8 @@ func cmdSurface(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&st.Split, "split", "train", "evaluate the loss on the train or test split")
 	out := fs.String("out", "", "directory for surface.json and the report (default RUN/surface-MODE)")
 	workers := fs.Int("workers", 0, "parallel evaluations (0: all cores)")
+	png := fs.Bool("png", false, "also write the figures as PNG")
+	noHTML := fs.Bool("no-html", false, "write surface.json only, no surface.html")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `usage: landscape surface RUN [flags]
 
@@ -130,6 +133,11 @@ flags:`)
 	}
 	if *out == "" {
 		*out = filepath.Join(st.Run, "surface-"+st.Mode)
+	}
+	if !*noHTML {
+		if _, err := report.LoadJS(""); err != nil {
+			return err
+		}
 	}
 	saved, err := train.Open(st.Run)
 	if err != nil {
@@ -204,6 +212,11 @@ flags:`)
 	}
 	if err := rundir.WriteBytesAtomic(filepath.Join(*out, "surface.json"), b); err != nil {
 		return err
+	}
+	if !*noHTML {
+		if err := surfaceReport(*out, res, report.Options{PNG: *png, Command: append([]string{"landscape", "surface"}, args...), Version: version()}); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(stdout, "%s: %s surface, %d points (%d reused) in %.1fs\n", *out, st.Mode, total, len(known), res.Seconds)
 	return nil
