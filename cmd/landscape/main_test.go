@@ -121,3 +121,35 @@ func TestSurfaceCommand(t *testing.T) {
 		t.Fatalf("pca surface: %d rows, path %+v", len(res.Loss), res.Path)
 	}
 }
+
+// landscape trajectory RUN RUN: one basis for both runs; centred on the
+// first run's final weights, that run's last point is the origin.
+func TestTrajectoryOfRuns(t *testing.T) {
+	dir := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	for _, opt := range []string{"adam", "sgd"} {
+		if code := run([]string{"train", "--steps", "20", "--batch-size", "16", "--snapshot-every", "5", "--lr", "0.05", "--optimizer", opt, "--out", filepath.Join(dir, opt)}, &stdout, &stderr); code != 0 {
+			t.Fatalf("train: %s", stderr.String())
+		}
+	}
+	out := filepath.Join(dir, "traj")
+	if code := run([]string{"trajectory", filepath.Join(dir, "adam"), filepath.Join(dir, "sgd"), "--out", out, "--resolution", "6"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("trajectory: %s", stderr.String())
+	}
+	b, err := os.ReadFile(filepath.Join(out, "trajectory.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res runsTrajectory
+	if err := json.Unmarshal(bytes.ReplaceAll(b, []byte("null"), []byte("0")), &res); err != nil {
+		t.Fatal(err)
+	}
+	first := res.Runs[0]
+	n := len(first.A)
+	if len(res.Runs) != 2 || n != 6 || first.A[n-1] != 0 || first.B[n-1] != 0 || first.Distance[n-1] != 0 || len(res.Loss) != 6 {
+		t.Fatalf("result %+v", res.Runs)
+	}
+	if s := res.Share[0] + res.Share[1]; !(s > 0.5 && s <= 1+1e-12) {
+		t.Fatalf("explained share %v", res.Share)
+	}
+}

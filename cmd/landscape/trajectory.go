@@ -28,9 +28,16 @@ func cmdTrajectory(args []string, stdout, stderr io.Writer) error {
 	batch := fs.Int("batch-size", 10, "samples per batch")
 	gridN := fs.Int("grid", 200, "grid points along each axis of the surfaces")
 	png := fs.Bool("png", false, "also write every figure as a PNG")
+	centre := fs.String("centre", "final", "runs: the centre of the PCA plane: mean (of all snapshots), final (the first run's final weights) or RUN_INDEX:STEP")
+	resolution := fs.Int("resolution", 41, "runs: grid points along each axis of the plane")
 	opts := fs.String("optimizers", "", "comma-separated optimizers (labels or names; default all: AdaFisher, KFAC, Adam, AdaHessian, Shampoo, SGD)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `usage: landscape trajectory --dataset iris --out DIR [flags]
+       landscape trajectory RUN [RUN ...] --out DIR [--centre final|mean|I:STEP] [--resolution 41]
+
+With run directories: one PCA basis for the weight snapshots of all the runs (the Gram-matrix route
+when there are more parameters than snapshots), each run's path in it with every snapshot's distance
+from the plane, and the loss on a grid in the plane around the centre.
 
 Reproduces the paper's Figure 1: its toy model (Linear(2,1), ReLU, Linear(1,3), Softmax) on iris reduced
 to 2 features by PCA and standardised, trained from fc1.weight = (0.2, 0.2) by each optimizer in batches
@@ -42,17 +49,21 @@ reports how far the two surfaces are apart.
 flags:`)
 		printFlags(fs, stderr)
 	}
-	if err := parse(fs, args); err != nil {
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
-	}
-	if *dataset != "iris" {
-		return usagef("--dataset %q: only iris (the paper's Figure 1) is supported", *dataset)
 	}
 	if *out == "" {
 		return usagef("--out is required")
+	}
+	if len(pos) > 0 {
+		if *dataset != "" {
+			return usagef("give either run directories or --dataset iris, not both")
+		}
+		return runsTrajectoryCommand(pos, *out, *centre, *resolution, *png, args, stdout)
+	}
+	if *dataset != "iris" {
+		return usagef("--dataset %q: only iris (the paper's Figure 1) is supported; or give run directories", *dataset)
 	}
 	if *epochs < 1 || *batch < 1 || *gridN < 2 {
 		return usagef("--epochs and --batch-size must be positive and --grid at least 2")
@@ -88,5 +99,35 @@ flags:`)
 	}
 	figure1Text(stdout, res)
 	fmt.Fprintf(stdout, "%s: trajectory.json and index.html written in %.1fs\n", *out, time.Since(start).Seconds())
+	return nil
+}
+
+func runsTrajectoryCommand(runs []string, out, centre string, resolution int, png bool, args []string, stdout io.Writer) error {
+	if resolution < 2 {
+		return usagef("--resolution %d, want at least 2", resolution)
+	}
+	if _, err := report.LoadJS(""); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	res, err := trajectoryOfRuns(ctx, runsOptions{Runs: runs, Centre: centre, Resolution: resolution, Margin: 0.2, Out: out})
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	if err := rundir.WriteBytesAtomic(filepath.Join(out, "trajectory.json"), b); err != nil {
+		return err
+	}
+	if err := runsReport(out, res, report.Options{PNG: png, Command: append([]string{"landscape", "trajectory"}, args...), Version: version()}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: %d runs on one PCA plane (explained %.1f%% + %.1f%%), %dx%d grid, in %.1fs\n", out, len(runs), 100*res.Share[0], 100*res.Share[1], resolution, resolution, res.Seconds)
 	return nil
 }
