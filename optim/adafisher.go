@@ -349,6 +349,11 @@ type LayerDiagnostics struct {
 	FMin                float64 `json:"f_min"`
 	FMax                float64 `json:"f_max"`
 	CurvatureOverLambda float64 `json:"curvature_over_lambda"`
+	// EigRetries and EigFailures count, for the methods that
+	// eigendecompose their factors (K-FAC), the layer's decompositions that
+	// were retried and those that failed so far (see eigenSolver).
+	EigRetries  int `json:"eig_retries,omitempty"`
+	EigFailures int `json:"eig_failures,omitempty"`
 }
 
 // Diagnostics returns the preconditioner's range after this step's refresh,

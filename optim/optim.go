@@ -58,10 +58,26 @@ type Hyper struct {
 	TCov        int     `json:"tcov,omitempty"`
 	FisherMode  string  `json:"fisher_mode,omitempty"`
 	FullFactors bool    `json:"full_factors,omitempty"`
+	// K-FAC: Damping, StatDecay (factor moving average), KLClip, TInv
+	// (decomposition interval; TCov is the factor refresh interval).
+	// Shampoo: Damping is its epsilon, StatDecay < 0 sums the statistics,
+	// UpdateInterval, MaxPrecondDim, GraftType ("none", "sgd", "adam"),
+	// ClipNorm (0: none). AdaHessian: HessianPower, and Seed, the run's
+	// seed, from which its Rademacher probes are drawn.
+	Damping        float64 `json:"damping,omitempty"`
+	StatDecay      float64 `json:"stat_decay,omitempty"`
+	KLClip         float64 `json:"kl_clip,omitempty"`
+	TInv           int     `json:"tinv,omitempty"`
+	UpdateInterval int     `json:"update_interval,omitempty"`
+	MaxPrecondDim  int     `json:"max_precond_dim,omitempty"`
+	GraftType      string  `json:"graft_type,omitempty"`
+	ClipNorm       float64 `json:"clip_norm,omitempty"`
+	HessianPower   float64 `json:"hessian_power,omitempty"`
+	Seed           uint64  `json:"seed,omitempty"`
 }
 
 // Names lists the optimizers that New builds.
-var Names = []string{"sgd", "adam", "adamw", "adafisher", "adafisherw"}
+var Names = []string{"sgd", "adam", "adamw", "adafisher", "adafisherw", "kfac", "shampoo", "adahessian"}
 
 // New builds the named optimizer for the model's parameters.
 func New[T nn.Float](name string, m *nn.Model[T], h Hyper) (Optimizer[T], error) {
@@ -91,6 +107,32 @@ func New[T nn.Float](name string, m *nn.Model[T], h Hyper) (Optimizer[T], error)
 			return nil, err
 		}
 		return o, nil
+	case "kfac":
+		o, err := NewKFAC(m, KFACConfig{LR: h.LR, Momentum: h.Momentum, StatDecay: h.StatDecay, Damping: h.Damping,
+			KLClip: h.KLClip, WeightDecay: h.WeightDecay, TCov: h.TCov, TInv: h.TInv})
+		if err != nil {
+			return nil, err
+		}
+		return o, nil
+	case "shampoo":
+		graft := h.GraftType
+		if graft == "" {
+			graft = "none"
+		}
+		o, err := NewShampoo(m, ShampooConfig{LR: h.LR, Momentum: h.Momentum, WeightDecay: h.WeightDecay, Epsilon: h.Damping,
+			StatDecay: h.StatDecay, UpdateInterval: h.UpdateInterval, MaxPrecondDim: h.MaxPrecondDim, Graft: graft,
+			Beta2: h.Beta2, Eps: h.Eps, ClipNorm: h.ClipNorm})
+		if err != nil {
+			return nil, err
+		}
+		return o, nil
+	case "adahessian":
+		o, err := NewAdaHessian(m, AdaHessianConfig{LR: h.LR, Beta1: h.Beta1, Beta2: h.Beta2, Eps: h.Eps,
+			WeightDecay: h.WeightDecay, HessianPower: h.HessianPower, Seed: h.Seed})
+		if err != nil {
+			return nil, err
+		}
+		return o, nil
 	}
 	return nil, fmt.Errorf("unknown optimizer %q, want one of %s", name, strings.Join(Names, ", "))
 }
@@ -111,4 +153,22 @@ type Diagnoser interface {
 // because no layer it supports owns them.
 type UnsupportedLister interface {
 	Unsupported() []string
+}
+
+// HessianUser is an optimizer whose Step needs Hessian-vector products of
+// the loss on the step's batch (AdaHessian). When NeedsHVP says so, the
+// training step hands it the batch by SetBatch before Step, after the
+// forward and backward pass that produced the gradients; the optimizer then
+// computes the products itself (nn.HVP: a pass of its own that leaves the
+// gradients and BatchNorm statistics as they were).
+type HessianUser[T nn.Float] interface {
+	NeedsHVP() bool
+	SetBatch(in *nn.Tensor[T], labels []int)
+}
+
+// EigenCounter is an optimizer that eigendecomposes its factors (K-FAC,
+// Shampoo): it counts the decompositions that failed and were retried in
+// float64, and those whose retry failed too (the previous one was kept).
+type EigenCounter interface {
+	EigenCounts() (retries, failures int)
 }

@@ -40,6 +40,12 @@ func BenchOptimizers() []BenchOptimizer {
 		{Label: "adam", Name: "adam", Hyper: optim.Hyper{LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}},
 		{Label: "adafisher_tcov1", Name: "adafisher", Hyper: optim.Hyper{LR: 1e-3, Beta1: 0.9, Lambda: 1e-3, Gamma: 0.8, TCov: 1, FisherMode: "reference"}},
 		{Label: "adafisher_tcov100", Name: "adafisher", Hyper: optim.Hyper{LR: 1e-3, Beta1: 0.9, Lambda: 1e-3, Gamma: 0.8, TCov: 100, FisherMode: "reference"}},
+		// The baselines with their defaults (Shampoo: the paper's CNN setting,
+		// its roots recomputed every step).
+		{Label: "kfac", Name: "kfac", Hyper: optim.Hyper{LR: 1e-3, Momentum: 0.9, StatDecay: 0.95, Damping: 1e-3, KLClip: 1e-3, TCov: 10, TInv: 100}},
+		{Label: "shampoo", Name: "shampoo", Hyper: optim.Hyper{LR: 0.3, Momentum: 0.9, Damping: 1e-12, StatDecay: -1, UpdateInterval: 1,
+			MaxPrecondDim: 1024, GraftType: "none", ClipNorm: 1}},
+		{Label: "adahessian", Name: "adahessian", Hyper: optim.Hyper{LR: 0.15, Beta1: 0.9, Beta2: 0.999, Eps: 1e-4, HessianPower: 1}},
 	}
 }
 

@@ -27,6 +27,9 @@ func Step[T nn.Float](m *nn.Model[T], opt optim.Optimizer[T], in *nn.Tensor[T], 
 	if capture {
 		caps = m.Captures()
 	}
+	if h, ok := opt.(optim.HessianUser[T]); ok && h.NeedsHVP() {
+		h.SetBatch(in, labels)
+	}
 	if opt.WantsCurvature() {
 		err = opt.Step(caps)
 	} else {
