@@ -23,6 +23,31 @@ type Heatmap struct {
 	XLabel, YLabel, ValueLabel string
 	// Values holds the rows of the matrix, all of the same length.
 	Values [][]float64
+	// Colormap is "" (diverging for values of both signs, sequential
+	// otherwise), "gray" (black to white, as matplotlib's 'gray') or "hot"
+	// (black, red, yellow, white, as matplotlib's 'hot').
+	Colormap string
+	// Range, when set (Range[0] < Range[1]), fixes the colour scale, so
+	// that several heat maps share one (vmin and vmax).
+	Range [2]float64
+}
+
+var colormaps = map[string]colorScale{
+	"gray": {"#000000", "#ffffff"},
+	"hot":  {"#0b0000", "#ff0000", "#ffff00", "#ffffff"},
+}
+
+// colors picks the colour scale and range of the heat map for values in
+// [lo, hi].
+func (h Heatmap) colors(lo, hi float64) (colorScale, float64, float64) {
+	if h.Range[0] < h.Range[1] {
+		lo, hi = h.Range[0], h.Range[1]
+	}
+	scale, lo, hi := colorRange(lo, hi)
+	if c, ok := colormaps[h.Colormap]; ok {
+		scale = c
+	}
+	return scale, lo, hi
 }
 
 // maxHeatCells is the most rows or columns a heat map shows on a page.
@@ -34,6 +59,9 @@ func (h Heatmap) FigureTitle() string { return h.Title }
 func (h Heatmap) validate() error {
 	if len(h.Values) == 0 || len(h.Values[0]) == 0 {
 		return fmt.Errorf("heat map %q: empty matrix", h.Title)
+	}
+	if _, ok := colormaps[h.Colormap]; h.Colormap != "" && !ok {
+		return fmt.Errorf("heat map %q: unknown colormap %q, want gray or hot", h.Title, h.Colormap)
 	}
 	for i, r := range h.Values {
 		if len(r) != len(h.Values[0]) {
@@ -156,7 +184,7 @@ func (h Heatmap) chart() (*chartSpec, error) {
 		ax["axisTick"] = map[string]any{"alignWithLabel": true, "interval": (a.n+15)/16 - 1}
 	}
 	lo, hi := extent(avg)
-	scale, lo, hi := colorRange(lo, hi)
+	scale, lo, hi := h.colors(lo, hi)
 	option["visualMap"] = []any{continuousMap(scale, lo, hi, 2, []int{0}, vl)}
 	option["grid"] = map[string]any{"top": gridTop + 14*(countLines(sub)-1), "bottom": gridBottom, "left": gridLeft, "right": 150}
 	g := newGrid(rows, cols, avg, true)

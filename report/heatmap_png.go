@@ -18,7 +18,7 @@ func (h Heatmap) plot() (*pngFigure, error) {
 	p.Y.Scale = plot.InvertedScale{Normalizer: plot.LinearScale{}} // row 0 at the top
 	p.X.Tick.Marker, p.Y.Tick.Marker = indexTicks{}, indexTicks{}
 	lo, hi := extent(h.Values...)
-	scale, lo, hi := colorRange(lo, hi)
+	scale, lo, hi := h.colors(lo, hi)
 	bar := &colorBar{scale: scale, min: lo, max: hi, label: vl}
 	mp := matrixPlotter{m: h.Values, bar: bar}
 	if r*c > rasterCells {

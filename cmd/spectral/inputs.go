@@ -1,0 +1,141 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/adafisher-go/landscape/matfile"
+	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/spectral"
+	"gonum.org/v1/gonum/mat"
+)
+
+// factorSuffixes maps --factor to the tensor suffixes of a factor snapshot
+// for the activation side (A) and the gradient side (G).
+var factorSuffixes = map[string][2]string{
+	"full":  {"H_full", "S_full"},
+	"batch": {"H_batch", "S_batch"},
+}
+
+type layerInfo struct {
+	Layer   string   `json:"layer"`
+	Kind    string   `json:"kind"`
+	Tensors []string `json:"tensors"`
+}
+
+// runInputs reads the factor matrices of a run's snapshots: for each chosen
+// step and layer, the activation-side (A) and gradient-side (G) factor of one
+// layer, always paired by the layer's own name.
+func runInputs(path string, layers, steps []string, factor string) ([]spectral.Input, error) {
+	dir, err := run.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	all, err := dir.FactorSteps()
+	if err != nil {
+		return nil, err
+	}
+	if len(all) == 0 {
+		return nil, fmt.Errorf("%s has no factor snapshots: train with --optimizer adafisher --snapshot-factors-every N --full-factors", path)
+	}
+	chosen := all
+	if len(steps) > 0 {
+		chosen = nil
+		for _, s := range steps {
+			v, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil {
+				return nil, fmt.Errorf("--steps %q: want step numbers", strings.Join(steps, ","))
+			}
+			if !slices.Contains(all, v) {
+				return nil, fmt.Errorf("%s has no factor snapshot at step %d (it has %v)", path, v, all)
+			}
+			chosen = append(chosen, v)
+		}
+	}
+	var kinds []string
+	if factor == "both" {
+		kinds = []string{"full", "batch"}
+	} else {
+		kinds = []string{factor}
+	}
+	base := filepath.Base(filepath.Clean(path))
+	var out []spectral.Input
+	seenLayer := map[string]bool{}
+	for _, step := range chosen {
+		p := dir.FactorsPath(step)
+		f, err := run.Read(p)
+		if err != nil {
+			return nil, err
+		}
+		var infos []layerInfo
+		if err := json.Unmarshal([]byte(f.Metadata["layers"]), &infos); err != nil {
+			return nil, fmt.Errorf("%s: metadata \"layers\": %w", p, err)
+		}
+		for _, li := range infos {
+			if len(layers) > 0 && !slices.Contains(layers, li.Layer) {
+				continue
+			}
+			seenLayer[li.Layer] = true
+			for _, k := range kinds {
+				for side, suffix := range factorSuffixes[k] {
+					t, ok := f.Get(li.Layer + "." + suffix)
+					if !ok {
+						continue
+					}
+					m, err := tensorMatrix(p, t)
+					if err != nil {
+						return nil, err
+					}
+					sideName := [2]string{"A", "G"}[side]
+					label := li.Layer
+					if factor == "both" {
+						label += " (" + k + ")"
+					}
+					out = append(out, spectral.Input{Name: fmt.Sprintf("%s:%s/%s@%d", base, label, sideName, step), Layer: base + ":" + label, Step: step, Side: sideName, Matrix: m})
+				}
+			}
+		}
+	}
+	for _, l := range layers {
+		if !seenLayer[l] {
+			return nil, fmt.Errorf("%s has no layer %q with factors", path, l)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s's factor snapshots hold no %s factor matrices (only diagonals): train with --full-factors", path, factor)
+	}
+	return out, nil
+}
+
+func tensorMatrix(path string, t run.Tensor) (*mat.Dense, error) {
+	if len(t.Shape) != 2 || t.Shape[0] != t.Shape[1] {
+		return nil, fmt.Errorf("%s: tensor %q has shape %v, want a square matrix", path, t.Name, t.Shape)
+	}
+	v, err := t.Float64s()
+	if err != nil {
+		return nil, fmt.Errorf("%s: tensor %q: %w", path, t.Name, err)
+	}
+	return mat.NewDense(t.Shape[0], t.Shape[1], v), nil
+}
+
+// fileInputs reads every matrix of .npy, .npz and .safetensors files.
+func fileInputs(paths []string) ([]spectral.Input, error) {
+	var out []spectral.Input
+	for _, p := range paths {
+		ms, err := matfile.Read(p)
+		if err != nil {
+			return nil, err
+		}
+		if err := matfile.RequireSquare(ms); err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			out = append(out, spectral.Input{Name: m.Name, Layer: m.Name, Matrix: m.Dense()})
+		}
+	}
+	return out, nil
+}

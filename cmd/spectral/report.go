@@ -1,0 +1,204 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"slices"
+	"sort"
+
+	"github.com/adafisher-go/landscape/report"
+	"github.com/adafisher-go/landscape/spectral"
+)
+
+// writeReport draws the paper's figures (3, 7 and 8, appendix A.1) for every
+// layer: discs with eigenvalues, clean against perturbed eigenvalues with the
+// Kaiser line, FFT images, grey-scale factor images, and the time series of
+// the diagonal's share and the SNR over training.
+func writeReport(dir string, o output, results []spectral.Result, ro report.Options) error {
+	p := report.NewPage("Kronecker-factor analysis")
+	p.Text(fmt.Sprintf("%d matrices; perturbation noise N(0, %g) on the off-diagonal entries, seed %d; modes %v. Reference mode reproduces the official notebooks: noise drawn independently in both triangles and eigenvalues from a symmetric solver that reads the lower triangle, FFT magnitude 20*ln|F|, SNR over the noisy strict upper triangle with the n*n normaliser. Corrected mode uses symmetric noise and a symmetric solver, 20*log10|F| (decibels), and the SNR of diagonal power over off-diagonal power with the n(n-1)/2 normaliser, for the clean matrix and for the noise alone. A and G of one layer are always that layer's own factors.", len(results), o.Sigma, o.Seed, o.Modes))
+	p.Table(summaryHeader(o.Modes), summaryRows(results))
+	var layers []string
+	byLayer := map[string][]spectral.Result{}
+	for _, r := range results {
+		if _, ok := byLayer[r.Layer]; !ok {
+			layers = append(layers, r.Layer)
+		}
+		byLayer[r.Layer] = append(byLayer[r.Layer], r)
+	}
+	if steps := distinctSteps(results); len(steps) > 1 {
+		p.Section("Over training")
+		if err := p.Add(series("Diagonal share of the squared Frobenius norm", "diagonal share", results, spectral.DiagonalShareOf, false)); err != nil {
+			return err
+		}
+		for _, m := range o.Modes {
+			if err := p.Add(series("SNR, "+m+" mode", "SNR (dB)", results, spectral.SNROf(spectral.Mode(m)), false)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, l := range layers {
+		rs := byLayer[l]
+		sort.SliceStable(rs, func(a, b int) bool {
+			if rs[a].Side != rs[b].Side {
+				return rs[a].Side < rs[b].Side
+			}
+			return rs[a].Step < rs[b].Step
+		})
+		p.Section(l)
+		for _, r := range rs {
+			if err := p.Add(discs(r)); err != nil {
+				return err
+			}
+		}
+		for _, r := range rs {
+			for _, mr := range r.Modes {
+				if err := p.Add(eigenLine(r, mr)); err != nil {
+					return err
+				}
+			}
+		}
+		for _, r := range rs {
+			for _, mr := range r.Modes {
+				for k, im := range []spectral.Image{mr.Spectrum, mr.PerturbedSpectrum} {
+					what := [2]string{"", "perturbed "}[k]
+					unit := map[string]string{"reference": "20 ln|F|", "corrected": "20 log10|F| (dB)"}[string(mr.Mode)]
+					if err := p.Add(report.Heatmap{Title: fmt.Sprintf("FFT of %s%s (%s mode)", what, r.Name, mr.Mode), Subtitle: "centred (fftshift); frequencies from -pi to pi",
+						XLabel: "frequency index", YLabel: "frequency index", ValueLabel: unit, Values: imageRows(im), Colormap: "hot"}); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		for _, side := range []string{"A", "G", ""} {
+			var same []spectral.Result
+			for _, r := range rs {
+				if r.Side == side {
+					same = append(same, r)
+				}
+			}
+			if len(same) == 0 {
+				continue
+			}
+			lo, hi := math.Inf(1), math.Inf(-1)
+			for _, r := range same {
+				for _, v := range r.MatrixImage.Data {
+					lo, hi = min(lo, v), max(hi, v)
+				}
+			}
+			for _, r := range same {
+				if err := p.Add(report.Heatmap{Title: "Factor " + r.Name, Subtitle: "grey scale shared by the steps of this side", ValueLabel: "entry",
+					Values: imageRows(r.MatrixImage), Colormap: "gray", Range: [2]float64{lo, hi}}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	p.Settings("analysis", map[string]any{"modes": o.Modes, "sigma": o.Sigma, "seed": o.Seed, "factor": o.Factor})
+	return p.WriteFile(filepath.Join(dir, "index.html"), ro)
+}
+
+func summaryHeader(modes []string) []string {
+	h := []string{"matrix", "n", "inside discs", "dominant rows", "diagonal share"}
+	for _, m := range modes {
+		h = append(h, "SNR "+m, "Kaiser >1 clean/perturbed ("+m+")", "Kaiser >mean clean/perturbed ("+m+")")
+	}
+	return h
+}
+
+func summaryRows(results []spectral.Result) [][]string {
+	var rows [][]string
+	for _, r := range results {
+		row := []string{r.Name, fmt.Sprint(r.N), fmt.Sprintf("%.4f", r.InsideFraction), fmt.Sprintf("%.4f", r.DominantFraction), fmt.Sprintf("%.4f", float64(r.DiagonalShare))}
+		for _, m := range r.Modes {
+			row = append(row, fmt.Sprintf("%.2f", float64(m.SNR)), fmt.Sprintf("%d / %d", m.KaiserClean.AboveOne, m.KaiserPerturbed.AboveOne), fmt.Sprintf("%d / %d", m.KaiserClean.AboveMean, m.KaiserPerturbed.AboveMean))
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func distinctSteps(results []spectral.Result) []int {
+	var s []int
+	for _, r := range results {
+		if !slices.Contains(s, r.Step) {
+			s = append(s, r.Step)
+		}
+	}
+	return s
+}
+
+func series(title, ylabel string, results []spectral.Result, measure func(spectral.Result) float64, logY bool) report.Line {
+	l := report.Line{Title: title, XLabel: "step", YLabel: ylabel, LogY: logY}
+	for i, s := range spectral.SeriesByLayer(results, measure) {
+		var xs, ys []float64
+		for k, st := range s.Steps {
+			xs = append(xs, float64(st))
+			v := float64(s.Values[k])
+			if math.IsInf(v, 0) {
+				v = math.NaN()
+			}
+			ys = append(ys, v)
+		}
+		name := s.Layer
+		if s.Side != "" {
+			name += " " + s.Side
+		}
+		l.Series = append(l.Series, report.Series{Name: name, X: xs, Y: ys, Color: report.SeriesColor(i / 2), Dashed: s.Side == "G", Markers: true})
+	}
+	return l
+}
+
+func discs(r spectral.Result) report.Discs {
+	d := report.Discs{Title: "Gersgorin discs of " + r.Name, Subtitle: fmt.Sprintf("%.1f%% of eigenvalues inside, %.1f%% of rows dominant; colour: radius", 100*r.InsideFraction, 100*r.DominantFraction)}
+	for i, c := range r.Discs.Centres {
+		d.Discs = append(d.Discs, report.Disc{Center: complex(c, 0), Radius: r.Discs.Radii[i]})
+	}
+	d.Points = append(d.Points, r.Eigenvalues...)
+	return d
+}
+
+// eigenLine draws the clean and perturbed eigenvalues against their index
+// on log-log axes with the Kaiser line at 1, as the paper does; values that
+// are not positive have no place on a log axis and are left out.
+func eigenLine(r spectral.Result, mr spectral.ModeResult) report.Line {
+	pos := func(v []float64) ([]float64, []float64) {
+		s := slices.Clone(v)
+		sort.Sort(sort.Reverse(sort.Float64Slice(s)))
+		var xs, ys []float64
+		for i, x := range s {
+			if x > 0 {
+				xs, ys = append(xs, float64(i+1)), append(ys, x)
+			}
+		}
+		return xs, ys
+	}
+	cx, cy := pos(mr.Clean)
+	px, py := pos(mr.Perturbed)
+	n := float64(max(len(mr.Clean), 2))
+	return report.Line{Title: fmt.Sprintf("Eigenvalues of %s, clean and perturbed (%s mode)", r.Name, mr.Mode),
+		Subtitle: fmt.Sprintf("Kaiser count (> 1): %d clean, %d perturbed; above the mean: %d, %d", mr.KaiserClean.AboveOne, mr.KaiserPerturbed.AboveOne, mr.KaiserClean.AboveMean, mr.KaiserPerturbed.AboveMean),
+		XLabel:   "index (descending)", YLabel: "eigenvalue", LogX: true, LogY: true,
+		Series: []report.Series{
+			{Name: "clean", X: cx, Y: cy, Color: "#1f77b4"},
+			{Name: "perturbed", X: px, Y: py, Color: "#d62728", Dashed: true},
+			{Name: "Kaiser rule (1)", X: []float64{1, n}, Y: []float64{1, 1}, Color: "#2ca02c", Dashed: true},
+		}}
+}
+
+// imageRows turns an image into rows, -Inf (a zero coefficient) as NaN.
+func imageRows(im spectral.Image) [][]float64 {
+	out := make([][]float64, im.Rows)
+	for i := range out {
+		out[i] = make([]float64, im.Cols)
+		for j := range out[i] {
+			v := im.At(i, j)
+			if math.IsInf(v, 0) {
+				v = math.NaN()
+			}
+			out[i][j] = v
+		}
+	}
+	return out
+}
