@@ -146,4 +146,3 @@ feed:
 	}
 	return grid, nil
 }
-

@@ -45,6 +45,8 @@ func BenchOptimizers() []BenchOptimizer {
 		{Label: "kfac", Name: "kfac", Hyper: optim.Hyper{LR: 1e-3, Momentum: 0.9, StatDecay: 0.95, Damping: 1e-3, KLClip: 1e-3, TCov: 10, TInv: 100}},
 		{Label: "shampoo", Name: "shampoo", Hyper: optim.Hyper{LR: 0.3, Momentum: 0.9, Damping: 1e-12, StatDecay: -1, UpdateInterval: 1,
 			MaxPrecondDim: 1024, GraftType: "none", ClipNorm: 1}},
+		{Label: "shampoo_int10", Name: "shampoo", Hyper: optim.Hyper{LR: 0.3, Momentum: 0.9, Damping: 1e-12, StatDecay: -1, UpdateInterval: 10,
+			MaxPrecondDim: 1024, GraftType: "none", ClipNorm: 1}},
 		{Label: "adahessian", Name: "adahessian", Hyper: optim.Hyper{LR: 0.15, Beta1: 0.9, Beta2: 0.999, Eps: 1e-4, HessianPower: 1}},
 	}
 }

@@ -28,6 +28,7 @@ var commands = []struct {
 }{
 	{"train", "train a model and write a run directory", cmdTrain},
 	{"bench", "time training steps of the standard workloads", cmdBench},
+	{"hessian", "Hessian probes of a run's weights: top eigenvalues, trace, spectral density", cmdHessian},
 	{"report", "write an HTML report of one or several runs", cmdReport},
 	{"interpolate", "interpolate scattered x,y,value points on a grid as scipy's griddata cubic", cmdInterpolate},
 	{"surface", "loss along a line or on a plane around a run's weights", cmdSurface},

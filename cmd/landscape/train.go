@@ -34,20 +34,29 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&hidden, "hidden", "16", "mlp: comma-separated hidden widths, e.g. 64,32")
 	fs.StringVar(&c.Activation, "activation", "relu", "mlp: relu, tanh, sigmoid or gelu")
 	fs.StringVar(&c.Optimizer, "optimizer", "adam", strings.Join(optim.Names, ", "))
-	fs.Float64Var(&c.Hyper.LR, "lr", 1e-3, "learning rate")
-	fs.Float64Var(&c.Hyper.Momentum, "momentum", 0, "sgd: momentum")
+	fs.Float64Var(&c.Hyper.LR, "lr", 1e-3, "learning rate (shampoo: default 0.3, adahessian: 0.15)")
+	fs.Float64Var(&c.Hyper.Momentum, "momentum", 0, "sgd, kfac, shampoo: momentum (kfac and shampoo: default 0.9)")
 	fs.Float64Var(&c.Hyper.Dampening, "dampening", 0, "sgd: dampening")
 	fs.BoolVar(&c.Hyper.Nesterov, "nesterov", false, "sgd: Nesterov momentum")
-	fs.Float64Var(&c.Hyper.WeightDecay, "weight-decay", 0, "weight decay (L2 for sgd and adam, decoupled for adamw)")
-	fs.Float64Var(&c.Hyper.Beta1, "beta1", 0.9, "adam: first-moment decay")
-	fs.Float64Var(&c.Hyper.Beta2, "beta2", 0.999, "adam: second-moment decay")
-	fs.Float64Var(&c.Hyper.Eps, "eps", 1e-8, "adam: epsilon added to the denominator")
+	fs.Float64Var(&c.Hyper.WeightDecay, "weight-decay", 0, "weight decay (L2 for sgd, adam, kfac and shampoo; decoupled for adamw and adahessian)")
+	fs.Float64Var(&c.Hyper.Beta1, "beta1", 0.9, "adam, adahessian: first-moment decay")
+	fs.Float64Var(&c.Hyper.Beta2, "beta2", 0.999, "adam, adahessian: second-moment decay (shampoo: of Adam grafting)")
+	fs.Float64Var(&c.Hyper.Eps, "eps", 1e-8, "adam, adahessian: epsilon added to the denominator (adahessian: default 1e-4); shampoo: of Adam grafting")
 	fs.Float64Var(&c.Hyper.Lambda, "lambda", 1e-3, "adafisher: damping Lambda added to the Kronecker product")
 	fs.Float64Var(&c.Hyper.Gamma, "gamma", 0.8, "adafisher: factor moving-average knob (reference: 0.1*gamma old + 0.01*gamma new; paper: gamma old + (1-gamma) new)")
 	fs.IntVar(&c.Hyper.TCov, "tcov", 0, "adafisher: refresh the factors every N steps (default 100 in reference mode, 1 in paper mode)")
 	fs.StringVar(&c.Hyper.FisherMode, "fisher-mode", "reference", "adafisher: reference (the official code, the published numbers) or paper (the paper's Eq. 3 and Algorithm 1)")
 	fs.IntVar(&c.SnapshotFactorsEvery, "snapshot-factors-every", 0, "adafisher: write factors/step-NNNNNN.safetensors every N steps (N = 0-based step index)")
 	fs.BoolVar(&c.Hyper.FullFactors, "full-factors", false, "adafisher: also keep and snapshot the full factor matrices (analysis code) and each snapshot step's raw batch factors")
+	fs.Float64Var(&c.Hyper.Damping, "damping", 0, "kfac: damping added to the factors' eigenvalue products (default 1e-3); shampoo: epsilon, the statistics start at epsilon*I (default 1e-12)")
+	fs.Float64Var(&c.Hyper.StatDecay, "stat-decay", 0, "kfac: moving-average decay of the factors (default 0.95); shampoo: decay of the statistics, negative to sum them (default -1)")
+	fs.Float64Var(&c.Hyper.KLClip, "kl-clip", 0, "kfac: KL clip of the natural-gradient step (default 1e-3)")
+	fs.IntVar(&c.Hyper.TInv, "tinv", 0, "kfac: eigendecompose the factors every N steps (default 100; --tcov refreshes them, default 10)")
+	fs.IntVar(&c.Hyper.UpdateInterval, "update-interval", 0, "shampoo: refresh the statistics and their inverse roots every N steps (default 1)")
+	fs.IntVar(&c.Hyper.MaxPrecondDim, "max-precond-dim", 0, "shampoo: cut dimensions larger than this into blocks with statistics of their own (default 1024)")
+	fs.StringVar(&c.Hyper.GraftType, "graft", "", "shampoo: none, sgd or adam: rescale each parameter's step to the norm of that method's (default none)")
+	fs.Float64Var(&c.Hyper.ClipNorm, "clip-norm", 0, "shampoo: clip the total norm of the preconditioned gradients to this; 0 for none (default 1)")
+	fs.Float64Var(&c.Hyper.HessianPower, "hessian-power", 0, "adahessian: the power k of the Hessian diagonal's root, in (0, 1] (default 1)")
 	fs.StringVar(&c.Schedule.Kind, "lr-schedule", "constant", "constant, cosine or step")
 	fs.StringVar(&c.Schedule.Unit, "lr-schedule-unit", "epoch", "epoch or step: how often the schedule changes the rate")
 	fs.IntVar(&c.Schedule.TMax, "lr-tmax", 0, "cosine: period in schedule units (default: the whole run)")
@@ -104,19 +113,69 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		}
 		c.TimeBudget = d
 	}
-	if strings.HasPrefix(c.Optimizer, "adafisher") {
+	// Flags of some optimizers only, and each optimizer's defaults.
+	adafisher := []string{"adafisher", "adafisherw"}
+	for _, f := range []struct {
+		name string
+		opts []string
+	}{
+		{"lambda", adafisher}, {"gamma", adafisher}, {"tcov", append(adafisher, "kfac")}, {"fisher-mode", adafisher},
+		{"full-factors", adafisher}, {"snapshot-factors-every", adafisher},
+		{"damping", []string{"kfac", "shampoo"}}, {"stat-decay", []string{"kfac", "shampoo"}}, {"kl-clip", []string{"kfac"}},
+		{"tinv", []string{"kfac"}}, {"update-interval", []string{"shampoo"}}, {"max-precond-dim", []string{"shampoo"}},
+		{"graft", []string{"shampoo"}}, {"clip-norm", []string{"shampoo"}}, {"hessian-power", []string{"adahessian"}},
+	} {
+		ok := false
+		for _, o := range f.opts {
+			ok = ok || o == c.Optimizer
+		}
+		if set[f.name] && !ok {
+			return usagef("--%s applies to --optimizer %s, not %s", f.name, strings.Join(f.opts, " or "), c.Optimizer)
+		}
+	}
+	def := func(name string, dst *float64, v float64) {
+		if !set[name] {
+			*dst = v
+		}
+	}
+	defInt := func(name string, dst *int, v int) {
+		if !set[name] {
+			*dst = v
+		}
+	}
+	switch c.Optimizer {
+	case "adafisher", "adafisherw":
 		if c.Hyper.TCov == 0 {
 			c.Hyper.TCov = 100
 			if c.Hyper.FisherMode == "paper" {
 				c.Hyper.TCov = 1
 			}
 		}
-	} else {
-		for _, f := range []string{"lambda", "gamma", "tcov", "fisher-mode", "full-factors", "snapshot-factors-every"} {
-			if set[f] {
-				return usagef("--%s applies to --optimizer adafisher or adafisherw, not %s", f, c.Optimizer)
-			}
+	case "kfac": // the official KFACOptimizer's defaults
+		def("momentum", &c.Hyper.Momentum, 0.9)
+		def("stat-decay", &c.Hyper.StatDecay, 0.95)
+		def("damping", &c.Hyper.Damping, 1e-3)
+		def("kl-clip", &c.Hyper.KLClip, 1e-3)
+		defInt("tcov", &c.Hyper.TCov, 10)
+		defInt("tinv", &c.Hyper.TInv, 100)
+	case "shampoo": // the paper's CNN setting
+		def("lr", &c.Hyper.LR, 0.3)
+		def("momentum", &c.Hyper.Momentum, 0.9)
+		def("damping", &c.Hyper.Damping, 1e-12)
+		def("stat-decay", &c.Hyper.StatDecay, -1)
+		def("clip-norm", &c.Hyper.ClipNorm, 1)
+		defInt("update-interval", &c.Hyper.UpdateInterval, 1)
+		defInt("max-precond-dim", &c.Hyper.MaxPrecondDim, 1024)
+		if c.Hyper.GraftType == "" {
+			c.Hyper.GraftType = "none"
 		}
+	case "adahessian": // the official defaults; the probes come from --seed
+		def("lr", &c.Hyper.LR, 0.15)
+		def("eps", &c.Hyper.Eps, 1e-4)
+		def("hessian-power", &c.Hyper.HessianPower, 1)
+		c.Hyper.Seed = c.Seed
+	}
+	if !strings.HasPrefix(c.Optimizer, "adafisher") {
 		c.Hyper.Lambda, c.Hyper.Gamma, c.Hyper.FisherMode = 0, 0, ""
 	}
 	if c.Hyper.FullFactors && c.SnapshotFactorsEvery == 0 {
