@@ -240,7 +240,9 @@ func setup[T nn.Float](cfg Config, o Options) (*session[T], error) {
 			return nil, fmt.Errorf("--init %s: %w", cfg.Init, err)
 		}
 	}
-	opt, err := optim.New(cfg.Optimizer, model, cfg.Hyper)
+	h := cfg.Hyper
+	h.Seed = cfg.Seed // the optimizers that draw random numbers (AdaHessian's probes) use the run's seed
+	opt, err := optim.New(cfg.Optimizer, model, h)
 	if err != nil {
 		return nil, err
 	}
