@@ -13,6 +13,7 @@ import (
 
 	"github.com/adafisher-go/landscape/data"
 	"github.com/adafisher-go/landscape/landscape"
+	"github.com/adafisher-go/landscape/report"
 	rundir "github.com/adafisher-go/landscape/run"
 	"github.com/adafisher-go/landscape/train"
 )
@@ -100,6 +101,8 @@ func cmdHessian(args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&st.SigmaSquared, "sigma-sq", 1e-5, "density: variance of each node's Gaussian, times max(1, grid width)")
 	fs.Float64Var(&st.Overhead, "overhead", 0.01, "density: margin of the grid beyond the extreme nodes")
 	fs.Int64Var(&seed, "seed", -1, "seed of the random vectors and of --samples (default: the run's seed)")
+	noHTML := fs.Bool("no-html", false, "write the JSON only, not the HTML page beside it")
+	png := fs.Bool("png", false, "also write the page's figures as PNG")
 	fs.StringVar(&out, "out", "", "the JSON file to write (default RUN/hessian.json, or RUN/hessian-LAYER.json with --layer)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: landscape hessian RUN [flags]\n\nProbes the Hessian of a run's loss at its final weights or weight snapshots, as PyHessian does:\nthe top eigenvalues by power iteration, the trace by Hutchinson's estimator and the eigenvalue\nspectral density by stochastic Lanczos quadrature, from exact Hessian-vector products.\nWrites hessian.json into the run directory.\n\nflags:")
@@ -113,6 +116,11 @@ func cmdHessian(args []string, stdout, stderr io.Writer) error {
 		return usagef("want one run directory, got %d arguments", len(pos))
 	}
 	dir := pos[0]
+	if !*noHTML {
+		if _, err := report.LoadJS(""); err != nil {
+			return err
+		}
+	}
 	want := map[string]bool{}
 	for _, p := range strings.Split(probes, ",") {
 		switch p = strings.TrimSpace(p); p {
@@ -242,6 +250,13 @@ func cmdHessian(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(stdout, "wrote", path)
+	if !*noHTML {
+		page := strings.TrimSuffix(path, filepath.Ext(path)) + ".html"
+		if err := hessianReport(page, &res, report.Options{PNG: *png, Command: append([]string{"landscape", "hessian"}, args...), Version: version()}); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "wrote", page)
+	}
 	return nil
 }
 
