@@ -3,6 +3,10 @@
 //
 //	landscape train --dataset iris --standardize --model mlp --hidden 16 --optimizer adam --lr 0.01 --batch-size 0 --steps 200 --out runs/iris
 //	landscape train --resume runs/iris
+//	landscape trajectory --dataset iris --out runs/figure1
+//	landscape surface runs/iris --mode pca
+//	landscape hessian runs/iris
+//	landscape report runs/iris
 //	landscape bench
 //
 // Run "landscape COMMAND --help" for the flags of a command.
@@ -14,13 +18,15 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
+
+	"github.com/adafisher-go/landscape/internal/cli"
 )
 
-// usageError marks errors in how the command was called: they exit with 2.
-type usageError struct{ error }
+// usageError is an error in how the command was called: it exits with 2.
+type usageError = cli.UsageError
 
-func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+// usagef reports an error in how the command was called.
+func usagef(format string, a ...any) error { return cli.Usagef(format, a...) }
 
 var commands = []struct {
 	name, summary string
@@ -63,8 +69,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 		fmt.Fprintf(stderr, "landscape %s: %v\n", c.name, err)
-		var u usageError
-		if errors.As(err, &u) {
+		if cli.IsUsage(err) {
 			return 2
 		}
 		return 1
@@ -83,40 +88,15 @@ func topUsage(w io.Writer) {
 }
 
 // parse parses flags; a malformed flag is a usage error.
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
-	}
-	return nil
+func parse(fs *flag.FlagSet, args []string) error { return cli.Parse(fs, args) }
+
+// parseInterleaved parses flags that may come before or after positional
+// arguments, and returns the positional ones.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	return cli.ParseInterleaved(fs, args)
 }
 
-func version() string {
-	v := "v0.1.0"
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				v += "+" + s.Value[:12]
-			}
-		}
-	}
-	return v
-}
+func version() string { return cli.Version() }
 
 // printFlags lists the flags with the double dash the documentation uses.
-func printFlags(fs *flag.FlagSet, w io.Writer) {
-	fs.VisitAll(func(f *flag.Flag) {
-		name, usage := flag.UnquoteUsage(f)
-		line := "  --" + f.Name
-		if name != "" {
-			line += " " + name
-		}
-		line += "\n      " + usage
-		if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" {
-			line += fmt.Sprintf(" (default %s)", f.DefValue)
-		}
-		fmt.Fprintln(w, line)
-	})
-}
+func printFlags(fs *flag.FlagSet, w io.Writer) { cli.PrintFlags(fs, w) }

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 
 	"github.com/adafisher-go/landscape/internal/cli"
 )
@@ -56,14 +55,4 @@ func runCLI(args []string, stdout, stderr io.Writer) int {
 	return 1
 }
 
-func version() string {
-	v := "v0.1.0"
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				v += "+" + s.Value[:12]
-			}
-		}
-	}
-	return v
-}
+func version() string { return cli.Version() }

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runtime/debug"
 )
 
 // UsageError marks an error in how a command was called: it exits with 2.
@@ -78,3 +79,17 @@ type Repeated []string
 
 func (r *Repeated) String() string     { return fmt.Sprint([]string(*r)) }
 func (r *Repeated) Set(s string) error { *r = append(*r, s); return nil }
+
+// Version is the toolkit's version, with the VCS revision when the binary
+// was built with it.
+func Version() string {
+	v := "v0.1.0"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += "+" + s.Value[:12]
+			}
+		}
+	}
+	return v
+}
