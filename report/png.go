@@ -6,6 +6,7 @@ import (
 	stddraw "image/draw"
 	"io"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -144,7 +145,21 @@ func basePlot(title, subtitle, xlabel, ylabel string) *plot.Plot {
 // logAxis makes an axis logarithmic.
 func logAxis(a *plot.Axis) {
 	a.Scale = plot.LogScale{}
-	a.Tick.Marker = plot.LogTicks{Prec: -1}
+	a.Tick.Marker = logTicks{}
+}
+
+// logTicks are gonum's logarithmic ticks with labels of at most 4
+// significant digits, so that 1e-4 does not read 9.999999999999999e-05.
+type logTicks struct{}
+
+func (logTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.LogTicks{Prec: -1}.Ticks(lo, hi)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'g', 4, 64)
+		}
+	}
+	return ts
 }
 
 // finite reports whether v is a number that can be drawn on the axis.
