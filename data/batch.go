@@ -108,20 +108,20 @@ func (b *Batcher) BatchSize() int { return b.size }
 func (b *Batcher) StepsPerEpoch() int { return (b.d.Len() + b.size - 1) / b.size }
 
 // Batch returns batch i of the given epoch: xOut holds its samples row-major
-// (len(yOut)*Features() values) and yOut their labels. They are appended to
-// x[:0] and y[:0], so passing back the previous call's results makes Batch
-// allocate nothing once the buffers have grown. It panics unless
-// 0 <= i < StepsPerEpoch().
+// (Features() values each) and yOut their labels (LabelsPerSample() each).
+// They are appended to x[:0] and y[:0], so passing back the previous call's
+// results makes Batch allocate nothing once the buffers have grown. It
+// panics unless 0 <= i < StepsPerEpoch().
 func (b *Batcher) Batch(epoch, i int, x []float64, y []int) (xOut []float64, yOut []int) {
 	steps := b.StepsPerEpoch()
 	if i < 0 || i >= steps {
 		panic(fmt.Sprintf("data: batch %d out of range [0, %d)", i, steps))
 	}
-	n, f := b.d.Len(), b.d.Features()
+	n, f, k := b.d.Len(), b.d.Features(), b.d.LabelsPerSample()
 	lo, hi := i*b.size, min((i+1)*b.size, n)
 	x, y = x[:0], y[:0]
 	if !b.shuffle {
-		return append(x, b.d.X[lo*f:hi*f]...), append(y, b.d.Y[lo:hi]...)
+		return append(x, b.d.X[lo*f:hi*f]...), append(y, b.d.Y[lo*k:hi*k]...)
 	}
 	if !b.permOK || b.permEpoch != epoch {
 		if b.perm == nil {
@@ -132,7 +132,7 @@ func (b *Batcher) Batch(epoch, i int, x []float64, y []int) (xOut []float64, yOu
 	}
 	for _, j := range b.perm[lo:hi] {
 		x = append(x, b.d.X[j*f:(j+1)*f]...)
-		y = append(y, b.d.Y[j])
+		y = append(y, b.d.Labels(j)...)
 	}
 	return x, y
 }

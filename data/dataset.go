@@ -17,8 +17,17 @@ type Dataset struct {
 	// Shape is the shape of one sample, e.g. [4] for iris or [1, 8, 8] for an
 	// 8x8 single-channel image.
 	Shape []int
-	// Y holds the class label of each sample, 0 <= Y[i] < Classes.
+	// Y holds the class label of each sample, 0 <= Y[i] < Classes, or with
+	// Targets > 0 the Targets labels of each sample in turn.
 	Y []int
+	// Targets is 0 for one class label per sample. A language-model sample
+	// of T tokens has Targets = T: the next token after each of its
+	// positions, so that the loss runs over all B*T positions of a batch.
+	Targets int
+	// ZeroPixel holds, per channel, the value a black pixel has after the
+	// dataset's normalisation (CIFAR-10: -mean/std); nil means 0. Padding in
+	// augmentation fills with it, as torchvision pads before normalising.
+	ZeroPixel []float64
 	// Classes is the number of classes: the largest label plus one, or the
 	// dataset's known number of classes.
 	Classes int
@@ -28,7 +37,16 @@ type Dataset struct {
 }
 
 // Len returns the number of samples.
-func (d *Dataset) Len() int { return len(d.Y) }
+func (d *Dataset) Len() int { return len(d.Y) / d.LabelsPerSample() }
+
+// LabelsPerSample is the number of labels of each sample: 1, or Targets.
+func (d *Dataset) LabelsPerSample() int { return max(d.Targets, 1) }
+
+// Labels returns the labels of sample i (shared, do not modify).
+func (d *Dataset) Labels(i int) []int {
+	k := d.LabelsPerSample()
+	return d.Y[i*k : (i+1)*k]
+}
 
 // Features returns the number of values in one sample, the product of Shape.
 func (d *Dataset) Features() int {
@@ -47,15 +65,19 @@ func (d *Dataset) Subset(idx []int) *Dataset {
 		Name:    d.Name,
 		X:       make([]float64, 0, len(idx)*f),
 		Shape:   append([]int(nil), d.Shape...),
-		Y:       make([]int, 0, len(idx)),
+		Y:       make([]int, 0, len(idx)*d.LabelsPerSample()),
 		Classes: d.Classes,
+		Targets: d.Targets,
+	}
+	if d.ZeroPixel != nil {
+		s.ZeroPixel = append([]float64(nil), d.ZeroPixel...)
 	}
 	if d.FeatureNames != nil {
 		s.FeatureNames = append([]string(nil), d.FeatureNames...)
 	}
 	for _, j := range idx {
 		s.X = append(s.X, d.X[j*f:(j+1)*f]...)
-		s.Y = append(s.Y, d.Y[j])
+		s.Y = append(s.Y, d.Labels(j)...)
 	}
 	return s
 }

@@ -36,7 +36,14 @@ type Options struct {
 	// components of the training split (on the raw features, before
 	// standardisation), as the paper's Figure 1 reduces iris to 2.
 	PCA int
+	// Context is the window length in tokens of a text dataset (default
+	// 64).
+	Context int
 }
+
+// DefaultContext is the window length of text datasets when
+// Options.Context is 0.
+const DefaultContext = 64
 
 // Load returns the training and test splits of the dataset named by spec:
 //
@@ -44,6 +51,11 @@ type Options struct {
 //   - "digits": the bundled 8x8 digits, 1797 samples, 10 classes;
 //   - "fashion-mnist": Fashion-MNIST's own 60000/10000 split, read from the
 //     train-* and t10k-* IDX files (gzipped or not) in o.FashionDir;
+//   - "cifar10:DIR": CIFAR-10's binary files in DIR (LoadCIFAR10), its own
+//     50000/10000 split, normalised with the paper's mean and std;
+//   - "text:FILE": a text as byte-level tokens in windows of o.Context with
+//     next-token targets (LoadText); the last o.TestFraction of the bytes
+//     (default 0.1) is the validation split;
 //   - a path ending in .csv: a CSV file with a header row, read by LoadCSV.
 //
 // Datasets without a test split of their own are split as o.TestFraction
@@ -60,10 +72,24 @@ func Load(spec string, o Options) (train, test *Dataset, err error) {
 		all, err = Digits()
 	case spec == "fashion-mnist":
 		train, test, err = loadFashion(o.FashionDir)
+	case strings.HasPrefix(spec, "cifar10:"):
+		train, test, err = LoadCIFAR10(strings.TrimPrefix(spec, "cifar10:"))
+	case strings.HasPrefix(spec, "text:"):
+		if o.Standardize || o.PCA > 0 {
+			return nil, nil, fmt.Errorf("data: %s: --standardize and --pca do not apply to token ids", spec)
+		}
+		ctx, frac := o.Context, o.TestFraction
+		if ctx == 0 {
+			ctx = DefaultContext
+		}
+		if frac == 0 {
+			frac = DefaultTextValidation
+		}
+		train, test, err = LoadText(strings.TrimPrefix(spec, "text:"), ctx, frac)
 	case strings.EqualFold(filepath.Ext(spec), ".csv"):
 		all, err = LoadCSV(spec)
 	default:
-		return nil, nil, fmt.Errorf("data: unknown dataset %q: want one of %s, or a path ending in .csv", spec, strings.Join(specs, ", "))
+		return nil, nil, fmt.Errorf("data: unknown dataset %q: want one of %s, cifar10:DIR, text:FILE, or a path ending in .csv", spec, strings.Join(specs, ", "))
 	}
 	if err != nil {
 		return nil, nil, err

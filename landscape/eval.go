@@ -12,7 +12,8 @@ import (
 )
 
 // Loss is the mean softmax cross-entropy of the model over a dataset, in
-// evaluation mode (BatchNorm uses its running statistics), with its accuracy.
+// evaluation mode (BatchNorm uses its running statistics), with its accuracy
+// (for a language model: over every target token).
 func Loss(m *nn.Model[float64], d *data.Dataset) (loss, accuracy float64, err error) {
 	const chunk = 1024
 	sample := 1
@@ -28,12 +29,13 @@ func Loss(m *nn.Model[float64], d *data.Dataset) (loss, accuracy float64, err er
 		if err != nil {
 			return 0, 0, err
 		}
-		l, c := nn.CrossEntropy(out, d.Y[lo:hi], nil)
+		k := d.LabelsPerSample()
+		l, c := nn.CrossEntropy(out, d.Y[lo*k:hi*k], nil)
 		sum += l * float64(hi-lo)
 		correct += c
 	}
 	n := float64(max(d.Len(), 1))
-	return sum / n, float64(correct) / n, nil
+	return sum / n, float64(correct) / (n * float64(d.LabelsPerSample())), nil
 }
 
 // Plane describes a grid of parameter vectors Center + a*D1 + b*D2 for a in

@@ -70,7 +70,7 @@ func NewHessian(m *nn.Model[float64], d *data.Dataset, o HessianOptions) (*Hessi
 	if chunk <= 0 {
 		chunk = 1024
 	}
-	h := &Hessian{m: m, e: nn.NewHVP(m), samples: d.Len(), mode: nn.Mode{Train: o.Train}}
+	h := &Hessian{m: m, e: nn.NewHVP(m), samples: len(d.Y), mode: nn.Mode{Train: o.Train}}
 	sample := 1
 	for _, s := range d.Shape {
 		sample *= s
@@ -79,7 +79,7 @@ func NewHessian(m *nn.Model[float64], d *data.Dataset, o HessianOptions) (*Hessi
 		hi := min(lo+chunk, d.Len())
 		h.chunks = append(h.chunks, hchunk{
 			in:     &nn.Tensor[float64]{Shape: append([]int{hi - lo}, d.Shape...), Data: d.X[lo*sample : hi*sample]},
-			labels: d.Y[lo:hi],
+			labels: d.Y[lo*d.LabelsPerSample() : hi*d.LabelsPerSample()],
 		})
 	}
 	for i, p := range m.Params() {

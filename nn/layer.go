@@ -31,6 +31,9 @@ const (
 	KindConv2d      Kind = "Conv2d"
 	KindBatchNorm2d Kind = "BatchNorm2d"
 	KindLayerNorm   Kind = "LayerNorm"
+	KindBatchNorm1d Kind = "BatchNorm1d"
+	KindGroupNorm   Kind = "GroupNorm"
+	KindEmbedding   Kind = "Embedding"
 )
 
 // ParamLayer is a layer that owns parameters. Its name is the PyTorch module
@@ -102,6 +105,13 @@ type Buffer[T Float] struct {
 //     B x C x H x W.
 //   - LayerNorm: A is the layer input and G the output gradient, in the
 //     input's shape (B x ... x D).
+//   - BatchNorm1d: A is the layer input and G the output gradient, both
+//     B x C or B x C x L (Spatial is L, 1 for a B x C input).
+//   - GroupNorm: A is the layer input and G the output gradient, both
+//     B x C x ... (Spatial is the product of the trailing dimensions).
+//   - Embedding: A holds the N looked-up indices as values of T, shape [N]
+//     (N = product of the input's dimensions); G is N x D, the gradient of
+//     the rows that were looked up.
 type Capture[T Float] struct {
 	Layer string
 	Kind  Kind

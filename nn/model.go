@@ -34,7 +34,7 @@ func (s *Sequential[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 // Model is a network of the zoo: its layers, what it expects as input, and the
 // named tensors it saves.
 type Model[T Float] struct {
-	Arch       string // "mlp", "iris-toy", "cnn"
+	Arch       string // "mlp", "iris-toy", "cnn", "resnet", "gpt"
 	InputShape []int  // the shape of one sample
 	Classes    int
 	Net        Sequential[T]
@@ -114,6 +114,17 @@ func (m *Model[T]) Captures() []*Capture[T] {
 		}
 	}
 	return m.caps
+}
+
+// SetStep tells every layer whose randomness depends on the training step
+// (Dropout) which step the coming passes belong to. The training loop calls
+// it before each step; without it every step uses the masks of step 0.
+func (m *Model[T]) SetStep(step int64) {
+	for _, l := range m.leaves {
+		if s, ok := l.(Stepper); ok {
+			s.SetStep(step)
+		}
+	}
 }
 
 // ZeroGrad sets every gradient to zero.

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // HVP computes Hessian-vector and Gauss-Newton-vector products of a model's
@@ -266,14 +267,29 @@ func (e *HVP[T]) build(l Layer[T]) {
 		e.nodes = append(e.nodes, &rFlatten[T]{f: t})
 	case *MaxPool2d[T]:
 		e.nodes = append(e.nodes, &rMaxPool[T]{p: t})
+	case *AvgPool2d[T]:
+		e.nodes = append(e.nodes, &rLinearMap[T]{l: t})
+	case *GlobalAvgPool2d[T]:
+		e.nodes = append(e.nodes, &rLinearMap[T]{l: t})
+	case *Dropout[T]:
+		e.nodes = append(e.nodes, &rLinearMap[T]{l: t})
+	case *BatchNorm1d[T]:
+		e.nodes = append(e.nodes, &rBatchNorm1d[T]{l: t, inner: rBatchNorm[T]{l: t.bn, w: e.index(t.bn.Weight), b: e.index(t.bn.Bias)}})
+	case *Residual[T]:
+		e.nodes = append(e.nodes, &rResidual[T]{l: t, body: e.chain(t.Body), short: e.chain(t.Shortcut), post: e.chain(t.Post)})
 	default:
 		n := &rFinite[T]{l: t}
 		for _, leaf := range leaves(l, nil) {
+			var ps []*Param[T]
 			if p, ok := leaf.(ParamLayer[T]); ok {
-				for _, q := range p.Params() {
-					if i := e.index(q); i >= 0 {
-						n.params = append(n.params, i)
-					}
+				ps = p.Params()
+			}
+			if s, ok := leaf.(paramSharer[T]); ok {
+				ps = append(ps, s.SharedParams()...)
+			}
+			for _, q := range ps {
+				if i := e.index(q); i >= 0 && !slices.Contains(n.params, i) {
+					n.params = append(n.params, i)
 				}
 			}
 		}
@@ -285,6 +301,12 @@ func (e *HVP[T]) build(l Layer[T]) {
 		e.fd = append(e.fd, name)
 		e.nodes = append(e.nodes, n)
 	}
+}
+
+// paramSharer is a layer that uses parameters another layer owns (a tied
+// output head): a finite-difference node perturbs them too.
+type paramSharer[T Float] interface {
+	SharedParams() []*Param[T]
 }
 
 // rNode is one layer with its R-operator. forward runs the layer's Forward

@@ -8,16 +8,30 @@ import (
 
 // Config selects and sizes a model of the zoo.
 type Config struct {
-	Arch       string // "mlp", "iris-toy", "cnn"
-	InputShape []int  // one sample: [features] or [C, H, W]
-	Classes    int
+	Arch       string // "mlp", "iris-toy", "cnn", "resnet", "gpt"
+	InputShape []int  // one sample: [features], [C, H, W], or [T] token ids (gpt)
+	Classes    int    // classes, or the vocabulary size (gpt)
 	Hidden     []int  // mlp: widths of the hidden layers
 	Activation string // mlp: relu, tanh, sigmoid or gelu
 	Seed       uint64
+
+	// resnet: Depth = 6n+2 (8, 14, 20, 32, ...; default 20) and the base
+	// Width of the first stage (default 16).
+	Depth int `json:"depth,omitempty"`
+	Width int `json:"width,omitempty"`
+	// gpt: Layers blocks (default 2) of Heads heads (default 4) over Dim
+	// features (default 128), Context positions (default the input's
+	// length), Tied output head, Dropout probability (default 0).
+	Layers  int     `json:"layers,omitempty"`
+	Heads   int     `json:"heads,omitempty"`
+	Dim     int     `json:"dim,omitempty"`
+	Context int     `json:"context,omitempty"`
+	Tied    bool    `json:"tied,omitempty"`
+	Dropout float64 `json:"dropout,omitempty"`
 }
 
 // Archs lists the model names that Build accepts.
-var Archs = []string{"mlp", "iris-toy", "cnn"}
+var Archs = []string{"mlp", "iris-toy", "cnn", "resnet", "gpt"}
 
 // Build constructs and initialises a model of the zoo.
 func Build[T Float](c Config) (*Model[T], error) {
@@ -64,6 +78,14 @@ func Build[T Float](c Config) (*Model[T], error) {
 			return nil, err
 		}
 		m = NewModel(c.Arch, c.InputShape, c.Classes, l...)
+	case "resnet":
+		l, err := resnetLayers[T](c)
+		if err != nil {
+			return nil, err
+		}
+		m = NewModel(c.Arch, c.InputShape, c.Classes, l...)
+	case "gpt":
+		return buildGPT[T](c)
 	default:
 		return nil, fmt.Errorf("unknown model %q, want one of %s", c.Arch, strings.Join(Archs, ", "))
 	}

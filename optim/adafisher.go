@@ -31,8 +31,9 @@ import (
 //
 // Parameters are tied to their layers by the explicit ownership in nn.Param,
 // never by position or shape. A parameter owned by no supported layer
-// (Linear, Conv2d, BatchNorm2d, LayerNorm) is updated with F = 1, as the
-// official code intends; Unsupported lists them.
+// (Linear, Conv2d, BatchNorm2d, LayerNorm; with Extend also Embedding and
+// BatchNorm1d) is updated with F = 1, as the official code intends;
+// Unsupported lists them.
 type AdaFisher[T nn.Float] struct {
 	cfg    FisherConfig
 	lr     float64
@@ -64,6 +65,10 @@ type FisherConfig struct {
 	// FullFactors keeps, next to the diagonals, the full factor matrices as
 	// the official analysis code does (see FullFactors).
 	FullFactors bool
+	// Extend gives Embedding and BatchNorm1d layers factors of their own
+	// (fisher_extend.go); without it their parameters get F = 1, as in the
+	// official code.
+	Extend bool
 }
 
 // FisherModes lists the factor update rules.
@@ -124,6 +129,9 @@ func NewAdaFisher[T nn.Float](m *nn.Model[T], cfg FisherConfig) (*AdaFisher[T], 
 			continue
 		}
 		hl, sl, err := diagLens(l.Kind(), w.Value.Shape, b != nil)
+		if err != nil && cfg.Extend {
+			hl, sl, err = extendedDiagLens(l.Kind(), w.Value.Shape)
+		}
 		if err != nil {
 			continue // a kind without factors: its parameters get F = 1
 		}
@@ -315,7 +323,16 @@ func paperUpdate[T nn.Float](avg, state []T, raw []float64, gamma float64, first
 func (o *AdaFisher[T]) buildF(fl *fisherLayer[T]) {
 	lambda := T(o.cfg.Lambda)
 	switch fl.kind {
-	case nn.KindBatchNorm2d, nn.KindLayerNorm:
+	case nn.KindEmbedding:
+		// The weight is num x dim: entry (v, d) pairs H[v] with S[d].
+		d := len(fl.S)
+		for v, hv := range fl.H {
+			row := fl.fW[v*d : (v+1)*d]
+			for j, sv := range fl.S {
+				row[j] = T(sv*hv) + lambda
+			}
+		}
+	case nn.KindBatchNorm2d, nn.KindBatchNorm1d, nn.KindLayerNorm:
 		for c, s := range fl.S {
 			fl.fW[c] = T(s*fl.H[0]) + lambda
 			if fl.fB != nil {

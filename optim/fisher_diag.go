@@ -74,16 +74,7 @@ func rawDiagonals[T nn.Float](c *nn.Capture[T], h, s []float64) error {
 		if len(c.A.Shape) != 4 || !nn.SameShape(c.A.Shape, c.G.Shape) || c.A.Shape[1] != len(s) {
 			return fmt.Errorf("layer %s: BatchNorm2d capture of shapes %v and %v for %d channels", c.Layer, c.A.Shape, c.G.Shape, len(s))
 		}
-		b, ch, hw := c.A.Shape[0], c.A.Shape[1], c.A.Shape[2]*c.A.Shape[3]
-		var sum float64
-		for k := 0; k < ch; k++ {
-			u := channelSum(c.A.Data, b, ch, hw, k) / float64(hw*hw)
-			sum += u * u
-			t := channelSum(c.G.Data, b, ch, hw, k)
-			s[k] = t * t / float64(b)
-		}
-		bb := float64(b) * float64(b)
-		h[0], h[1] = sum/bb, float64(ch)/bb
+		batchNormDiagonals(c, c.A.Shape[0], c.A.Shape[1], c.A.Shape[2]*c.A.Shape[3], h, s)
 	case nn.KindLayerNorm:
 		// Activation side: reduce over every dimension but dim 1 (for a
 		// B x T x D input that is the sequence, as the official code does);
@@ -111,9 +102,25 @@ func rawDiagonals[T nn.Float](c *nn.Capture[T], h, s []float64) error {
 			s[j] = s[j] * s[j] / float64(b)
 		}
 	default:
-		return fmt.Errorf("layer %s: no Fisher factors for kind %s", c.Layer, c.Kind)
+		return extendedDiagonals(c, h, s)
 	}
 	return nil
+}
+
+// batchNormDiagonals is the official BatchNorm2d rule on a capture of B x C x
+// HW values: u[c] = sum over (b, hw) of the input / HW^2,
+// H = [sum_c u[c]^2, C] / B^2 (weight, bias), S[c] = (sum over (b, hw) of
+// the output gradient)^2 / B.
+func batchNormDiagonals[T nn.Float](c *nn.Capture[T], b, ch, hw int, h, s []float64) {
+	var sum float64
+	for k := 0; k < ch; k++ {
+		u := channelSum(c.A.Data, b, ch, hw, k) / float64(hw*hw)
+		sum += u * u
+		t := channelSum(c.G.Data, b, ch, hw, k)
+		s[k] = t * t / float64(b)
+	}
+	bb := float64(b) * float64(b)
+	h[0], h[1] = sum/bb, float64(ch)/bb
 }
 
 func checkDiag[T nn.Float](c *nn.Capture[T], in, out, hlen int) error {

@@ -58,6 +58,9 @@ type Hyper struct {
 	TCov        int     `json:"tcov,omitempty"`
 	FisherMode  string  `json:"fisher_mode,omitempty"`
 	FullFactors bool    `json:"full_factors,omitempty"`
+	// FisherExtend gives AdaFisher factors for Embedding and BatchNorm1d
+	// (always on in paper mode).
+	FisherExtend bool `json:"fisher_extend,omitempty"`
 	// K-FAC: Damping, StatDecay (factor moving average), KLClip, TInv
 	// (decomposition interval; TCov is the factor refresh interval).
 	// Shampoo: Damping is its epsilon, StatDecay < 0 sums the statistics,
@@ -102,7 +105,8 @@ func New[T nn.Float](name string, m *nn.Model[T], h Hyper) (Optimizer[T], error)
 		return o, nil
 	case "adafisher", "adafisherw":
 		o, err := NewAdaFisher(m, FisherConfig{LR: h.LR, Beta: h.Beta1, Lambda: h.Lambda, Gamma: h.Gamma, TCov: h.TCov,
-			WeightDecay: h.WeightDecay, Decoupled: name == "adafisherw", Mode: h.FisherMode, FullFactors: h.FullFactors})
+			WeightDecay: h.WeightDecay, Decoupled: name == "adafisherw", Mode: h.FisherMode, FullFactors: h.FullFactors,
+			Extend: h.FisherExtend || h.FisherMode == "paper"})
 		if err != nil {
 			return nil, err
 		}

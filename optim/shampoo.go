@@ -23,8 +23,9 @@ import (
 //	    every step: D = L^(-1/4) G R^(-1/4)
 //	a vector (a bias) has a diagonal statistic: s = eps + sum g^2 (likewise
 //	refreshed), D = g / sqrt(s)
-//	parameters of BatchNorm2d and LayerNorm layers are not preconditioned:
-//	    D = g (ASDL's ignore_modules in the paper's configs)
+//	parameters of BatchNorm1d, BatchNorm2d, GroupNorm and LayerNorm layers
+//	    are not preconditioned: D = g (ASDL's ignore_modules in the paper's
+//	    configs)
 //	grafting (optional), per parameter: D = D * |S| / |D| with S the SGD
 //	    direction g ("sgd") or Adam's g / (sqrt(v/(1-beta2^t)) + eps) with
 //	    v = beta2*v + (1-beta2)*g^2 ("adam"); a parameter that is not
@@ -86,12 +87,14 @@ type shampooBlock[T nn.Float] struct {
 	g, t           []T // scratch: the block of the gradient, and a product
 }
 
-// NewShampoo builds Shampoo for a model: the parameters of BatchNorm2d and
-// LayerNorm layers take their plain gradient.
+// NewShampoo builds Shampoo for a model: the parameters of normalisation
+// layers (BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm) take their plain
+// gradient.
 func NewShampoo[T nn.Float](m *nn.Model[T], cfg ShampooConfig) (*Shampoo[T], error) {
 	plain := map[string]bool{}
 	for _, l := range m.ParamLayers() {
-		if l.Kind() == nn.KindBatchNorm2d || l.Kind() == nn.KindLayerNorm {
+		switch l.Kind() {
+		case nn.KindBatchNorm2d, nn.KindBatchNorm1d, nn.KindGroupNorm, nn.KindLayerNorm:
 			for _, p := range l.Params() {
 				plain[p.Name] = true
 			}

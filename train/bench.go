@@ -12,7 +12,8 @@ import (
 )
 
 // Workload is one of the standard speed workloads (../shared/reference/workloads.md):
-// a model, a batch of standard-normal inputs with random labels, and a dtype.
+// a model, a batch of standard-normal inputs (random token ids for a gpt)
+// with random labels, and a dtype.
 type Workload struct {
 	Name  string
 	Model nn.Config
@@ -25,6 +26,9 @@ var Workloads = []Workload{
 	{Name: "iris_b150", Model: nn.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{16}, Classes: 3}, Batch: 150, DType: "float32"},
 	{Name: "mlp784_b128", Model: nn.Config{Arch: "mlp", InputShape: []int{784}, Hidden: []int{256, 128}, Classes: 10}, Batch: 128, DType: "float32"},
 	{Name: "cnn28_b128", Model: nn.Config{Arch: "cnn", InputShape: []int{1, 28, 28}, Classes: 10}, Batch: 128, DType: "float32"},
+	{Name: "resnet8_cifar_b128", Model: nn.Config{Arch: "resnet", Depth: 8, Width: 16, InputShape: []int{3, 32, 32}, Classes: 10}, Batch: 128, DType: "float32"},
+	// Random token ids and next-token labels at every position.
+	{Name: "gpt1_ctx64_b32", Model: nn.Config{Arch: "gpt", Layers: 1, Heads: 4, Dim: 128, Context: 64, InputShape: []int{64}, Classes: 256}, Batch: 32, DType: "float32"},
 }
 
 // BenchOptimizer is an optimizer setting that the workloads are timed with.
@@ -101,10 +105,17 @@ func newBencher[T nn.Float](w Workload, o BenchOptimizer) (*bencher[T], error) {
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	in := nn.NewTensor[T](append([]int{w.Batch}, cfg.InputShape...)...)
-	for i := range in.Data {
-		in.Data[i] = T(rng.NormFloat64())
-	}
 	labels := make([]int, w.Batch)
+	if cfg.Arch == "gpt" {
+		labels = make([]int, len(in.Data))
+		for i := range in.Data {
+			in.Data[i] = T(rng.IntN(cfg.Classes))
+		}
+	} else {
+		for i := range in.Data {
+			in.Data[i] = T(rng.NormFloat64())
+		}
+	}
 	for i := range labels {
 		labels[i] = rng.IntN(cfg.Classes)
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/adafisher-go/landscape/data"
+	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
 )
 
@@ -20,6 +22,19 @@ type Config struct {
 	Model      string `json:"model"`
 	Hidden     []int  `json:"hidden,omitempty"`
 	Activation string `json:"activation,omitempty"`
+	// resnet and gpt sizes (see nn.Config); Context is also the window
+	// length of a text dataset.
+	Depth   int     `json:"depth,omitempty"`
+	Width   int     `json:"width,omitempty"`
+	Layers  int     `json:"layers,omitempty"`
+	Heads   int     `json:"heads,omitempty"`
+	Dim     int     `json:"dim,omitempty"`
+	Context int     `json:"context,omitempty"`
+	Tied    bool    `json:"tied,omitempty"`
+	Dropout float64 `json:"dropout,omitempty"`
+	// Augment applies data.StandardAugmentation to the training images,
+	// seeded by (seed, epoch, sample).
+	Augment bool `json:"augment,omitempty"`
 
 	Optimizer string      `json:"optimizer"`
 	Hyper     optim.Hyper `json:"hyper"`
@@ -33,12 +48,28 @@ type Config struct {
 	Steps      int           `json:"steps,omitempty"`
 	TimeBudget time.Duration `json:"time_budget_ns,omitempty"`
 
+	// EvalInterval evaluates the test split whenever this much more
+	// training time has passed (besides after every epoch): "eval" records.
+	EvalInterval time.Duration `json:"eval_interval_ns,omitempty"`
+
 	SnapshotEvery        int `json:"snapshot_every,omitempty"`
 	SnapshotFactorsEvery int `json:"snapshot_factors_every,omitempty"`
 	CheckpointEvery      int `json:"checkpoint_every,omitempty"`
 
 	Init string `json:"init,omitempty"`
 	Out  string `json:"out"`
+}
+
+// ModelConfig is the nn.Config of the run's model for samples of the given
+// shape and number of classes.
+func (c *Config) ModelConfig(shape []int, classes int) nn.Config {
+	return nn.Config{Arch: c.Model, InputShape: shape, Classes: classes, Hidden: c.Hidden, Activation: c.Activation, Seed: c.Seed,
+		Depth: c.Depth, Width: c.Width, Layers: c.Layers, Heads: c.Heads, Dim: c.Dim, Context: c.Context, Tied: c.Tied, Dropout: c.Dropout}
+}
+
+// DataOptions are the data.Options of the run's dataset.
+func (c *Config) DataOptions() data.Options {
+	return data.Options{Standardize: c.Standardize, TestFraction: c.TestFraction, Seed: c.Seed, PCA: c.PCA, Context: c.Context}
 }
 
 // Validate checks the settings that do not need the data.
@@ -61,11 +92,20 @@ func (c *Config) Validate() error {
 	if c.Epochs > 0 && c.Steps > 0 {
 		return fmt.Errorf("give either --epochs or --steps, not both")
 	}
+	if c.EvalInterval < 0 {
+		return fmt.Errorf("--eval-every must not be negative")
+	}
 	if c.SnapshotEvery < 0 || c.CheckpointEvery < 0 || c.SnapshotFactorsEvery < 0 {
 		return fmt.Errorf("--snapshot-every, --snapshot-factors-every and --checkpoint-every must not be negative")
 	}
 	if c.PCA < 0 {
 		return fmt.Errorf("--pca %d, want a number of components (0: keep the features)", c.PCA)
+	}
+	if c.Depth < 0 || c.Width < 0 || c.Layers < 0 || c.Heads < 0 || c.Dim < 0 || c.Context < 0 {
+		return fmt.Errorf("--depth, --width, --layers, --heads, --dim and --context must not be negative")
+	}
+	if !(c.Dropout >= 0 && c.Dropout < 1) {
+		return fmt.Errorf("--dropout %g, want a probability in [0, 1)", c.Dropout)
 	}
 	if c.TestFraction < 0 || c.TestFraction >= 1 {
 		return fmt.Errorf("--test-fraction %g, want a fraction in [0, 1)", c.TestFraction)

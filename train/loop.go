@@ -39,6 +39,8 @@ type EpochStats struct {
 	TestLoss      float64
 	TestAccuracy  float64
 	Partial       bool
+	// Perplexity is set for a language model: exp of the mean token loss.
+	TrainPerplexity, TestPerplexity float64
 }
 
 // Result is what a finished run reports.
@@ -57,6 +59,9 @@ type Result struct {
 type Eval struct {
 	Loss     float64 `json:"loss"`
 	Accuracy float64 `json:"accuracy"`
+	// Perplexity is exp(Loss) for a language model (the loss is then the
+	// mean over every target token), 0 otherwise.
+	Perplexity float64 `json:"perplexity,omitempty"`
 }
 
 // session holds everything one run needs.
@@ -82,6 +87,8 @@ type session[T nn.Float] struct {
 	epochOK   int // correct predictions in the current epoch's batches
 	epochRows int
 	lastCkpt  time.Time
+	paused    time.Duration // time spent evaluating in this process: not training time
+	nextEval  time.Duration // training time of the next periodic evaluation
 	info      Info
 	factors   optim.FactorSource[T] // nil unless the optimizer has factors
 }
@@ -116,6 +123,7 @@ type DataInfo struct {
 	Name         string `json:"name"`
 	Shape        []int  `json:"sample_shape"`
 	Classes      int    `json:"classes"`
+	Targets      int    `json:"targets_per_sample,omitempty"`
 	Train        int    `json:"train_samples"`
 	Test         int    `json:"test_samples"`
 	TrainFingerp string `json:"train_fingerprint"`
@@ -219,7 +227,7 @@ func Resume[T nn.Float](ctx context.Context, path string, override Config, o Opt
 }
 
 func setup[T nn.Float](cfg Config, o Options) (*session[T], error) {
-	train, test, err := data.Load(cfg.Dataset, data.Options{Standardize: cfg.Standardize, TestFraction: cfg.TestFraction, Seed: cfg.Seed, PCA: cfg.PCA})
+	train, test, err := data.Load(cfg.Dataset, cfg.DataOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -227,9 +235,14 @@ func setup[T nn.Float](cfg Config, o Options) (*session[T], error) {
 	if test != nil {
 		classes = max(classes, test.Classes)
 	}
-	model, err := nn.Build[T](nn.Config{Arch: cfg.Model, InputShape: train.Shape, Classes: classes, Hidden: cfg.Hidden, Activation: cfg.Activation, Seed: cfg.Seed})
+	model, err := nn.Build[T](cfg.ModelConfig(train.Shape, classes))
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Augment {
+		if err := data.StandardAugmentation.Check(train.Shape); err != nil {
+			return nil, fmt.Errorf("--augment: %w", err)
+		}
 	}
 	if cfg.Init != "" {
 		f, err := run.Read(cfg.Init)
@@ -283,7 +296,7 @@ func setup[T nn.Float](cfg Config, o Options) (*session[T], error) {
 	}
 	s.info = Info{Config: s.cfg, Command: o.Command, Version: o.Version, GoVersion: goVersion(),
 		Model: model.String(), Parameters: model.NumParams(), StepsPerEp: s.spe, StartedUnix: time.Now().Unix(),
-		Data: DataInfo{Name: train.Name, Shape: train.Shape, Classes: classes, Train: train.Len(), TrainFingerp: train.Fingerprint()}}
+		Data: DataInfo{Name: train.Name, Shape: train.Shape, Classes: classes, Targets: train.Targets, Train: train.Len(), TrainFingerp: train.Fingerprint()}}
 	if test != nil {
 		s.info.Data.Test = test.Len()
 		s.info.Data.TestFingerp = test.Fingerprint()
@@ -320,7 +333,10 @@ func (s *session[T]) loop(ctx context.Context) (*Result, error) {
 		dloss nn.Tensor[T]
 		last  float64
 	)
-	elapsed := func() time.Duration { return s.elapsed + time.Since(start) }
+	elapsed := func() time.Duration { return s.elapsed + time.Since(start) - s.paused }
+	if iv := s.cfg.EvalInterval; iv > 0 {
+		s.nextEval = (s.elapsed/iv + 1) * iv
+	}
 	stopped := ""
 	for {
 		if s.total > 0 && s.step >= s.total {
@@ -348,9 +364,15 @@ func (s *session[T]) loop(ctx context.Context) (*Result, error) {
 		in := resizeT(&input, append([]int{b}, s.train.Shape...))
 		yb = yb[:0]
 		for r, j := range idx {
-			copy(in.Data[r*sample:(r+1)*sample], s.xs[j*sample:(j+1)*sample])
-			yb = append(yb, s.train.Y[j])
+			dst, src := in.Data[r*sample:(r+1)*sample], s.xs[j*sample:(j+1)*sample]
+			if s.cfg.Augment {
+				data.Augment(data.StandardAugmentation, dst, src, s.train.Shape, s.train.ZeroPixel, s.cfg.Seed, epoch, j)
+			} else {
+				copy(dst, src)
+			}
+			yb = append(yb, s.train.Labels(j)...)
 		}
+		s.model.SetStep(int64(s.step))
 		factorsDue := s.factors != nil && s.cfg.SnapshotFactorsEvery > 0 && s.step%s.cfg.SnapshotFactorsEvery == 0
 		loss, correct, caps, err := Step(s.model, s.opt, in, yb, &dloss, factorsDue && s.cfg.Hyper.FullFactors)
 		if err != nil {
@@ -376,7 +398,7 @@ func (s *session[T]) loop(ctx context.Context) (*Result, error) {
 		s.epochLoss += loss
 		s.epochN++
 		s.epochOK += correct
-		s.epochRows += b
+		s.epochRows += len(yb)
 		t := elapsed()
 		if err := s.metrics.Write(stepRecord{Kind: "step", Step: s.step, Epoch: epoch + 1, Loss: loss, LR: lr, TimeS: t.Seconds()}); err != nil {
 			return nil, err
@@ -385,6 +407,14 @@ func (s *session[T]) loop(ctx context.Context) (*Result, error) {
 			if err := s.snapshot(); err != nil {
 				return nil, err
 			}
+		}
+		if iv := s.cfg.EvalInterval; iv > 0 && s.test != nil && t >= s.nextEval {
+			e := s.evalTest()
+			rec := evalRecord{Kind: "eval", Step: s.step, Epoch: epoch + 1, TimeS: t.Seconds(), TestLoss: e.Loss, TestAccuracy: e.Accuracy, TestPerplexity: perplexityOf(e)}
+			if err := s.metrics.Write(rec); err != nil {
+				return nil, err
+			}
+			s.nextEval = (t/iv + 1) * iv
 		}
 		ev := Event{Step: s.step, TotalSteps: s.total, Epoch: epoch + 1, Loss: loss, LR: lr, Elapsed: t, Budget: s.cfg.TimeBudget}
 		if i == s.spe-1 {
@@ -411,11 +441,12 @@ func (s *session[T]) loop(ctx context.Context) (*Result, error) {
 	}
 	res := &Result{Dir: s.dir.Path, Steps: s.step, Epochs: (s.step + s.spe - 1) / s.spe, LastLoss: last, Elapsed: t, Stopped: stopped}
 	res.FinalTrain = evaluate(s.model, s.train, s.xs)
-	rec := finalRecord{Kind: "final", Step: s.step, TimeS: t.Seconds(), TrainLoss: res.FinalTrain.Loss, TrainAccuracy: res.FinalTrain.Accuracy}
+	rec := finalRecord{Kind: "final", Step: s.step, TimeS: t.Seconds(), TrainLoss: res.FinalTrain.Loss, TrainAccuracy: res.FinalTrain.Accuracy,
+		TrainPerplexity: perplexityOf(res.FinalTrain)}
 	if s.test != nil {
-		e := evaluate(s.model, s.test, nil)
+		e := s.evalTest()
 		res.FinalTest = &e
-		rec.TestLoss, rec.TestAccuracy = &e.Loss, &e.Accuracy
+		rec.TestLoss, rec.TestAccuracy, rec.TestPerplexity = &e.Loss, &e.Accuracy, perplexityOf(e)
 	}
 	if err := s.metrics.Write(rec); err != nil {
 		return nil, err
@@ -445,34 +476,70 @@ type curvatureRecord struct {
 }
 
 type epochRecord struct {
-	Kind          string   `json:"kind"`
-	Epoch         int      `json:"epoch"`
-	Step          int      `json:"step"`
-	TimeS         float64  `json:"time_s"`
-	TrainLoss     float64  `json:"train_loss"`
-	TrainAccuracy float64  `json:"train_accuracy"`
-	TestLoss      *float64 `json:"test_loss,omitempty"`
-	TestAccuracy  *float64 `json:"test_accuracy,omitempty"`
-	Partial       bool     `json:"partial,omitempty"`
+	Kind            string   `json:"kind"`
+	Epoch           int      `json:"epoch"`
+	Step            int      `json:"step"`
+	TimeS           float64  `json:"time_s"`
+	TrainLoss       float64  `json:"train_loss"`
+	TrainAccuracy   float64  `json:"train_accuracy"`
+	TrainPerplexity *float64 `json:"train_perplexity,omitempty"`
+	TestLoss        *float64 `json:"test_loss,omitempty"`
+	TestAccuracy    *float64 `json:"test_accuracy,omitempty"`
+	TestPerplexity  *float64 `json:"test_perplexity,omitempty"`
+	Partial         bool     `json:"partial,omitempty"`
 }
 
 type finalRecord struct {
-	Kind          string   `json:"kind"`
-	Step          int      `json:"step"`
-	TimeS         float64  `json:"time_s"`
-	TrainLoss     float64  `json:"train_loss"`
-	TrainAccuracy float64  `json:"train_accuracy"`
-	TestLoss      *float64 `json:"test_loss,omitempty"`
-	TestAccuracy  *float64 `json:"test_accuracy,omitempty"`
+	Kind            string   `json:"kind"`
+	Step            int      `json:"step"`
+	TimeS           float64  `json:"time_s"`
+	TrainLoss       float64  `json:"train_loss"`
+	TrainAccuracy   float64  `json:"train_accuracy"`
+	TrainPerplexity *float64 `json:"train_perplexity,omitempty"`
+	TestLoss        *float64 `json:"test_loss,omitempty"`
+	TestAccuracy    *float64 `json:"test_accuracy,omitempty"`
+	TestPerplexity  *float64 `json:"test_perplexity,omitempty"`
+}
+
+// evalRecord is a periodic evaluation of the test split (Config.EvalInterval).
+type evalRecord struct {
+	Kind           string   `json:"kind"`
+	Step           int      `json:"step"`
+	Epoch          int      `json:"epoch"`
+	TimeS          float64  `json:"time_s"`
+	TestLoss       float64  `json:"test_loss"`
+	TestAccuracy   float64  `json:"test_accuracy"`
+	TestPerplexity *float64 `json:"test_perplexity,omitempty"`
+}
+
+// evalTest evaluates the test split; the time it takes is not training
+// time.
+func (s *session[T]) evalTest() Eval {
+	t0 := time.Now()
+	e := evaluate(s.model, s.test, nil)
+	s.paused += time.Since(t0)
+	return e
+}
+
+// perplexityOf returns a pointer to e's perplexity, nil when it has none.
+func perplexityOf(e Eval) *float64 {
+	if e.Perplexity == 0 {
+		return nil
+	}
+	return &e.Perplexity
 }
 
 func (s *session[T]) endEpoch(epoch int, partial bool, t time.Duration) (EpochStats, error) {
 	st := EpochStats{Epoch: epoch, TrainLoss: s.epochLoss / float64(s.epochN), TrainAccuracy: float64(s.epochOK) / float64(s.epochRows), Partial: partial}
 	rec := epochRecord{Kind: "epoch", Epoch: epoch, Step: s.step, TimeS: t.Seconds(), TrainLoss: st.TrainLoss, TrainAccuracy: st.TrainAccuracy, Partial: partial}
+	if s.train.Targets > 0 {
+		st.TrainPerplexity = math.Exp(st.TrainLoss)
+		rec.TrainPerplexity = &st.TrainPerplexity
+	}
 	if s.test != nil {
-		e := evaluate(s.model, s.test, nil)
-		st.HasTest, st.TestLoss, st.TestAccuracy = true, e.Loss, e.Accuracy
-		rec.TestLoss, rec.TestAccuracy = &e.Loss, &e.Accuracy
+		e := s.evalTest()
+		st.HasTest, st.TestLoss, st.TestAccuracy, st.TestPerplexity = true, e.Loss, e.Accuracy, e.Perplexity
+		rec.TestLoss, rec.TestAccuracy, rec.TestPerplexity = &e.Loss, &e.Accuracy, perplexityOf(e)
 	}
 	s.epochLoss, s.epochN, s.epochOK, s.epochRows = 0, 0, 0, 0
 	return st, s.metrics.Write(rec)
@@ -527,8 +594,9 @@ func numel(shape []int) int {
 }
 
 // evaluate computes the mean loss and accuracy of the model in evaluation
-// mode over a dataset, in chunks. xs is the dataset in T when the caller has
-// it already.
+// mode over a dataset, in chunks: per sample, or for a language model per
+// target token (with the perplexity). xs is the dataset in T when the caller
+// has it already.
 func evaluate[T nn.Float](m *nn.Model[T], d *data.Dataset, xs []T) Eval {
 	const chunk = 1024
 	sample := numel(d.Shape)
@@ -549,10 +617,15 @@ func evaluate[T nn.Float](m *nn.Model[T], d *data.Dataset, xs []T) Eval {
 		if err != nil {
 			panic(err)
 		}
-		l, c := nn.CrossEntropy(out, d.Y[lo:hi], nil)
+		k := d.LabelsPerSample()
+		l, c := nn.CrossEntropy(out, d.Y[lo*k:hi*k], nil)
 		sum += l * float64(hi-lo)
 		correct += c
 	}
 	n := float64(max(d.Len(), 1))
-	return Eval{Loss: sum / n, Accuracy: float64(correct) / n}
+	e := Eval{Loss: sum / n, Accuracy: float64(correct) / (n * float64(d.LabelsPerSample()))}
+	if d.Targets > 0 {
+		e.Perplexity = math.Exp(e.Loss)
+	}
+	return e
 }

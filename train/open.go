@@ -29,7 +29,7 @@ func Open(path string) (*Saved, error) {
 		return nil, err
 	}
 	c := s.Info.Config
-	s.Train, s.Test, err = data.Load(c.Dataset, data.Options{Standardize: c.Standardize, TestFraction: c.TestFraction, Seed: c.Seed, PCA: c.PCA})
+	s.Train, s.Test, err = data.Load(c.Dataset, c.DataOptions())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -42,7 +42,7 @@ func Open(path string) (*Saved, error) {
 // Build returns a fresh float64 model of the run's architecture.
 func (s *Saved) Build() (*nn.Model[float64], error) {
 	c := s.Info.Config
-	return nn.Build[float64](nn.Config{Arch: c.Model, InputShape: s.Train.Shape, Classes: s.Info.Data.Classes, Hidden: c.Hidden, Activation: c.Activation, Seed: c.Seed})
+	return nn.Build[float64](c.ModelConfig(s.Train.Shape, s.Info.Data.Classes))
 }
 
 // Load builds the model and loads a weights file of the run: a snapshot step

@@ -64,8 +64,14 @@ func (p *progress) event(e train.Event) {
 	}
 	p.last = now
 	line := fmt.Sprintf("epoch %d step %d train loss %.6g accuracy %.4f", e.Stats.Epoch, e.Step, e.Stats.TrainLoss, e.Stats.TrainAccuracy)
+	if e.Stats.TrainPerplexity > 0 {
+		line += fmt.Sprintf(" perplexity %.4g", e.Stats.TrainPerplexity)
+	}
 	if e.Stats.HasTest {
 		line += fmt.Sprintf(" test loss %.6g accuracy %.4f", e.Stats.TestLoss, e.Stats.TestAccuracy)
+	}
+	if e.Stats.TestPerplexity > 0 {
+		line += fmt.Sprintf(" perplexity %.4g", e.Stats.TestPerplexity)
 	}
 	fmt.Fprintf(p.w, "%s (%.0f steps/s, %s left)\n", line, rate, left)
 }

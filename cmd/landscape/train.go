@@ -24,15 +24,24 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	var c train.Config
 	var hidden, budget, resume string
 	var overwrite bool
-	fs.StringVar(&c.Dataset, "dataset", "iris", "iris, digits, fashion-mnist or a PATH.csv (header row, features, integer label last)")
+	fs.StringVar(&c.Dataset, "dataset", "iris", "iris, digits, fashion-mnist, cifar10:DIR (CIFAR-10's binary files), text:FILE (byte-level tokens) or a PATH.csv (header row, features, integer label last)")
 	fs.BoolVar(&c.Standardize, "standardize", false, "z-score the features with the training split's mean and population standard deviation")
 	fs.IntVar(&c.PCA, "pca", 0, "replace the features by this many principal components of the training split (before --standardize), as scikit-learn's PCA")
 	fs.Float64Var(&c.TestFraction, "test-fraction", 0, "hold out this seeded fraction as a test split (datasets without their own test split)")
 	fs.BoolVar(&c.Shuffle, "shuffle", true, "shuffle the training set every epoch (seeded); --shuffle=false keeps file order")
 	fs.IntVar(&c.BatchSize, "batch-size", 32, "samples per batch; 0 is the whole training set as one batch")
-	fs.StringVar(&c.Model, "model", "mlp", "mlp, iris-toy or cnn")
+	fs.StringVar(&c.Model, "model", "mlp", "mlp, iris-toy, cnn, resnet or gpt")
 	fs.StringVar(&hidden, "hidden", "16", "mlp: comma-separated hidden widths, e.g. 64,32")
 	fs.StringVar(&c.Activation, "activation", "relu", "mlp: relu, tanh, sigmoid or gelu")
+	fs.IntVar(&c.Depth, "depth", 0, "resnet: depth 6n+2, e.g. 8, 14, 20, 32 (default 20)")
+	fs.IntVar(&c.Width, "width", 0, "resnet: channels of the first stage (default 16)")
+	fs.IntVar(&c.Layers, "layers", 0, "gpt: transformer blocks (default 2)")
+	fs.IntVar(&c.Heads, "heads", 0, "gpt: attention heads (default 4)")
+	fs.IntVar(&c.Dim, "dim", 0, "gpt: embedding dimension (default 128)")
+	fs.IntVar(&c.Context, "context", 0, "gpt and text datasets: tokens per sample (default 64)")
+	fs.BoolVar(&c.Tied, "tied", false, "gpt: the output head shares the token embedding's weight")
+	fs.Float64Var(&c.Dropout, "dropout", 0, "gpt: dropout probability after the embeddings, attention and MLP")
+	fs.BoolVar(&c.Augment, "augment", false, "image datasets: random crop (padding 4), horizontal flip and 16-pixel cutout of the training images, seeded by (seed, epoch, sample)")
 	fs.StringVar(&c.Optimizer, "optimizer", "adam", strings.Join(optim.Names, ", "))
 	fs.Float64Var(&c.Hyper.LR, "lr", 1e-3, "learning rate (shampoo: default 0.3, adahessian: 0.15)")
 	fs.Float64Var(&c.Hyper.Momentum, "momentum", 0, "sgd, kfac, shampoo: momentum (kfac and shampoo: default 0.9)")
@@ -47,6 +56,7 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&c.Hyper.TCov, "tcov", 0, "adafisher: refresh the factors every N steps (default 100 in reference mode, 1 in paper mode)")
 	fs.StringVar(&c.Hyper.FisherMode, "fisher-mode", "reference", "adafisher: reference (the official code, the published numbers) or paper (the paper's Eq. 3 and Algorithm 1)")
 	fs.IntVar(&c.SnapshotFactorsEvery, "snapshot-factors-every", 0, "adafisher: write factors/step-NNNNNN.safetensors every N steps (N = 0-based step index)")
+	fs.BoolVar(&c.Hyper.FisherExtend, "fisher-extend", false, "adafisher: factors for Embedding and BatchNorm1d layers (always on with --fisher-mode paper); without, their parameters get F = 1 as in the official code")
 	fs.BoolVar(&c.Hyper.FullFactors, "full-factors", false, "adafisher: also keep and snapshot the full factor matrices (analysis code) and each snapshot step's raw batch factors")
 	fs.Float64Var(&c.Hyper.Damping, "damping", 0, "kfac: damping added to the factors' eigenvalue products (default 1e-3); shampoo: epsilon, the statistics start at epsilon*I (default 1e-12)")
 	fs.Float64Var(&c.Hyper.StatDecay, "stat-decay", 0, "kfac: moving-average decay of the factors (default 0.95); shampoo: decay of the statistics, negative to sum them (default -1)")
@@ -69,6 +79,7 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&c.Epochs, "epochs", 0, "train this many epochs")
 	fs.IntVar(&c.Steps, "steps", 0, "train this many optimizer steps")
 	fs.StringVar(&budget, "time-budget", "", "stop after this much training time, e.g. 90s or 10m")
+	fs.DurationVar(&c.EvalInterval, "eval-every", 0, "also evaluate the test split whenever this much more training time has passed, e.g. 30s (\"eval\" records)")
 	fs.IntVar(&c.SnapshotEvery, "snapshot-every", 0, "write weights/step-NNNNNN.safetensors every N steps (and at step 0)")
 	fs.IntVar(&c.CheckpointEvery, "checkpoint-every", 0, "write the resumable checkpoint every N steps (it is also written every 30 s, on interrupt and at the end)")
 	fs.StringVar(&c.Init, "init", "", "load the starting weights from this safetensors file, by name")
@@ -113,13 +124,21 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		}
 		c.TimeBudget = d
 	}
+	// Flags of some models only.
+	for _, f := range []struct{ name, model string }{
+		{"depth", "resnet"}, {"width", "resnet"}, {"layers", "gpt"}, {"heads", "gpt"}, {"dim", "gpt"}, {"tied", "gpt"}, {"dropout", "gpt"},
+	} {
+		if set[f.name] && c.Model != f.model {
+			return usagef("--%s applies to --model %s, not %s", f.name, f.model, c.Model)
+		}
+	}
 	// Flags of some optimizers only, and each optimizer's defaults.
 	adafisher := []string{"adafisher", "adafisherw"}
 	for _, f := range []struct {
 		name string
 		opts []string
 	}{
-		{"lambda", adafisher}, {"gamma", adafisher}, {"tcov", append(adafisher, "kfac")}, {"fisher-mode", adafisher},
+		{"lambda", adafisher}, {"gamma", adafisher}, {"tcov", append(adafisher, "kfac")}, {"fisher-mode", adafisher}, {"fisher-extend", adafisher},
 		{"full-factors", adafisher}, {"snapshot-factors-every", adafisher},
 		{"damping", []string{"kfac", "shampoo"}}, {"stat-decay", []string{"kfac", "shampoo"}}, {"kl-clip", []string{"kfac"}},
 		{"tinv", []string{"kfac"}}, {"update-interval", []string{"shampoo"}}, {"max-precond-dim", []string{"shampoo"}},
@@ -239,6 +258,9 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		res.Dir, res.Steps, res.Epochs, res.Elapsed.Seconds(), res.Stopped, res.LastLoss, res.FinalTrain.Loss, res.FinalTrain.Accuracy)
 	if res.FinalTest != nil {
 		fmt.Fprintf(stdout, "; test loss %.6g, accuracy %.4f", res.FinalTest.Loss, res.FinalTest.Accuracy)
+		if res.FinalTest.Perplexity > 0 {
+			fmt.Fprintf(stdout, ", perplexity %.4g", res.FinalTest.Perplexity)
+		}
 	}
 	fmt.Fprintln(stdout)
 	if reportHTML {

@@ -103,3 +103,23 @@ func fill64(n int) []float64 {
 	}
 	return x
 }
+
+// BenchmarkKernel times the micro-kernels alone on L1-resident panels: the
+// ceiling of each configuration.
+func BenchmarkKernel(b *testing.B) {
+	for _, cf := range all32 {
+		b.Run("f32/"+cf.name, func(b *testing.B) { benchKernel(b, cf) })
+	}
+	for _, cf := range all64 {
+		b.Run("f64/"+cf.name, func(b *testing.B) { benchKernel(b, cf) })
+	}
+}
+
+func benchKernel[T float](b *testing.B, cf *config[T]) {
+	const k = 256
+	a, bb, c := make([]T, k*cf.mr), make([]T, k*cf.nr), make([]T, cf.mr*cf.nr)
+	for b.Loop() {
+		cf.kern(k, &a[0], 1, cf.mr, &bb[0], &c[0], cf.nr, cf.mr, cf.nr, 1, 1, 1)
+	}
+	b.ReportMetric(2*float64(k*cf.mr*cf.nr)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}

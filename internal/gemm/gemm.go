@@ -125,10 +125,10 @@ func gemm[T float](cf *config[T], transA, transB bool, m, n, k int, alpha T, a [
 	checkOperand("b", transB, k, n, b, ldb)
 	cx := getCtx()
 	defer putCtx(cx)
-	if m*n <= transposeMax && 4*tiling(cf, n, m) > 5*tiling(cf, m, n) {
-		// C^T = op(B)^T * op(A)^T fills the micro-tiles much better (a
-		// short, wide C, or one of few columns): compute it into a scratch
-		// matrix and transpose that into C.
+	if m*n <= transposeMax && 5*work(cf, n, m, k) < 4*work(cf, m, n, k) {
+		// C^T = op(B)^T * op(A)^T is much less work (it fills the
+		// micro-tiles better, or packs the shorter operand): compute it
+		// into a scratch matrix and transpose that into C.
 		t := bufsOf[T](cx).ct.get(m * n)
 		run(cx, problem[T]{cf: cf.forN(m), transA: !transB, transB: !transA, m: n, n: m, k: k,
 			alpha: alpha, a: b, b: a, c: t, lda: ldb, ldb: lda, ldc: m})
@@ -151,7 +151,7 @@ func gemm[T float](cf *config[T], transA, transB bool, m, n, k int, alpha T, a [
 }
 
 // transposeMax is the largest C (m*n) that gemm computes as C^T when that
-// tiles better.
+// is less work.
 var transposeMax = 1 << 16
 
 // run computes p on the workers, or else on this goroutine with the
@@ -171,11 +171,16 @@ func (cf *config[T]) forN(n int) *config[T] {
 	return cf
 }
 
-// tiling is the fraction of the micro-tiles' work that is useful for an
-// m x n product.
-func tiling[T float](cf *config[T], m, n int) float64 {
+// work estimates the cost of an m x n x k product in multiply-adds: its
+// micro-tiles, padding included, and the elements it packs at 8 each (all of
+// op(B), and op(A) unless the kernel reads it in place).
+func work[T float](cf *config[T], m, n, k int) float64 {
 	cf = cf.forN(n)
-	return float64(m*n) / float64(roundUp(m, cf.mr)*roundUp(n, cf.nr))
+	packed := n
+	if n > directN*cf.nr {
+		packed += m
+	}
+	return float64(k) * float64(roundUp(m, cf.mr)*roundUp(n, cf.nr)+8*packed)
 }
 
 // checkOperand panics unless x holds an r x c operand (stored c x r when

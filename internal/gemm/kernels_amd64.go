@@ -58,6 +58,10 @@ func features() (avx2, avx512 bool) {
 	return avx2, avx512
 }
 
+// The blocking is sized for AMD Zen 4/5 (L1d 32-48 KiB, L2 1 MiB per core):
+// a kc x nr micro-panel of B (32 KiB) stays in L1 while the kernel sweeps
+// the panels of A, an mc x kc block of A (504 KiB) stays in L2, and a kc x nc
+// panel of B (4 MiB) lives in L3.
 var (
 	// AVX-512: 14 rows by two vectors, or by one for narrow products.
 	avx512s = &config[float32]{name: "avx512", mr: 14, nr: 32, kc: 256, mc: 504, nc: 4096, partialN: true,

@@ -29,15 +29,22 @@ type task interface{ work(id int, cx *ctx) }
 // Waking a parked goroutine can take a hundred microseconds on a virtual
 // machine, as long as a whole product of the MLP workload, so a worker that
 // finishes its share spins for spinWait watching for the next call before it
-// parks, and the caller spins until the workers are done.
+// parks, and the caller spins for up to spinWait for the workers to finish
+// before it sleeps (a worker that the OS has descheduled may need its core).
+// A worker parks by setting its flag, looking for a call once more and
+// sleeping only if there is none; a caller that clears a set flag sends the
+// wake-up.
 type pool struct {
 	mu      sync.Mutex // held by the caller using the workers
 	workers []*worker  // thread ids 1, 2, ...
 	cx      []*ctx     // per thread id; 0 is the caller
 	// call is the call number << 8 | its number of threads; a worker whose
 	// id is below that number runs job and then decrements pending.
-	call    atomic.Uint64
+	call atomic.Uint64
+	// pending counts the workers yet to finish the call, plus sleeping
+	// once the caller sleeps on done for the last of them.
 	pending atomic.Int32
+	done    chan struct{} // buffered 1
 	job     task
 	s       job[float32]
 	d       job[float64]
@@ -54,12 +61,16 @@ var (
 	spinWait = 100 * time.Microsecond
 )
 
+const sleeping = 1 << 30 // in pool.pending
+
 func (w *pool) run(me *worker, last uint64) {
 	for {
 		last = w.next(me, last)
 		if me.id < int(last&0xff) {
 			w.job.work(me.id, w.cx[me.id])
-			w.pending.Add(-1)
+			if w.pending.Add(-1) == sleeping {
+				w.done <- struct{}{}
+			}
 		}
 	}
 }
@@ -170,6 +181,9 @@ func parallel[T float](p *problem[T]) bool {
 	for len(w.cx) < parts {
 		w.cx = append(w.cx, new(ctx))
 		if id := len(w.cx) - 1; id > 0 {
+			if w.done == nil {
+				w.done = make(chan struct{}, 1)
+			}
 			me := &worker{id: id, wake: make(chan struct{}, 1)}
 			w.workers = append(w.workers, me)
 			go w.run(me, w.call.Load())
@@ -198,11 +212,7 @@ func parallel[T float](p *problem[T]) bool {
 		}
 	}
 	j.work(0, w.cx[0])
-	for i := 1; w.pending.Load() != 0; i++ {
-		if i%1024 == 0 {
-			runtime.Gosched()
-		}
-	}
+	w.wait()
 	if split == splitK {
 		// C += the private products of threads 1..parts-1.
 		for id := 1; id < parts; id++ {
@@ -218,6 +228,22 @@ func parallel[T float](p *problem[T]) bool {
 	w.job = nil
 	j.p = problem[T]{} // drop the references to the caller's slices
 	return true
+}
+
+// wait returns when the workers have finished the call.
+func (w *pool) wait() {
+	start := time.Now()
+	for i := 1; w.pending.Load() != 0; i++ {
+		if i%1024 == 0 {
+			if time.Since(start) > spinWait {
+				if w.pending.Or(sleeping) != 0 {
+					<-w.done // sent by the worker whose decrement leaves just sleeping
+				}
+				return
+			}
+			runtime.Gosched()
+		}
+	}
 }
 
 func jobOf[T float](w *pool) *job[T] {
