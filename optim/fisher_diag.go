@@ -139,7 +139,7 @@ func checkDiag[T nn.Float](c *nn.Capture[T], in, out, hlen int) error {
 func colSumSquares[T nn.Float](x []T, rows, cols int, dst []float64) {
 	clear(dst)
 	if is32[T]() {
-		var buf [256]float32
+		var buf [4096]float32
 		acc := buf[:0]
 		if cols <= len(buf) {
 			acc = buf[:cols]
@@ -191,13 +191,26 @@ func colSumsInto[T nn.Float](x []T, rows, cols int, dst []float64) {
 	}
 }
 
-// channelSum sums channel k of a B x C x HW tensor.
+// channelSum sums channel k of a B x C x HW tensor. Each image's row of HW
+// values is summed in T with four accumulators (exact enough for the few
+// hundred values of a feature map, and several times faster than widening
+// every element), the rows in float64.
 func channelSum[T nn.Float](x []T, b, c, hw, k int) float64 {
 	var sum float64
 	for i := 0; i < b; i++ {
-		for _, v := range x[(i*c+k)*hw : (i*c+k+1)*hw] {
-			sum += float64(v)
+		row := x[(i*c+k)*hw : (i*c+k+1)*hw]
+		var s0, s1, s2, s3 T
+		j := 0
+		for ; j+4 <= len(row); j += 4 {
+			s0 += row[j]
+			s1 += row[j+1]
+			s2 += row[j+2]
+			s3 += row[j+3]
 		}
+		for ; j < len(row); j++ {
+			s0 += row[j]
+		}
+		sum += float64(s0) + float64(s1) + float64(s2) + float64(s3)
 	}
 	return sum
 }
