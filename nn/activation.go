@@ -8,6 +8,7 @@ type Activation[T Float] struct {
 	x    *Tensor[T]
 	y    Tensor[T]
 	dx   Tensor[T]
+	cdf  []float64 // GELU: the normal CDF of each input of the last Forward
 }
 
 // ActivationNames lists the activations that NewActivation accepts.
@@ -40,12 +41,29 @@ func (a *Activation[T]) Forward(x *Tensor[T], _ Mode) *Tensor[T] {
 			y.Data[i] = T(sigmoid(float64(v)))
 		}
 	case "gelu":
-		for i, v := range x.Data {
-			f := float64(v)
-			y.Data[i] = T(0.5 * f * (1 + math.Erf(f/math.Sqrt2)))
+		if cap(a.cdf) < len(x.Data) {
+			a.cdf = make([]float64, len(x.Data))
+		}
+		a.cdf = a.cdf[:len(x.Data)]
+		if worthParallel(len(x.Data), 32) {
+			parallelFor(len(x.Data), func(lo, hi int) { a.geluForward(lo, hi) })
+		} else {
+			a.geluForward(0, len(x.Data))
 		}
 	}
 	return y
+}
+
+// geluForward sets y = x*Phi(x) for elements [lo, hi) and keeps Phi(x) for
+// the backward pass (erf is most of GELU's cost).
+func (a *Activation[T]) geluForward(lo, hi int) {
+	x, y := a.x.Data, a.y.Data
+	for i := lo; i < hi; i++ {
+		f := float64(x[i])
+		cdf := 0.5 * (1 + math.Erf(f/math.Sqrt2))
+		a.cdf[i] = cdf
+		y[i] = T(f * cdf)
+	}
 }
 
 func sigmoid(v float64) float64 {
@@ -75,15 +93,24 @@ func (a *Activation[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 			dx.Data[i] = dy.Data[i] * y * (1 - y)
 		}
 	case "gelu":
-		const invSqrt2Pi = 0.3989422804014327
-		for i, v := range a.x.Data {
-			f := float64(v)
-			cdf := 0.5 * (1 + math.Erf(f/math.Sqrt2))
-			pdf := invSqrt2Pi * math.Exp(-0.5*f*f)
-			dx.Data[i] = dy.Data[i] * T(cdf+f*pdf)
+		if worthParallel(len(dx.Data), 16) {
+			parallelFor(len(dx.Data), func(lo, hi int) { a.geluBackward(dy.Data, dx.Data, lo, hi) })
+		} else {
+			a.geluBackward(dy.Data, dx.Data, 0, len(dx.Data))
 		}
 	}
 	return dx
+}
+
+// geluBackward sets dx = dy*(Phi(x) + x*phi(x)) for elements [lo, hi).
+func (a *Activation[T]) geluBackward(dy, dx []T, lo, hi int) {
+	const invSqrt2Pi = 0.3989422804014327
+	x := a.x.Data
+	for i := lo; i < hi; i++ {
+		f := float64(x[i])
+		pdf := invSqrt2Pi * math.Exp(-0.5*f*f)
+		dx[i] = dy[i] * T(a.cdf[i]+f*pdf)
+	}
 }
 
 // Softmax normalises the last dimension: y = exp(x) / sum(exp(x)).

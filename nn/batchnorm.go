@@ -98,12 +98,29 @@ func (l *BatchNorm2d[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
 	l.capture = mode.Capture
 	l.has = false
 	l.batch, l.spatial = b, hw
-	xhat := l.xhat.resize(x.Shape...)
-	y := l.y.resize(x.Shape...)
+	l.xhat.resize(x.Shape...)
+	l.y.resize(x.Shape...)
+	if worthParallel(ch, n) {
+		parallelFor(ch, func(c0, c1 int) { l.forwardChannels(c0, c1) })
+	} else {
+		l.forwardChannels(0, ch)
+	}
+	if mode.Train {
+		l.NumBatchesTracked++
+	}
+	return &l.y
+}
+
+// forwardChannels normalises channels [c0, c1) of l.x into l.xhat and l.y,
+// updating their running statistics in training mode.
+func (l *BatchNorm2d[T]) forwardChannels(c0, c1 int) {
+	x, xhat, y := l.x, &l.xhat, &l.y
+	b, ch, hw := l.batch, l.Channels, l.spatial
+	n := b * hw
 	m := l.Momentum
-	for c := 0; c < ch; c++ {
+	for c := c0; c < c1; c++ {
 		var mean, inv float64
-		if mode.Train {
+		if l.train {
 			// Two passes in float64: the mean, then the centred sum of squares.
 			var sum float64
 			for s := 0; s < b; s++ {
@@ -141,10 +158,6 @@ func (l *BatchNorm2d[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
 			}
 		}
 	}
-	if mode.Train {
-		l.NumBatchesTracked++
-	}
-	return y
 }
 
 func (l *BatchNorm2d[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
@@ -152,12 +165,33 @@ func (l *BatchNorm2d[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 		panic(&ShapeError{Layer: l.name, Got: append([]int(nil), dy.Shape...), Want: fmt.Sprintf("output gradient of shape %v", l.x.Shape)})
 	}
 	b, ch, hw := l.batch, l.Channels, l.spatial
-	n := float64(b * hw)
 	var dx *Tensor[T]
 	if needInput {
 		dx = l.dx.resize(l.x.Shape...)
 	}
-	for c := 0; c < ch; c++ {
+	if worthParallel(ch, b*hw) {
+		parallelFor(ch, func(c0, c1 int) { l.backwardChannels(dy, dx, c0, c1) })
+	} else {
+		l.backwardChannels(dy, dx, 0, ch)
+	}
+	if l.capture {
+		l.captured = Capture[T]{
+			Layer: l.name, Kind: KindBatchNorm2d, Bias: true,
+			A: l.x, G: dy,
+			Batch: b, Spatial: hw,
+		}
+		l.has = true
+	}
+	return dx
+}
+
+// backwardChannels adds the parameter gradients of channels [c0, c1) and,
+// when dx is not nil, writes their input gradient.
+func (l *BatchNorm2d[T]) backwardChannels(dy, dx *Tensor[T], c0, c1 int) {
+	b, ch, hw := l.batch, l.Channels, l.spatial
+	n := float64(b * hw)
+	needInput := dx != nil
+	for c := c0; c < c1; c++ {
 		// sum(dy) and sum(dy * xhat) over the channel.
 		var sumDy, sumDyXhat float64
 		for s := 0; s < b; s++ {
@@ -192,15 +226,6 @@ func (l *BatchNorm2d[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 			}
 		}
 	}
-	if l.capture {
-		l.captured = Capture[T]{
-			Layer: l.name, Kind: KindBatchNorm2d, Bias: true,
-			A: l.x, G: dy,
-			Batch: b, Spatial: hw,
-		}
-		l.has = true
-	}
-	return dx
 }
 
 func (l *BatchNorm2d[T]) Captured() *Capture[T] {

@@ -169,12 +169,23 @@ func (c *Conv2d[T]) setSpan() {
 // It works on the block of OW rows of one output row at a time (a few KiB,
 // which stays in L1) and fills it column by column, so that each input row is
 // read contiguously and the inner loop is a plain strided copy.
+// Samples are filled in parallel.
 func (c *Conv2d[T]) im2col() {
+	d := c.In * c.Kernel * c.Kernel
+	x, cols := c.x.Data, c.cols.Data
+	if !worthParallel(c.batch, c.oh*c.ow*d) {
+		c.im2colSamples(x, cols, 0, c.batch)
+		return
+	}
+	parallelFor(c.batch, func(b0, b1 int) { c.im2colSamples(x, cols, b0, b1) })
+}
+
+// im2colSamples fills the patch rows of samples [b0, b1).
+func (c *Conv2d[T]) im2colSamples(x, cols []T, b0, b1 int) {
 	k, s, p := c.Kernel, c.Stride, c.Padding
 	h, w, oh, ow := c.h, c.w, c.oh, c.ow
 	d := c.In * k * k
-	x, cols := c.x.Data, c.cols.Data
-	for b := 0; b < c.batch; b++ {
+	for b := b0; b < b1; b++ {
 		img := x[b*c.In*h*w : (b+1)*c.In*h*w]
 		for y := 0; y < oh; y++ {
 			block := cols[(b*oh+y)*ow*d : (b*oh+y+1)*ow*d]
@@ -218,12 +229,24 @@ func (c *Conv2d[T]) im2col() {
 
 // col2im adds the patch gradient c.dcols into dx (zeroed by the caller): the
 // adjoint of im2col, in the same order.
+// Samples are done in parallel (each writes its own image).
 func (c *Conv2d[T]) col2im(dx []T) {
+	d := c.In * c.Kernel * c.Kernel
+	dcols := c.dcols.Data
+	if !worthParallel(c.batch, c.oh*c.ow*d) {
+		c.col2imSamples(dcols, dx, 0, c.batch)
+		return
+	}
+	parallelFor(c.batch, func(b0, b1 int) { c.col2imSamples(dcols, dx, b0, b1) })
+}
+
+// col2imSamples adds the patch gradients of samples [b0, b1) into their
+// images.
+func (c *Conv2d[T]) col2imSamples(dcols, dx []T, b0, b1 int) {
 	k, s, p := c.Kernel, c.Stride, c.Padding
 	h, w, oh, ow := c.h, c.w, c.oh, c.ow
 	d := c.In * k * k
-	dcols := c.dcols.Data
-	for b := 0; b < c.batch; b++ {
+	for b := b0; b < b1; b++ {
 		img := dx[b*c.In*h*w : (b+1)*c.In*h*w]
 		for y := 0; y < oh; y++ {
 			block := dcols[(b*oh+y)*ow*d : (b*oh+y+1)*ow*d]

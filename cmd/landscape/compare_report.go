@@ -133,6 +133,14 @@ func smooth(x, y []float64, points int) ([]float64, []float64) {
 
 func (r *comparedRun) color() string { return compareColors[r.Label] }
 
+// trainTime is the run's training time in seconds (NaN without steps).
+func (r *comparedRun) trainTime() float64 {
+	if len(r.time) == 0 {
+		return math.NaN()
+	}
+	return r.time[len(r.time)-1]
+}
+
 func (c *comparison) metricName() string {
 	if c.Perplexity {
 		return "test perplexity"
@@ -156,7 +164,7 @@ func compareReport(path string, c *comparison, o report.Options) error {
 	p.Section("Results")
 	metric := c.metricName()
 	best := "best " + metric
-	header := []string{"optimizer", "setting", "steps", "epochs", "ms per step (median)", "final " + metric, best, "final test loss", "final training loss", "run"}
+	header := []string{"optimizer", "setting", "steps", "epochs", "training time (s)", "ms per step (mean)", "ms per step (median)", "final " + metric, best, "final test loss", "final training loss", "run"}
 	var rows [][]string
 	for _, r := range c.Runs {
 		digits := 4
@@ -164,7 +172,7 @@ func compareReport(path string, c *comparison, o report.Options) error {
 			digits = 3
 		}
 		rel, _ := filepath.Rel(filepath.Dir(path), r.Dir)
-		rows = append(rows, []string{r.Label + " (" + r.Optimizer + ")", r.Source, fmt.Sprint(len(r.step)), fmtNum(r.epochs, 2), fmtNum(r.msPerStep, 1),
+		rows = append(rows, []string{r.Label + " (" + r.Optimizer + ")", r.Source, fmt.Sprint(len(r.step)), fmtNum(r.epochs, 2), fmtNum(r.trainTime(), 1), fmtNum(1000*r.trainTime()/float64(len(r.step)), 1), fmtNum(r.msPerStep, 1),
 			fmtNum(r.finalTest, digits), fmtNum(r.best, digits), fmtNum(r.finalTestLoss, 4), fmtNum(r.finalTrain, 4), rel})
 	}
 	p.Table(header, rows)
@@ -251,8 +259,9 @@ func compareReport(path string, c *comparison, o report.Options) error {
 
 // compareText prints the results table for the terminal.
 func compareText(w io.Writer, c *comparison) {
-	fmt.Fprintf(w, "%-12s %8s %8s %10s %14s %14s\n", "optimizer", "steps", "epochs", "ms/step", "final "+c.metricName()[5:], "best")
+	fmt.Fprintf(w, "%-12s %8s %8s %8s %10s %12s %14s %14s\n", "optimizer", "steps", "epochs", "time (s)", "ms/step", "median ms", "final "+c.metricName()[5:], "best")
 	for _, r := range c.Runs {
-		fmt.Fprintf(w, "%-12s %8d %8s %10s %14s %14s\n", r.Label, len(r.step), fmtNum(r.epochs, 2), fmtNum(r.msPerStep, 1), fmtNum(r.finalTest, 4), fmtNum(r.best, 4))
+		fmt.Fprintf(w, "%-12s %8d %8s %8s %10s %12s %14s %14s\n", r.Label, len(r.step), fmtNum(r.epochs, 2), fmtNum(r.trainTime(), 1),
+			fmtNum(1000*r.trainTime()/float64(len(r.step)), 1), fmtNum(r.msPerStep, 1), fmtNum(r.finalTest, 4), fmtNum(r.best, 4))
 	}
 }
