@@ -380,22 +380,17 @@ func (o *AdaFisher[T]) Diagnostics() *Diagnostics { return o.diag }
 func (o *AdaFisher[T]) diagnostics() *Diagnostics {
 	d := &o.diagBuf
 	d.Layers = d.Layers[:0]
+	lambda := T(o.cfg.Lambda)
 	for _, fl := range o.layers {
-		lo, hi := math.Inf(1), math.Inf(-1)
-		for _, f := range [][]T{fl.fW, fl.fB} {
-			for _, v := range f {
-				lo = min(lo, float64(v))
-				hi = max(hi, float64(v))
-			}
-		}
-		var hMax, sMax float64
-		for _, v := range fl.H {
-			hMax = max(hMax, float64(v))
-		}
-		for _, v := range fl.S {
-			sMax = max(sMax, float64(v))
-		}
-		d.Layers = append(d.Layers, LayerDiagnostics{Layer: fl.name, FMin: lo, FMax: hi, CurvatureOverLambda: hMax * sMax / o.cfg.Lambda})
+		// Every F entry is T(s*h) + Lambda for an entry s of S and h of H,
+		// and every pair occurs; the factors are not negative and rounding
+		// is monotone, so the extremes of F come from those of S and H
+		// without a pass over F.
+		hMin, hMax := minMaxOf(fl.H)
+		sMin, sMax := minMaxOf(fl.S)
+		lo := T(T(sMin)*T(hMin)) + lambda
+		hi := T(T(sMax)*T(hMax)) + lambda
+		d.Layers = append(d.Layers, LayerDiagnostics{Layer: fl.name, FMin: float64(lo), FMax: float64(hi), CurvatureOverLambda: hMax * sMax / o.cfg.Lambda})
 	}
 	return d
 }
