@@ -5,14 +5,12 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
-
-	"github.com/adafisher-go/landscape"
 )
 
 // Digits returns the bundled digits data set (scikit-learn's load_digits):
 // 1797 8x8 images with pixels scaled to [0, 1], Shape [1, 8, 8], 10 classes.
 func Digits() (*Dataset, error) {
-	return ReadDigits(bytes.NewReader(landscape.DigitsCSVGz), "digits")
+	return ReadDigits(bytes.NewReader(digitsCSVGz), "digits")
 }
 
 // ReadDigits parses digits in the bundled format: gzip-compressed CSV without

@@ -2,12 +2,10 @@ package data
 
 import (
 	"bytes"
-
-	"github.com/adafisher-go/landscape"
 )
 
 // Iris returns the bundled iris data set: 150 samples of 4 features in
 // centimetres (FeatureNames from the CSV header) and 3 classes.
 func Iris() (*Dataset, error) {
-	return ReadCSV(bytes.NewReader(landscape.IrisCSV), "iris", true)
+	return ReadCSV(bytes.NewReader(irisCSV), "iris", true)
 }

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 )
 
 // npyFile builds .npy bytes by hand: magic, version, header length, the
@@ -191,14 +191,14 @@ func TestNPZ(t *testing.T) {
 func TestSafetensors(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "factors.safetensors")
-	tensors := []run.Tensor{
-		run.FromFloat64("fc1.A", []int{2, 2}, []float64{1, 0.5, 0.5, 2}),
-		run.FromFloat32("fc1.G", []int{1, 3}, []float32{1, 2, 3}),
-		{Name: "half", DType: run.F16, Shape: []int{1, 2}, Data: []byte{0x00, 0x3c, 0x00, 0xc0}}, // 1, -2
-		{Name: "brain", DType: run.BF16, Shape: []int{1, 1}, Data: []byte{0x80, 0x3f}},           // 1
-		run.FromInt64("count", []int{1, 2}, []int64{-3, 7}),
+	tensors := []rundir.Tensor{
+		rundir.FromFloat64("fc1.A", []int{2, 2}, []float64{1, 0.5, 0.5, 2}),
+		rundir.FromFloat32("fc1.G", []int{1, 3}, []float32{1, 2, 3}),
+		{Name: "half", DType: rundir.F16, Shape: []int{1, 2}, Data: []byte{0x00, 0x3c, 0x00, 0xc0}}, // 1, -2
+		{Name: "brain", DType: rundir.BF16, Shape: []int{1, 1}, Data: []byte{0x80, 0x3f}},           // 1
+		rundir.FromInt64("count", []int{1, 2}, []int64{-3, 7}),
 	}
-	if err := run.Write(path, tensors, nil); err != nil {
+	if err := rundir.Write(path, tensors, nil); err != nil {
 		t.Fatal(err)
 	}
 	ms, err := Read(path)
@@ -218,18 +218,18 @@ func TestSafetensors(t *testing.T) {
 
 	for _, tc := range []struct {
 		name, tensor string
-		t            run.Tensor
+		t            rundir.Tensor
 		kind         error
 		detail       string
 	}{
-		{"vector", "bias", run.FromFloat64("bias", []int{3}, []float64{1, 2, 3}), ErrNot2D, "(3,)"},
-		{"NaN", "fc.A", run.FromFloat32("fc.A", []int{2, 2}, []float32{1, float32(math.NaN()), 0, 1}), ErrNotFinite, "entry (0, 1) is NaN"},
-		{"Inf", "fc.G", run.FromFloat64("fc.G", []int{1, 2}, []float64{math.Inf(-1), 0}), ErrNotFinite, "-Inf"},
-		{"empty tensor", "z", run.FromFloat64("z", []int{0, 2}, nil), ErrNot2D, "no entries"},
+		{"vector", "bias", rundir.FromFloat64("bias", []int{3}, []float64{1, 2, 3}), ErrNot2D, "(3,)"},
+		{"NaN", "fc.A", rundir.FromFloat32("fc.A", []int{2, 2}, []float32{1, float32(math.NaN()), 0, 1}), ErrNotFinite, "entry (0, 1) is NaN"},
+		{"Inf", "fc.G", rundir.FromFloat64("fc.G", []int{1, 2}, []float64{math.Inf(-1), 0}), ErrNotFinite, "-Inf"},
+		{"empty tensor", "z", rundir.FromFloat64("z", []int{0, 2}, nil), ErrNot2D, "no entries"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "bad.safetensors")
-			if err := run.Write(p, []run.Tensor{tensors[0], tc.t}, nil); err != nil {
+			if err := rundir.Write(p, []rundir.Tensor{tensors[0], tc.t}, nil); err != nil {
 				t.Fatal(err)
 			}
 			checkError(t, p, tc.tensor, tc.kind, tc.detail)

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 )
 
 // npyDType is a numpy element type this package decodes.
@@ -82,7 +82,7 @@ func (t npyDType) decoder() func(b []byte) float64 {
 	case 'f':
 		switch t.size {
 		case 2:
-			return func(b []byte) float64 { return float64(run.Float16ToFloat32(o.Uint16(b))) }
+			return func(b []byte) float64 { return float64(rundir.Float16ToFloat32(o.Uint16(b))) }
 		case 4:
 			return func(b []byte) float64 { return float64(math.Float32frombits(o.Uint32(b))) }
 		default:

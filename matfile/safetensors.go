@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"strings"
 
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 )
 
 // ReadSafetensors reads every tensor of a safetensors file, in file order.
@@ -13,7 +13,7 @@ func ReadSafetensors(path string) ([]Matrix, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := run.DecodeBytes(b)
+	f, err := rundir.DecodeBytes(b)
 	if err != nil {
 		return nil, fail(path, "", safetensorsErrorKind(err), "%v", err)
 	}
@@ -45,7 +45,7 @@ func isSafetensors(b []byte) bool {
 	return len(b) > 8 && bytes.HasPrefix(bytes.TrimLeft(b[8:], " "), []byte("{"))
 }
 
-// safetensorsErrorKind sorts an error of run.DecodeBytes into this package's
+// safetensorsErrorKind sorts an error of rundir.DecodeBytes into this package's
 // kinds by its message (run does not export kinds).
 func safetensorsErrorKind(err error) error {
 	msg := err.Error()

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 )
 
 var (
@@ -50,7 +50,7 @@ func (p *Page) WriteFile(path string, o Options) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	if err := run.WriteBytesAtomic(path, buf.Bytes()); err != nil {
+	if err := rundir.WriteBytesAtomic(path, buf.Bytes()); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	return nil

@@ -14,7 +14,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 )
 
 // Names of the files WriteRunIndex writes into its directory.
@@ -88,7 +88,7 @@ func WriteRunIndex(dir string, runs []string, o Options) error {
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	if err := run.WriteBytesAtomic(filepath.Join(dir, IndexDataFile), append(b, '\n')); err != nil {
+	if err := rundir.WriteBytesAtomic(filepath.Join(dir, IndexDataFile), append(b, '\n')); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	return nil

@@ -14,7 +14,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 )
 
 // PNG figures are drawn at pngDPI; their sizes are given in pixels.
@@ -36,7 +36,7 @@ func WritePNG(f Figure, path string) error {
 	if err != nil {
 		return fmt.Errorf("report: %s: %w", f.FigureTitle(), err)
 	}
-	err = run.WriteFileAtomic(path, pf.writePNG)
+	err = rundir.WriteFileAtomic(path, pf.writePNG)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 )
 
 // runData is a run directory read back as plain values: its run.json and
@@ -35,19 +35,19 @@ type curve struct{ step, value []float64 }
 
 // readRun reads a run directory.
 func readRun(dir string) (*runData, error) {
-	d, err := run.Open(dir)
+	d, err := rundir.Open(dir)
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	r := &runData{dir: dir, curvature: map[string]map[string]*curve{}}
-	if err := d.ReadJSON(run.ConfigFile, &r.info); err != nil {
+	if err := d.ReadJSON(rundir.ConfigFile, &r.info); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	r.config, _ = r.info["config"].(map[string]any)
 	if r.config == nil {
 		r.config = map[string]any{}
 	}
-	recs, err := run.ReadMetrics(d.MetricsPath())
+	recs, err := rundir.ReadMetrics(d.MetricsPath())
 	if err != nil {
 		return nil, fmt.Errorf("report: run %s: %w", dir, err)
 	}

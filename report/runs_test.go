@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 )
 
 func TestNameRuns(t *testing.T) {
@@ -66,11 +66,11 @@ func TestNameRuns(t *testing.T) {
 // writeRun makes a run directory with the given metrics records.
 func writeRun(t *testing.T, dir string, config map[string]any, recs []map[string]any) {
 	t.Helper()
-	d, err := run.Create(dir, false)
+	d, err := rundir.Create(dir, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := d.WriteJSON(run.ConfigFile, map[string]any{"config": config, "model": "mlp", "data": map[string]any{"name": "iris"}}); err != nil {
+	if err := d.WriteJSON(rundir.ConfigFile, map[string]any{"config": config, "model": "mlp", "data": map[string]any{"name": "iris"}}); err != nil {
 		t.Fatal(err)
 	}
 	m, err := d.OpenMetrics()

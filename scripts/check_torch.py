@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reload a landscape iris-mlp run into PyTorch and recompute its final loss.
 
-usage: python3 scripts/check_torch.py RUN_DIR [testdata/iris.csv]
+usage: python3 scripts/check_torch.py RUN_DIR [data/bundled/iris.csv]
 
 Loads RUN_DIR/final.safetensors into Sequential(Linear(4,H), ReLU(), Linear(H,3))
 under the names fc1.* and fc2.*, standardises iris with the population standard
@@ -36,7 +36,7 @@ def load_safetensors(path):
 
 def main():
     run = sys.argv[1]
-    csv = sys.argv[2] if len(sys.argv) > 2 else "testdata/iris.csv"
+    csv = sys.argv[2] if len(sys.argv) > 2 else "data/bundled/iris.csv"
     sd = load_safetensors(run + "/final.safetensors")
     hidden = sd["fc1.weight"].shape[0]
     model = torch.nn.Sequential(torch.nn.Linear(4, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, 3))

@@ -9,7 +9,7 @@ import (
 
 	"github.com/adafisher-go/landscape/data"
 	"github.com/adafisher-go/landscape/optim"
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 )
 
 func adafisherHyper() optim.Hyper {
@@ -33,7 +33,7 @@ func TestAdaFisherTrains(t *testing.T) {
 	if _, err := Run[float32](context.Background(), d, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	recs, err := run.ReadMetrics(filepath.Join(d.Out, "metrics.jsonl"))
+	recs, err := rundir.ReadMetrics(filepath.Join(d.Out, "metrics.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestFactorSnapshots(t *testing.T) {
 	if _, err := Run[float64](context.Background(), c, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	dir, err := run.Open(out)
+	dir, err := rundir.Open(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestFactorSnapshots(t *testing.T) {
 	if err != nil || len(steps) != 3 || steps[0] != 0 || steps[2] != 20 {
 		t.Fatalf("factor steps %v (%v), want [0 10 20]", steps, err)
 	}
-	f, err := run.Read(dir.FactorsPath(20))
+	f, err := rundir.Read(dir.FactorsPath(20))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestFactorSnapshots(t *testing.T) {
 		}
 	}
 	// Diagnostics were logged at each refresh (steps 1, 11, 21).
-	recs, _ := run.ReadMetrics(filepath.Join(out, "metrics.jsonl"))
+	recs, _ := rundir.ReadMetrics(filepath.Join(out, "metrics.jsonl"))
 	var at []int
 	for _, r := range recs {
 		if r["kind"] == "curvature" {

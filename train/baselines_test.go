@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/adafisher-go/landscape/optim"
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 )
 
 // baselineHyper is each baseline's setting as the README gives it for the
@@ -105,7 +105,7 @@ func TestBaselinesResume(t *testing.T) {
 					}
 				}
 				if name == "kfac" && arch == "mlp" {
-					recs, _ := run.ReadMetrics(filepath.Join(full, "metrics.jsonl"))
+					recs, _ := rundir.ReadMetrics(filepath.Join(full, "metrics.jsonl"))
 					n := 0
 					for _, r := range recs {
 						if r["kind"] == "curvature" {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 )
 
 // writeCIFARDir writes a small CIFAR-10 directory in the binary format:
@@ -199,7 +199,7 @@ func TestLossFallsCIFARAndText(t *testing.T) {
 
 func epochs(t *testing.T, dir string) []map[string]any {
 	t.Helper()
-	recs, err := run.ReadMetrics(filepath.Join(dir, "metrics.jsonl"))
+	recs, err := rundir.ReadMetrics(filepath.Join(dir, "metrics.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +264,7 @@ func TestEvalInterval(t *testing.T) {
 	if _, err := Run[float64](context.Background(), c, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	recs, err := run.ReadMetrics(filepath.Join(c.Out, "metrics.jsonl"))
+	recs, err := rundir.ReadMetrics(filepath.Join(c.Out, "metrics.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}

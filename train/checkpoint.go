@@ -11,7 +11,7 @@ import (
 
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 )
 
 // A checkpoint holds the model's state under "model/", the optimizer's under
@@ -40,8 +40,8 @@ func (s *session[T]) checkpoint(elapsed time.Duration) error {
 	meta["epoch_correct"] = strconv.Itoa(s.epochOK)
 	meta["epoch_rows"] = strconv.Itoa(s.epochRows)
 	meta["optimizer_scalars"] = string(scalars)
-	run.SortForAlignment(tensors)
-	if err := run.Write(s.dir.CheckpointPath(), tensors, meta); err != nil {
+	rundir.SortForAlignment(tensors)
+	if err := rundir.Write(s.dir.CheckpointPath(), tensors, meta); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
 	s.lastCkpt = time.Now()
@@ -50,7 +50,7 @@ func (s *session[T]) checkpoint(elapsed time.Duration) error {
 
 func (s *session[T]) loadCheckpoint() error {
 	path := s.dir.CheckpointPath()
-	f, err := run.Read(path)
+	f, err := rundir.Read(path)
 	if err != nil {
 		return fmt.Errorf("resume: %w", err)
 	}
@@ -110,7 +110,7 @@ func goVersion() string { return runtime.Version() }
 
 // SavedDType reads the element type that the run in path was trained with.
 func SavedDType(path string) (string, error) {
-	dir, err := run.Open(path)
+	dir, err := rundir.Open(path)
 	if err != nil {
 		return "", err
 	}

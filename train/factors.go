@@ -6,7 +6,7 @@ import (
 
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 )
 
 // Factor snapshots: factors/step-NNNNNN.safetensors holds, for every layer
@@ -42,7 +42,7 @@ func (s *session[T]) snapshotFactors(step int, src optim.FactorSource[T], caps [
 	for _, c := range caps {
 		byLayer[c.Layer] = c
 	}
-	var tensors []run.Tensor
+	var tensors []rundir.Tensor
 	var infos []FactorLayerInfo
 	add := func(info *FactorLayerInfo, suffix string, t *nn.Tensor[T]) {
 		tensors = append(tensors, toFile(info.Layer+"."+suffix, t))
@@ -79,6 +79,6 @@ func (s *session[T]) snapshotFactors(step int, src optim.FactorSource[T], caps [
 	meta["layers"] = string(layers)
 	meta["tensors"] = string(desc)
 	meta["fisher_mode"] = s.cfg.Hyper.FisherMode
-	run.SortForAlignment(tensors)
+	rundir.SortForAlignment(tensors)
 	return s.dir.WriteFactors(step, tensors, meta)
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/adafisher-go/landscape/data"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 )
 
 // ErrInterrupted is returned when the context was cancelled: the run stopped
@@ -67,7 +67,7 @@ type Eval struct {
 // session holds everything one run needs.
 type session[T nn.Float] struct {
 	cfg       Config
-	dir       run.Dir
+	dir       rundir.Dir
 	train     *data.Dataset
 	test      *data.Dataset
 	model     *nn.Model[T]
@@ -79,7 +79,7 @@ type session[T nn.Float] struct {
 	total     int // total steps, 0 when only a time budget bounds the run
 	xs        []T // the training set in T, converted once
 	progress  func(Event)
-	metrics   *run.MetricsWriter
+	metrics   *rundir.MetricsWriter
 	step      int           // steps done
 	elapsed   time.Duration // training time before this process started
 	epochLoss float64       // sum of batch losses in the current epoch
@@ -151,7 +151,7 @@ func Run[T nn.Float](ctx context.Context, cfg Config, o Options) (*Result, error
 	if err != nil {
 		return nil, err
 	}
-	dir, err := run.Create(cfg.Out, o.Overwrite)
+	dir, err := rundir.Create(cfg.Out, o.Overwrite)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +161,7 @@ func Run[T nn.Float](ctx context.Context, cfg Config, o Options) (*Result, error
 	}
 	os.Remove(dir.MetricsPath())
 	os.Remove(dir.CheckpointPath())
-	if s.metrics, err = run.OpenMetrics(dir.MetricsPath()); err != nil {
+	if s.metrics, err = rundir.OpenMetrics(dir.MetricsPath()); err != nil {
 		return nil, err
 	}
 	defer s.metrics.Close()
@@ -182,7 +182,7 @@ func Run[T nn.Float](ctx context.Context, cfg Config, o Options) (*Result, error
 // override (epochs, steps, time budget) replace the saved ones, so that a
 // finished run can also be extended.
 func Resume[T nn.Float](ctx context.Context, path string, override Config, o Options) (*Result, error) {
-	dir, err := run.Open(path)
+	dir, err := rundir.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -212,14 +212,14 @@ func Resume[T nn.Float](ctx context.Context, path string, override Config, o Opt
 		return nil, err
 	}
 	done := s.step
-	err = run.TruncateMetrics(dir.MetricsPath(), func(r map[string]any) bool {
+	err = rundir.TruncateMetrics(dir.MetricsPath(), func(r map[string]any) bool {
 		st, _ := r["step"].(float64)
 		return int(st) <= done && r["kind"] != "final"
 	})
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	if s.metrics, err = run.OpenMetrics(dir.MetricsPath()); err != nil {
+	if s.metrics, err = rundir.OpenMetrics(dir.MetricsPath()); err != nil {
 		return nil, err
 	}
 	defer s.metrics.Close()
@@ -245,7 +245,7 @@ func setup[T nn.Float](cfg Config, o Options) (*session[T], error) {
 		}
 	}
 	if cfg.Init != "" {
-		f, err := run.Read(cfg.Init)
+		f, err := rundir.Read(cfg.Init)
 		if err != nil {
 			return nil, fmt.Errorf("--init: %w", err)
 		}
@@ -567,7 +567,7 @@ func (s *session[T]) indices(epoch, i int) []int {
 
 func (s *session[T]) snapshot() error {
 	ts := ModelTensors(s.model, "")
-	run.SortForAlignment(ts)
+	rundir.SortForAlignment(ts)
 	return s.dir.WriteWeights(s.step, ts, s.meta())
 }
 

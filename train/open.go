@@ -5,14 +5,14 @@ import (
 
 	"github.com/adafisher-go/landscape/data"
 	"github.com/adafisher-go/landscape/nn"
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 )
 
 // Saved is a finished or interrupted run opened for analysis: its settings,
 // its datasets prepared as it trained on them, and a way to build its model
 // and load any of its weight snapshots.
 type Saved struct {
-	Dir   run.Dir
+	Dir   rundir.Dir
 	Info  Info
 	Train *data.Dataset
 	Test  *data.Dataset // nil without a test split
@@ -20,7 +20,7 @@ type Saved struct {
 
 // Open reads a run directory's run.json and reloads its data.
 func Open(path string) (*Saved, error) {
-	dir, err := run.Open(path)
+	dir, err := rundir.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +52,7 @@ func (s *Saved) Load(step int) (*nn.Model[float64], error) {
 	if step >= 0 {
 		path = s.Dir.WeightsPath(step)
 	}
-	f, err := run.Read(path)
+	f, err := rundir.Read(path)
 	if err != nil {
 		return nil, err
 	}

@@ -6,22 +6,22 @@ import (
 	"strings"
 
 	"github.com/adafisher-go/landscape/nn"
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 )
 
 // toFile converts a tensor of the run's element type for safetensors.
-func toFile[T nn.Float](name string, t *nn.Tensor[T]) run.Tensor {
+func toFile[T nn.Float](name string, t *nn.Tensor[T]) rundir.Tensor {
 	switch d := any(t.Data).(type) {
 	case []float32:
-		return run.FromFloat32(name, t.Shape, d)
+		return rundir.FromFloat32(name, t.Shape, d)
 	case []float64:
-		return run.FromFloat64(name, t.Shape, d)
+		return rundir.FromFloat64(name, t.Shape, d)
 	}
 	panic("unreachable")
 }
 
 // fromFile copies a safetensors tensor into dst, converting the element type.
-func fromFile[T nn.Float](src run.Tensor, dst *nn.Tensor[T]) error {
+func fromFile[T nn.Float](src rundir.Tensor, dst *nn.Tensor[T]) error {
 	if !nn.SameShape(src.Shape, dst.Shape) {
 		return fmt.Errorf("tensor %q has shape %v, want %v", src.Name, src.Shape, dst.Shape)
 	}
@@ -37,11 +37,11 @@ func fromFile[T nn.Float](src run.Tensor, dst *nn.Tensor[T]) error {
 
 // ModelTensors lists the model's state (parameters and buffers) under the
 // given name prefix, in state_dict order, with PyTorch's names and layouts.
-func ModelTensors[T nn.Float](m *nn.Model[T], prefix string) []run.Tensor {
-	var out []run.Tensor
+func ModelTensors[T nn.Float](m *nn.Model[T], prefix string) []rundir.Tensor {
+	var out []rundir.Tensor
 	for _, e := range m.State() {
 		if e.Count != nil {
-			out = append(out, run.FromInt64(prefix+e.Name, []int{}, []int64{*e.Count}))
+			out = append(out, rundir.FromInt64(prefix+e.Name, []int{}, []int64{*e.Count}))
 			continue
 		}
 		out = append(out, toFile(prefix+e.Name, e.Value))
@@ -52,8 +52,8 @@ func ModelTensors[T nn.Float](m *nn.Model[T], prefix string) []run.Tensor {
 // SaveModel writes the model's state_dict to a safetensors file.
 func SaveModel[T nn.Float](path string, m *nn.Model[T], meta map[string]string) error {
 	ts := ModelTensors(m, "")
-	run.SortForAlignment(ts)
-	return run.Write(path, ts, meta)
+	rundir.SortForAlignment(ts)
+	return rundir.Write(path, ts, meta)
 }
 
 // LoadModel sets the model's state from tensors named as its state_dict under
@@ -61,7 +61,7 @@ func SaveModel[T nn.Float](path string, m *nn.Model[T], meta map[string]string) 
 // every buffer must be present too and no other tensor may be; without
 // strict, missing buffers keep their values (a file of weights only, as
 // model.parameters() would give).
-func LoadModel[T nn.Float](f *run.File, m *nn.Model[T], prefix string, strict bool) error {
+func LoadModel[T nn.Float](f *rundir.File, m *nn.Model[T], prefix string, strict bool) error {
 	want := map[string]bool{}
 	for _, e := range m.State() {
 		want[prefix+e.Name] = true

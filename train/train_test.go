@@ -13,7 +13,7 @@ import (
 	"github.com/adafisher-go/landscape/data"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 )
 
 func irisConfig(out string) Config {
@@ -36,7 +36,7 @@ func TestIrisAdamConverges(t *testing.T) {
 	if res.Steps != 200 || res.LastLoss >= 0.1 {
 		t.Fatalf("steps %d, last loss %g; want 200 steps and a loss below 0.1", res.Steps, res.LastLoss)
 	}
-	f, err := run.Read(filepath.Join(out, "final.safetensors"))
+	f, err := rundir.Read(filepath.Join(out, "final.safetensors"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestIrisAdamConverges(t *testing.T) {
 	}
 	for name, shape := range want {
 		tt, ok := f.Get(name)
-		if !ok || !nn.SameShape(tt.Shape, shape) || tt.DType != run.F64 {
+		if !ok || !nn.SameShape(tt.Shape, shape) || tt.DType != rundir.F64 {
 			t.Fatalf("tensor %s: %+v, want F64 %v", name, tt.Shape, shape)
 		}
 	}
@@ -65,7 +65,7 @@ func TestIrisAdamConverges(t *testing.T) {
 	if math.Abs(e.Loss-res.FinalTrain.Loss) > 1e-15 || e.Loss >= res.LastLoss {
 		t.Fatalf("reloaded loss %g, run reported %g (last batch %g)", e.Loss, res.FinalTrain.Loss, res.LastLoss)
 	}
-	recs, err := run.ReadMetrics(filepath.Join(out, "metrics.jsonl"))
+	recs, err := rundir.ReadMetrics(filepath.Join(out, "metrics.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,11 +155,11 @@ func TestResumeMatchesUninterrupted(t *testing.T) {
 
 func sameFloats(t *testing.T, pa, pb string) {
 	t.Helper()
-	fa, err := run.Read(pa)
+	fa, err := rundir.Read(pa)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fb, err := run.Read(pb)
+	fb, err := rundir.Read(pb)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func sameFloats(t *testing.T, pa, pb string) {
 
 func losses(t *testing.T, dir string) []float64 {
 	t.Helper()
-	recs, err := run.ReadMetrics(filepath.Join(dir, "metrics.jsonl"))
+	recs, err := rundir.ReadMetrics(filepath.Join(dir, "metrics.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +198,7 @@ func TestNonFiniteLossStops(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "step 2") || !strings.Contains(err.Error(), "loss is") {
 		t.Fatalf("error %v, want one naming step 2 and the loss", err)
 	}
-	if _, err := run.Read(filepath.Join(out, "weights", "step-000001.safetensors")); err != nil {
+	if _, err := rundir.Read(filepath.Join(out, "weights", "step-000001.safetensors")); err != nil {
 		t.Fatalf("the last snapshot is not readable: %v", err)
 	}
 }
@@ -218,7 +218,7 @@ func TestInitByName(t *testing.T) {
 	if _, err := Run[float32](context.Background(), c, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	f, err := run.Read(filepath.Join(dir, "run", "weights", "step-000000.safetensors"))
+	f, err := rundir.Read(filepath.Join(dir, "run", "weights", "step-000000.safetensors"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,14 +230,14 @@ func TestInitByName(t *testing.T) {
 		}
 	}
 	tensors := ModelTensors(m, "")
-	cases := map[string][]run.Tensor{
+	cases := map[string][]rundir.Tensor{
 		`"fc2.bias" is missing`:        tensors[:3],
-		`unexpected tensor "fc3.bias"`: append(append([]run.Tensor{}, tensors...), run.FromFloat64("fc3.bias", []int{1}, []float64{0})),
-		`"fc1.bias" has shape [15]`:    {tensors[0], run.FromFloat64("fc1.bias", []int{15}, make([]float64, 15)), tensors[2], tensors[3]},
+		`unexpected tensor "fc3.bias"`: append(append([]rundir.Tensor{}, tensors...), rundir.FromFloat64("fc3.bias", []int{1}, []float64{0})),
+		`"fc1.bias" has shape [15]`:    {tensors[0], rundir.FromFloat64("fc1.bias", []int{15}, make([]float64, 15)), tensors[2], tensors[3]},
 	}
 	for want, ts := range cases {
 		p := filepath.Join(dir, "bad.safetensors")
-		if err := run.Write(p, ts, nil); err != nil {
+		if err := rundir.Write(p, ts, nil); err != nil {
 			t.Fatal(err)
 		}
 		c.Init = p

@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/adafisher-go/landscape/report"
-	rundir "github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 	"github.com/adafisher-go/landscape/train"
 )
 

@@ -8,7 +8,7 @@ import (
 	"sort"
 
 	"github.com/adafisher-go/landscape/report"
-	rundir "github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 	"github.com/adafisher-go/landscape/train"
 )
 

@@ -8,7 +8,7 @@ import (
 
 	"github.com/adafisher-go/landscape/report"
 	"github.com/adafisher-go/landscape/report/reporttest"
-	rundir "github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 )
 
 // compare trains each optimizer for the budget into ordinary run

@@ -14,7 +14,7 @@ import (
 	"github.com/adafisher-go/landscape/data"
 	"github.com/adafisher-go/landscape/landscape"
 	"github.com/adafisher-go/landscape/report"
-	rundir "github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 	"github.com/adafisher-go/landscape/train"
 )
 

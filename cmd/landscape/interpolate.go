@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	rundir "github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 	"github.com/adafisher-go/landscape/trajectory"
 )
 

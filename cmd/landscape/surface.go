@@ -21,7 +21,7 @@ import (
 	"github.com/adafisher-go/landscape/landscape"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/report"
-	rundir "github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 	"github.com/adafisher-go/landscape/train"
 	"github.com/adafisher-go/landscape/trajectory"
 )

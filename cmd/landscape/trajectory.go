@@ -15,7 +15,7 @@ import (
 
 	"github.com/adafisher-go/landscape/report"
 
-	rundir "github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 )
 
 func cmdTrajectory(args []string, stdout, stderr io.Writer) error {

@@ -16,7 +16,7 @@ import (
 
 	"github.com/adafisher-go/landscape/internal/cli"
 	"github.com/adafisher-go/landscape/report"
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 	"github.com/adafisher-go/landscape/spectral"
 )
 
@@ -130,7 +130,7 @@ flags:`)
 	if err != nil {
 		return err
 	}
-	if err := run.WriteBytesAtomic(filepath.Join(*out, "spectral.json"), b); err != nil {
+	if err := rundir.WriteBytesAtomic(filepath.Join(*out, "spectral.json"), b); err != nil {
 		return err
 	}
 	if err := writeReport(*out, o, results, report.Options{PNG: *png, Command: o.Command, Version: o.Version}); err != nil {

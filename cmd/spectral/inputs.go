@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/adafisher-go/landscape/matfile"
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 	"github.com/adafisher-go/landscape/spectral"
 	"gonum.org/v1/gonum/mat"
 )
@@ -31,7 +31,7 @@ type layerInfo struct {
 // step and layer, the activation-side (A) and gradient-side (G) factor of one
 // layer, always paired by the layer's own name.
 func runInputs(path string, layers, steps []string, factor string) ([]spectral.Input, error) {
-	dir, err := run.Open(path)
+	dir, err := rundir.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func runInputs(path string, layers, steps []string, factor string) ([]spectral.I
 	seenLayer := map[string]bool{}
 	for _, step := range chosen {
 		p := dir.FactorsPath(step)
-		f, err := run.Read(p)
+		f, err := rundir.Read(p)
 		if err != nil {
 			return nil, err
 		}
@@ -111,7 +111,7 @@ func runInputs(path string, layers, steps []string, factor string) ([]spectral.I
 	return out, nil
 }
 
-func tensorMatrix(path string, t run.Tensor) (*mat.Dense, error) {
+func tensorMatrix(path string, t rundir.Tensor) (*mat.Dense, error) {
 	if len(t.Shape) != 2 || t.Shape[0] != t.Shape[1] {
 		return nil, fmt.Errorf("%s: tensor %q has shape %v, want a square matrix", path, t.Name, t.Shape)
 	}

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/adafisher-go/landscape/optim"
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 	"github.com/adafisher-go/landscape/train"
 )
 
@@ -67,7 +67,7 @@ func TestAnalyzeRun(t *testing.T) {
 func TestAnalyzeBadInput(t *testing.T) {
 	dir := t.TempDir()
 	rect := filepath.Join(dir, "rect.safetensors")
-	if err := run.Write(rect, []run.Tensor{run.FromFloat64("w", []int{2, 3}, make([]float64, 6))}, nil); err != nil {
+	if err := rundir.Write(rect, []rundir.Tensor{rundir.FromFloat64("w", []int{2, 3}, make([]float64, 6))}, nil); err != nil {
 		t.Fatal(err)
 	}
 	empty := filepath.Join(dir, "empty.npy")
@@ -96,9 +96,9 @@ func TestAnalyzeBadInput(t *testing.T) {
 func TestAnalyzeMatrixFile(t *testing.T) {
 	dir := t.TempDir()
 	f := filepath.Join(dir, "factors.safetensors")
-	if err := run.Write(f, []run.Tensor{
-		run.FromFloat64("A", []int{3, 3}, []float64{2, 0.1, 0, 0.1, 1, 0.2, 0, 0.2, 3}),
-		run.FromFloat32("G", []int{2, 2}, []float32{1, 0.5, 0.5, 1}),
+	if err := rundir.Write(f, []rundir.Tensor{
+		rundir.FromFloat64("A", []int{3, 3}, []float64{2, 0.1, 0, 0.1, 1, 0.2, 0, 0.2, 3}),
+		rundir.FromFloat32("G", []int{2, 2}, []float32{1, 0.5, 0.5, 1}),
 	}, nil); err != nil {
 		t.Fatal(err)
 	}

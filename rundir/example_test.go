@@ -1,4 +1,4 @@
-package run_test
+package rundir_test
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 )
 
 // A training run creates its directory, records its settings and metrics, and
@@ -18,11 +18,11 @@ func ExampleDir() {
 	}
 	defer os.RemoveAll(tmp)
 
-	d, err := run.Create(filepath.Join(tmp, "mlp"), false)
+	d, err := rundir.Create(filepath.Join(tmp, "mlp"), false)
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := d.WriteJSON(run.ConfigFile, map[string]any{"model": "mlp", "seed": 1, "lr": 0.1}); err != nil {
+	if err := d.WriteJSON(rundir.ConfigFile, map[string]any{"model": "mlp", "seed": 1, "lr": 0.1}); err != nil {
 		log.Fatal(err)
 	}
 	m, err := d.OpenMetrics()
@@ -31,8 +31,8 @@ func ExampleDir() {
 	}
 	for step := 1; step <= 3; step++ {
 		m.Write(map[string]any{"kind": "step", "step": step, "epoch": 1, "loss": 1.0 / float64(step), "lr": 0.1, "time_s": 0.01 * float64(step)})
-		w := run.FromFloat32("fc.weight", []int{1, 2}, []float32{float32(step), -1})
-		if err := d.WriteWeights(step, []run.Tensor{w}, nil); err != nil {
+		w := rundir.FromFloat32("fc.weight", []int{1, 2}, []float32{float32(step), -1})
+		if err := d.WriteWeights(step, []rundir.Tensor{w}, nil); err != nil {
 			log.Fatal(err)
 		}
 	}
@@ -41,15 +41,15 @@ func ExampleDir() {
 	}
 
 	// Later, or in another process.
-	d, err = run.Open(d.Path)
+	d, err = rundir.Open(d.Path)
 	if err != nil {
 		log.Fatal(err)
 	}
 	steps, _ := d.WeightSteps()
 	fmt.Println("weight snapshots:", steps)
-	records, _ := run.ReadMetrics(d.MetricsPath())
+	records, _ := rundir.ReadMetrics(d.MetricsPath())
 	fmt.Println("last loss:", records[len(records)-1]["loss"])
-	_, err = run.Create(d.Path, false)
+	_, err = rundir.Create(d.Path, false)
 	fmt.Println(err != nil)
 	// Output:
 	// weight snapshots: [1 2 3]
@@ -67,16 +67,16 @@ func ExampleWrite() {
 	defer os.RemoveAll(tmp)
 	path := filepath.Join(tmp, "final.safetensors")
 
-	tensors := []run.Tensor{
-		run.FromFloat32("fc1.weight", []int{2, 3}, []float32{1, 2, 3, 4, 5, 6}),
-		run.FromFloat32("fc1.bias", []int{2}, []float32{0.5, -0.5}),
-		run.FromInt64("step", []int{}, []int64{1000}),
+	tensors := []rundir.Tensor{
+		rundir.FromFloat32("fc1.weight", []int{2, 3}, []float32{1, 2, 3, 4, 5, 6}),
+		rundir.FromFloat32("fc1.bias", []int{2}, []float32{0.5, -0.5}),
+		rundir.FromInt64("step", []int{}, []int64{1000}),
 	}
-	if err := run.Write(path, tensors, map[string]string{"format": "pt"}); err != nil {
+	if err := rundir.Write(path, tensors, map[string]string{"format": "pt"}); err != nil {
 		log.Fatal(err)
 	}
 
-	f, err := run.Read(path)
+	f, err := rundir.Read(path)
 	if err != nil {
 		log.Fatal(err)
 	}

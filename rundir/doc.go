@@ -55,4 +55,4 @@
 //	import json, pandas as pd
 //	config = json.load(open("out/run.json"))
 //	metrics = pd.read_json("out/metrics.jsonl", lines=True)
-package run
+package rundir
