@@ -1,13 +1,13 @@
 package report
 
 import (
+	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 )
 
@@ -18,17 +18,28 @@ const (
 	EChartsGLVersion = "2.1.0"
 )
 
-// JSDirEnv names the environment variable that, when set, says where the
-// JavaScript is: a node_modules directory holding echarts and echarts-gl, or
-// a directory with such a node_modules in it.
+// JSDirEnv names the environment variable that, when set, says where to read
+// the JavaScript from instead of the copy built into the binary: a
+// node_modules directory holding echarts and echarts-gl, or a directory with
+// such a node_modules in it.
 const JSDirEnv = "LANDSCAPE_JS_DIR"
 
-// installHint is what every error about missing JavaScript says to do.
-const installHint = `run "npm ci" in the repository root (the directory with package.json) to install it, or set ` + JSDirEnv + ` to a node_modules directory that holds echarts ` + EChartsVersion + ` and echarts-gl ` + EChartsGLVersion
+// installHint is what every error about a JavaScript override says to do.
+const installHint = `point it at a node_modules directory that holds echarts ` + EChartsVersion + ` and echarts-gl ` + EChartsGLVersion +
+	` (npm ci in the repository root installs them), or leave it empty to use the copy built into the binary`
 
-// ErrNoJS is matched (with errors.Is) by the error returned when the
-// ECharts JavaScript cannot be found or is not the pinned version.
+// ErrNoJS is matched (with errors.Is) by the error returned when a
+// JavaScript directory given as an override cannot be read or does not hold
+// the pinned versions. Without an override the JavaScript built into the
+// binary is used and never fails.
 var ErrNoJS = errors.New("report: the ECharts JavaScript is not installed")
+
+// bundled holds the minified builds and their licences, generated from the
+// pinned npm packages by scripts/update-js.sh (which CI runs with --check),
+// the way Go's pprof ships d3: a binary needs nothing else to write a report.
+//
+//go:embed js
+var bundled embed.FS
 
 // jsPackage is one npm package whose minified bundle a page inlines.
 type jsPackage struct {
@@ -42,22 +53,26 @@ var (
 
 // JS holds the library code a page inlines.
 type JS struct {
-	Dir       string // the node_modules directory it was read from
+	Dir       string // the node_modules directory it was read from; "" for the built-in copy
 	ECharts   string // echarts.min.js
 	EChartsGL string // echarts-gl.min.js
 }
 
-// LoadJS reads echarts and echarts-gl from node_modules. dir, when not
-// empty, is that node_modules directory (or one that contains it); otherwise
-// the directory named by LANDSCAPE_JS_DIR, and otherwise the first
-// node_modules found walking up from the working directory and then from the
-// directory of the running executable. It fails with an error matching ErrNoJS
-// that names the command that installs the JavaScript when none is found or
-// the installed versions are not the pinned ones.
+// LoadJS returns echarts and echarts-gl. dir, when not empty, is a
+// node_modules directory (or one that contains it) to read them from;
+// otherwise the directory named by LANDSCAPE_JS_DIR; otherwise the copy built
+// into the binary. Reading from a directory fails with an error matching
+// ErrNoJS when it holds no echarts or not the pinned versions.
 func LoadJS(dir string) (*JS, error) {
-	nm, err := findNodeModules(dir)
-	if err != nil {
-		return nil, err
+	if dir == "" {
+		dir = os.Getenv(JSDirEnv)
+		if dir == "" {
+			return builtinJS()
+		}
+	}
+	nm, ok := holdsECharts(dir)
+	if !ok {
+		return nil, fmt.Errorf("%w: %s holds no node_modules/echarts; %s", ErrNoJS, dir, installHint)
 	}
 	js := &JS{Dir: nm}
 	for _, x := range []struct {
@@ -67,60 +82,44 @@ func LoadJS(dir string) (*JS, error) {
 		if err := checkVersion(nm, x.pkg); err != nil {
 			return nil, err
 		}
-		b, err := os.ReadFile(filepath.Join(nm, x.pkg.name, x.pkg.file))
+		path := filepath.Join(nm, x.pkg.name, x.pkg.file)
+		b, err := os.ReadFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v; %s", ErrNoJS, err, installHint)
 		}
-		if strings.Contains(strings.ToLower(string(b)), "</script") {
-			return nil, fmt.Errorf("report: %s contains </script and cannot be inlined", filepath.Join(nm, x.pkg.name, x.pkg.file))
+		if err := inlinable(path, b); err != nil {
+			return nil, err
 		}
 		*x.dst = string(b)
 	}
 	return js, nil
 }
 
-// findNodeModules returns the node_modules directory to read; see LoadJS.
-func findNodeModules(dir string) (string, error) {
-	if dir == "" {
-		dir = os.Getenv(JSDirEnv)
-		if dir != "" {
-			if nm, ok := holdsECharts(dir); ok {
-				return nm, nil
-			}
-			return "", fmt.Errorf("%w: %s=%s holds no echarts package; %s", ErrNoJS, JSDirEnv, dir, installHint)
+// builtinJS returns the copy embedded in the binary.
+func builtinJS() (*JS, error) {
+	js := &JS{}
+	for _, x := range []struct {
+		name string
+		dst  *string
+	}{{"js/echarts.min.js", &js.ECharts}, {"js/echarts-gl.min.js", &js.EChartsGL}} {
+		b, err := bundled.ReadFile(x.name)
+		if err != nil {
+			return nil, fmt.Errorf("report: the binary lacks %s: %w", x.name, err)
 		}
-	} else {
-		if nm, ok := holdsECharts(dir); ok {
-			return nm, nil
+		if err := inlinable(x.name, b); err != nil {
+			return nil, err
 		}
-		return "", fmt.Errorf("%w: %s holds no echarts package; %s", ErrNoJS, dir, installHint)
+		*x.dst = string(b)
 	}
-	var looked []string
-	var starts []string
-	if wd, err := os.Getwd(); err == nil {
-		starts = append(starts, wd)
+	return js, nil
+}
+
+// inlinable fails when the code would end the page's script element early.
+func inlinable(name string, b []byte) error {
+	if strings.Contains(strings.ToLower(string(b)), "</script") {
+		return fmt.Errorf("report: %s contains </script and cannot be inlined", name)
 	}
-	if exe, err := os.Executable(); err == nil {
-		if exe, err := filepath.EvalSymlinks(exe); err == nil && !slices.Contains(starts, filepath.Dir(exe)) {
-			starts = append(starts, filepath.Dir(exe))
-		}
-	}
-	for _, s := range starts {
-		for d := s; ; d = filepath.Dir(d) {
-			if nm, ok := holdsECharts(d); ok {
-				return nm, nil
-			}
-			if fileExists(filepath.Join(d, "package.json")) && fileExists(filepath.Join(d, "package-lock.json")) {
-				return "", fmt.Errorf("%w: %s has a package.json but no node_modules/echarts: run \"npm ci\" in %s to install it, or set %s",
-					ErrNoJS, d, d, JSDirEnv)
-			}
-			if filepath.Dir(d) == d {
-				break
-			}
-		}
-		looked = append(looked, s)
-	}
-	return "", fmt.Errorf("%w: no node_modules/echarts above %s; %s", ErrNoJS, strings.Join(looked, " or "), installHint)
+	return nil
 }
 
 // holdsECharts reports whether dir is, or contains, a node_modules directory

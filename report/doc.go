@@ -19,12 +19,13 @@
 // built with go-echarts (github.com/go-echarts/go-echarts/v2) and written
 // into a page of this package's own, never go-echarts' templates: those load
 // scripts from a CDN and ask 3-D charts for an old ECharts. The JavaScript
-// itself comes from the npm registry, pinned in the repository's
-// package.json and package-lock.json, and is read from node_modules when a
-// page is written and inlined into it, so that one HTML file opens from
-// file:// with no request to any other host. Where it has not been installed
-// (run "npm ci" in the repository root), writing a page fails with an error
-// that says so; a page is never written that would load anything from the
+// itself is built into the binary: the minified builds from the npm packages
+// pinned in the repository's package.json and package-lock.json, committed in
+// report/js with their licences by scripts/update-js.sh (which CI runs with
+// --check against the packages), and inlined into every page, so that one
+// HTML file opens from file:// with no request to any other host, and a
+// binary built anywhere writes reports with nothing installed. A page is
+// never written that would load anything from the
 // network, and every page forbids it in its Content-Security-Policy.
 //
 // Each page states what made it (the command line, the settings of the runs

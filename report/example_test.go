@@ -10,8 +10,8 @@ import (
 	"github.com/adafisher-go/landscape/report"
 )
 
-// A page of two figures, written with the PNG of each beside it. (Writing
-// needs the JavaScript: "npm ci" in the repository root.)
+// A page of two figures, written with the PNG of each beside it. The page
+// inlines the ECharts JavaScript built into the binary.
 func ExamplePage() {
 	steps := []float64{1, 2, 3, 4, 5}
 	loss := []float64{2.3, 1.1, 0.7, 0.5, 0.45}
@@ -31,7 +31,7 @@ func ExamplePage() {
 	defer os.RemoveAll(dir)
 	err := p.WriteFile(filepath.Join(dir, "loss.html"), report.Options{PNG: true, Command: os.Args, Version: "v0.1.0"})
 	if err != nil {
-		log.Fatal(err) // report.ErrNoJS says to run npm ci
+		log.Fatal(err)
 	}
 }
 

@@ -2,8 +2,8 @@ package report
 
 // Options says how pages are written and what made them.
 type Options struct {
-	// JSDir is the node_modules directory that holds echarts and echarts-gl;
-	// empty to look for it (see LoadJS).
+	// JSDir, when set, is a node_modules directory to read echarts and
+	// echarts-gl from instead of the copy built into the binary (see LoadJS).
 	JSDir string
 	// PNG also writes every figure as a PNG file beside the page, named
 	// after the page and the figure, and links it under the chart.

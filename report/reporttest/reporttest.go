@@ -4,7 +4,7 @@
 // errors, failed or blocked loads, console.error) and, on request, the sizes
 // of the CSV and JSON downloads of each chart.
 //
-// Tests that need Chromium or the npm packages skip when they are missing,
+// Tests that need Chromium skip when they are missing,
 // except where the environment variable CI is "true": there they fail, so
 // that CI never passes by skipping them (.ci/run installs both).
 package reporttest
