@@ -11,12 +11,12 @@ import (
 	"time"
 
 	"github.com/adafisher-go/landscape/data"
+	"github.com/adafisher-go/landscape/interp"
 	"github.com/adafisher-go/landscape/landscape"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
 	"github.com/adafisher-go/landscape/rundir"
 	"github.com/adafisher-go/landscape/train"
-	"github.com/adafisher-go/landscape/trajectory"
 )
 
 // figure1Optimizer is one optimizer of the paper's Figure 1 notebook (reference
@@ -149,9 +149,9 @@ func figure1(ctx context.Context, o figure1Options) (*figure1Result, error) {
 	for _, p := range res.Paths {
 		xs, ys, vs = append(xs, p.W1...), append(ys, p.W2...), append(vs, p.Loss...)
 	}
-	gx, gy := trajectory.BoundingBoxGrid(xs, ys, o.Grid, o.Grid)
+	gx, gy := interp.BoundingBoxGrid(xs, ys, o.Grid, o.Grid)
 	res.GridX, res.GridY = gx, gy
-	ct, err := trajectory.NewCloughTocher(xs, ys, vs)
+	ct, err := interp.NewCloughTocher(xs, ys, vs)
 	if err != nil {
 		return nil, fmt.Errorf("trajectory: interpolating the recorded losses: %w", err)
 	}
