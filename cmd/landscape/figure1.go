@@ -17,6 +17,7 @@ import (
 	"github.com/adafisher-go/landscape/optim"
 	"github.com/adafisher-go/landscape/rundir"
 	"github.com/adafisher-go/landscape/train"
+	"github.com/adafisher-go/landscape/trajectory"
 )
 
 // figure1Optimizer is one optimizer of the paper's Figure 1 notebook (reference
@@ -178,7 +179,8 @@ func figure1(ctx context.Context, o figure1Options) (*figure1Result, error) {
 		centre[off], centre[off+1] = 0, 0
 		d1, d2 := make([]float64, len(centre)), make([]float64, len(centre))
 		d1[off], d2[off+1] = 1, 1
-		ev, err := landscape.Evaluate(ctx, landscape.Plane{Center: centre, D1: d1, D2: d2, Alphas: gx, Betas: gy}, build, fm, tr, 0, nil, nil)
+		ev, err := landscape.Evaluate(ctx, landscape.EvalConfig{Grid: landscape.Grid{Plane: trajectory.Plane{Centre: centre, D1: d1, D2: d2}, Alphas: gx, Betas: gy},
+			Build: build, Template: fm, Data: tr})
 		if err != nil {
 			return nil, err
 		}

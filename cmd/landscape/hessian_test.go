@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/adafisher-go/landscape/landscape"
 )
 
 func TestHessianCommand(t *testing.T) {
@@ -25,7 +27,7 @@ func TestHessianCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f hessianFile
+	var f landscape.ProbeResult
 	if err := json.Unmarshal(b, &f); err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +56,7 @@ func TestHessianCommand(t *testing.T) {
 		t.Fatalf("hessian --layer: exit %d: %s", code, stderr.String())
 	}
 	b, _ = os.ReadFile(filepath.Join(dir, "hessian-fc2.json"))
-	f = hessianFile{}
+	f = landscape.ProbeResult{}
 	if err := json.Unmarshal(b, &f); err != nil || f.Dimension != 51 || len(f.Snapshots) != 1 || f.Snapshots[0].Step != 20 || f.Snapshots[0].TopEigenvalues != nil {
 		t.Fatalf("--layer fc2: %v, %+v", err, f)
 	}
