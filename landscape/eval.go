@@ -162,6 +162,9 @@ func Evaluate(ctx context.Context, c EvalConfig) ([][]float64, error) {
 	}
 feed:
 	for _, pt := range jobs {
+		if ctx.Err() != nil {
+			break // select picks at random among ready cases: stop first
+		}
 		select {
 		case ch <- pt:
 		case <-ctx.Done():

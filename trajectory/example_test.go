@@ -66,3 +66,13 @@ func ExamplePlane_Point() {
 	// 2 0 [2 1 -1]
 	// 2 1 [2 1 3]
 }
+
+func ExamplePlane_Coordinates() {
+	// A plane with skewed directions: coordinates are least squares, not
+	// dot products.
+	p, _ := trajectory.NewPlane([]float64{0, 0, 0}, []float64{1, 0, 0}, []float64{1, 1, 0})
+	a, b, dist := p.Coordinates([]float64{3, 2, 5})
+	fmt.Println(a, b, dist)
+	// Output:
+	// 1 2 5
+}
