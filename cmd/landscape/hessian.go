@@ -34,7 +34,7 @@ func cmdHessian(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&operator, "operator", "hessian", "the curvature matrix: hessian, ggn (generalised Gauss-Newton, which for the cross-entropy is the true Fisher), fisher (the empirical Fisher, gradients at the data's labels) or fisher-mc (the Fisher at labels drawn from the model, once, with --seed)")
 	fs.StringVar(&steps, "step", "final", "the weights to probe: final (final.safetensors), a step N (weights/step-N), several N,M,..., or all (every snapshot, then final)")
 	fs.StringVar(&probes, "probes", "eigen,trace,density", "which probes to run: eigen, trace, density")
-	fs.StringVar(&layer, "layer", "", "the Hessian of one layer's parameters (fc1) or of one parameter (fc1.weight) instead of the whole model")
+	fs.StringVar(&layer, "layer", "", "the block of one layer's parameters (fc1) or of one parameter (fc1.weight) instead of the whole model")
 	fs.StringVar(&split, "split", "train", "the data the loss is over: train or test")
 	fs.IntVar(&samples, "samples", 0, "use this many samples of the split, a seeded random subset (0: all)")
 	fs.BoolVar(&trainMode, "train-mode", false, "BatchNorm on batch statistics (each chunk a batch) instead of its running statistics (PyHessian uses evaluation mode; not with a Fisher)")
