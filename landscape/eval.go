@@ -56,14 +56,6 @@ func (g Grid) Size() (rows, cols int) {
 	return len(g.Alphas), len(g.Betas)
 }
 
-// Index numbers grid point (i, j) row by row, 0 to rows*cols-1: the
-// deterministic order in which points are handed out, and the index a
-// partition of the grid (a shard) selects points by.
-func (g Grid) Index(i, j int) int {
-	_, cols := g.Size()
-	return i*cols + j
-}
-
 // Point is one evaluated grid point: indices into Alphas and Betas.
 type Point struct {
 	I, J     int
@@ -108,19 +100,22 @@ func Evaluate(ctx context.Context, c EvalConfig) ([][]float64, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	// Points are handed out by their number k in trajectory.Plane.GridPoint's
+	// row-by-row order: the deterministic order a partition of the grid
+	// (a shard) would select its points by.
 	grid := make([][]float64, rows)
-	var jobs []Point
+	var jobs []int
 	for i := range grid {
 		grid[i] = make([]float64, cols)
 		for j := range grid[i] {
 			grid[i][j] = math.NaN()
 			if c.Skip == nil || !c.Skip(i, j) {
-				jobs = append(jobs, Point{I: i, J: j})
+				jobs = append(jobs, i*cols+j)
 			}
 		}
 	}
 	workers = max(1, min(workers, len(jobs)))
-	ch := make(chan Point)
+	ch := make(chan int)
 	var mu sync.Mutex
 	var firstErr error
 	var wg sync.WaitGroup
@@ -136,12 +131,10 @@ func Evaluate(ctx context.Context, c EvalConfig) ([][]float64, error) {
 		go func() {
 			defer wg.Done()
 			v := make([]float64, n)
-			for pt := range ch {
-				var b float64
-				if !p.IsLine() {
-					b = c.Grid.Betas[pt.J]
-				}
-				err := SetFlat(m, p.Point(v, c.Grid.Alphas[pt.I], b))
+			for k := range ch {
+				var pt Point
+				pt.I, pt.J = p.GridPoint(v, c.Grid.Alphas, c.Grid.Betas, k)
+				err := SetFlat(m, v)
 				if err == nil {
 					pt.Loss, pt.Accuracy, err = Loss(m, c.Data)
 				}
@@ -161,12 +154,12 @@ func Evaluate(ctx context.Context, c EvalConfig) ([][]float64, error) {
 		}()
 	}
 feed:
-	for _, pt := range jobs {
+	for _, k := range jobs {
 		if ctx.Err() != nil {
 			break // select picks at random among ready cases: stop first
 		}
 		select {
-		case ch <- pt:
+		case ch <- k:
 		case <-ctx.Done():
 			break feed
 		}

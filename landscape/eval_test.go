@@ -89,15 +89,3 @@ func BenchmarkEvaluateIris51(b *testing.B) {
 		}
 	}
 }
-
-// Grid points are numbered row by row; a line has one column.
-func TestGridIndex(t *testing.T) {
-	g := Grid{Plane: trajectory.Plane{Centre: []float64{0}, D1: []float64{1}, D2: []float64{2}}, Alphas: make([]float64, 3), Betas: make([]float64, 4)}
-	if r, c := g.Size(); r != 3 || c != 4 || g.Index(2, 1) != 9 {
-		t.Fatalf("plane: %d x %d, index %d", r, c, g.Index(2, 1))
-	}
-	g.Plane.D2 = nil
-	if r, c := g.Size(); r != 3 || c != 1 || g.Index(2, 0) != 2 {
-		t.Fatalf("line: %d x %d, index %d", r, c, g.Index(2, 0))
-	}
-}

@@ -79,25 +79,19 @@ func (p Plane) Coordinates(w []float64) (a, b, dist float64) {
 
 // GridPoint writes the parameters of grid point k into dst, numbering the
 // points of alphas x betas row by row (alpha slowest, as np.mgrid and
-// [CloughTocher.Grid]), and returns its indices: the point is
+// interp's CloughTocher.Grid), and returns its indices: the point is
 // (alphas[i], betas[j]). k runs over 0 .. len(alphas)*len(betas)-1, so a
-// pool of workers can share one counter and resume at any k.
+// pool of workers can share one counter, resume at any k, or split the
+// grid by k. On a line betas is ignored: the grid has one column and k is
+// i.
 func (p Plane) GridPoint(dst []float64, alphas, betas []float64, k int) (i, j int) {
+	if p.IsLine() {
+		p.Point(dst, alphas[k], 0)
+		return k, 0
+	}
 	i, j = k/len(betas), k%len(betas)
 	p.Point(dst, alphas[i], betas[j])
 	return i, j
-}
-
-// LinePoint writes from + t*(to - from) into dst and returns it: t = 0 is
-// from and t = 1 is to (up to rounding), the loss along the line between
-// two checkpoints.
-func LinePoint(dst, from, to []float64, t float64) []float64 {
-	dst = dst[:len(from)]
-	to = to[:len(from)]
-	for j := range from {
-		dst[j] = from[j] + t*(to[j]-from[j])
-	}
-	return dst
 }
 
 // ErrCollinear is returned by [PlaneThrough] when the three points do not

@@ -49,18 +49,6 @@ func TestPlanePoint(t *testing.T) {
 	}
 }
 
-func TestLinePoint(t *testing.T) {
-	a := []float64{1, -1}
-	b := []float64{3, 5}
-	buf := make([]float64, 2)
-	if got := LinePoint(buf, a, b, 0.5); got[0] != 2 || got[1] != 2 {
-		t.Errorf("midpoint %v", got)
-	}
-	if got := LinePoint(buf, a, b, 0); got[0] != 1 || got[1] != -1 {
-		t.Errorf("start %v", got)
-	}
-}
-
 func TestPlaneThrough(t *testing.T) {
 	w0 := []float64{1, 1, 1, 1}
 	w1 := []float64{3, 1, 1, 1}
@@ -103,6 +91,10 @@ func TestPlaneLineAndCoordinates(t *testing.T) {
 	}
 	if got := line.Point(make([]float64, 2), 2, 99); got[0] != 3 || got[1] != 0 {
 		t.Errorf("line point %v", got)
+	}
+	buf := make([]float64, 2)
+	if i, j := line.GridPoint(buf, []float64{0, 1, 2}, nil, 2); i != 2 || j != 0 || buf[0] != 3 || buf[1] != 0 {
+		t.Errorf("line grid point 2: (%d, %d) at %v", i, j, buf)
 	}
 	if a, _, _ := line.Coordinates([]float64{1, 2}); !math.IsNaN(a) {
 		t.Errorf("coordinates on a line: %v, want NaN", a)
