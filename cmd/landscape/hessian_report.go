@@ -46,7 +46,7 @@ func hessianReport(path string, h *landscape.ProbeResult, o report.Options) erro
 		}
 		rows = append(rows, row)
 	}
-	p.Table([]string{"weights", "loss", "top eigenvalues", "trace", "Hessian-vector products", "seconds"}, rows)
+	p.Table([]string{"weights", "loss", "top eigenvalues", "trace", "matrix-vector products", "seconds"}, rows)
 	if len(h.Snapshots) > 1 {
 		xs := make([]float64, len(h.Snapshots))
 		for i, s := range h.Snapshots {
