@@ -7,6 +7,7 @@ import (
 
 	"github.com/adafisher-go/landscape/data"
 	"github.com/adafisher-go/landscape/nn"
+	"github.com/adafisher-go/landscape/trajectory"
 )
 
 func irisMLP(t *testing.T) (func() (*nn.Model[float64], error), *nn.Model[float64], *data.Dataset) {
@@ -37,9 +38,9 @@ func TestEvaluateCentreAndAxis(t *testing.T) {
 	n := len(centre)
 	d1, d2 := make([]float64, n), make([]float64, n)
 	d1[0], d2[5] = 1, 1
-	p := Plane{Center: centre, D1: d1, D2: d2, Alphas: []float64{-0.5, 0, 0.5}, Betas: []float64{-1, 0, 1, 2}}
+	g := Grid{Plane: trajectory.Plane{Centre: centre, D1: d1, D2: d2}, Alphas: []float64{-0.5, 0, 0.5}, Betas: []float64{-1, 0, 1, 2}}
 	var seen int
-	grid, err := Evaluate(context.Background(), p, build, m, d, 2, nil, func(Point) { seen++ })
+	grid, err := Evaluate(context.Background(), EvalConfig{Grid: g, Build: build, Template: m, Data: d, Workers: 2, Done: func(Point) { seen++ }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +62,8 @@ func TestEvaluateCentreAndAxis(t *testing.T) {
 	}
 	// Skipped points stay NaN and are not evaluated.
 	seen = 0
-	grid, err = Evaluate(context.Background(), p, build, m, d, 0, func(i, j int) bool { return i == 0 }, func(Point) { seen++ })
+	grid, err = Evaluate(context.Background(), EvalConfig{Grid: g, Build: build, Template: m, Data: d,
+		Skip: func(i, j int) bool { return i == 0 }, Done: func(Point) { seen++ }})
 	if err != nil || seen != 8 || !math.IsNaN(grid[0][2]) {
 		t.Fatalf("with skip: %v, %d points, grid[0][2] = %v", err, seen, grid[0][2])
 	}
@@ -80,9 +82,9 @@ func BenchmarkEvaluateIris51(b *testing.B) {
 	for i := range xs {
 		xs[i] = -1 + 2*float64(i)/50
 	}
-	p := Plane{Center: c, D1: d1, D2: d2, Alphas: xs, Betas: xs}
+	g := Grid{Plane: trajectory.Plane{Centre: c, D1: d1, D2: d2}, Alphas: xs, Betas: xs}
 	for b.Loop() {
-		if _, err := Evaluate(context.Background(), p, build, m, d, 0, nil, nil); err != nil {
+		if _, err := Evaluate(context.Background(), EvalConfig{Grid: g, Build: build, Template: m, Data: d}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -4,18 +4,24 @@ import (
 	"fmt"
 
 	"github.com/adafisher-go/landscape/nn"
+	"github.com/adafisher-go/landscape/trajectory"
 )
 
-// Flatten concatenates the model's trainable parameters in
-// model.parameters() order.
-func Flatten[T nn.Float](m *nn.Model[T]) []float64 {
-	var out []float64
+// Tensors views the model's trainable parameters, in model.parameters()
+// order, as the named tensors package trajectory works on (sharing their
+// memory: a change to one is a change to the other).
+func Tensors(m *nn.Model[float64]) []trajectory.Tensor {
+	var ts []trajectory.Tensor
 	for _, p := range m.Params() {
-		for _, v := range p.Value.Data {
-			out = append(out, float64(v))
-		}
+		ts = append(ts, trajectory.Tensor{Name: p.Name, Shape: p.Value.Shape, Data: p.Value.Data})
 	}
-	return out
+	return ts
+}
+
+// Flatten concatenates the model's trainable parameters in
+// model.parameters() order, as trajectory.Flatten lays out a snapshot.
+func Flatten(m *nn.Model[float64]) []float64 {
+	return trajectory.Flatten(Tensors(m))
 }
 
 // SetFlat writes a flat parameter vector (as Flatten makes) into the model.

@@ -7,58 +7,6 @@ import (
 	"github.com/adafisher-go/landscape/trajectory"
 )
 
-func ExampleDelaunay() {
-	// The unit square and its centre: four triangles around the centre.
-	x := []float64{0, 1, 1, 0, 0.5}
-	y := []float64{0, 0, 1, 1, 0.5}
-	tr, err := trajectory.Delaunay(x, y)
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(len(tr.Triangles), "triangles")
-	hull := 0
-	for _, nb := range tr.Neighbors {
-		for _, n := range nb {
-			if n == -1 {
-				hull++
-			}
-		}
-	}
-	fmt.Println(hull, "hull edges")
-	// Output:
-	// 4 triangles
-	// 4 hull edges
-}
-
-func ExampleNewCloughTocher() {
-	// Loss values recorded at scattered weights, as in the notebook.
-	w1 := []float64{0.2, 0.5, 0.9, 0.4, 0.8, 0.6}
-	w2 := []float64{0.2, 0.1, 0.3, 0.7, 0.8, 0.45}
-	loss := []float64{1.05, 0.95, 0.80, 0.90, 0.70, 0.85}
-	ct, err := trajectory.NewCloughTocher(w1, w2, loss)
-	if err != nil {
-		panic(err)
-	}
-	fmt.Printf("at a data point: %.2f\n", ct.At(0.6, 0.45))
-	fmt.Println("outside the hull:", ct.At(0, 1))
-	// The notebook's grid: np.mgrid over the bounding box, 200 x 200.
-	gx, gy := trajectory.BoundingBoxGrid(w1, w2, 200, 200)
-	grid := ct.Grid(gx, gy) // grid[i][j] at (gx[i], gy[j])
-	inside := 0
-	for i := range grid {
-		for j := range grid[i] {
-			if !math.IsNaN(grid[i][j]) {
-				inside++
-			}
-		}
-	}
-	fmt.Println(len(grid), len(grid[0]), inside > 20000)
-	// Output:
-	// at a data point: 0.85
-	// outside the hull: NaN
-	// 200 200 true
-}
-
 func ExampleFitPCA() {
 	// Two runs of two snapshots each, three parameters.
 	runs := [][][]float64{
@@ -117,4 +65,14 @@ func ExamplePlane_Point() {
 	// 1 1 [1 1 3]
 	// 2 0 [2 1 -1]
 	// 2 1 [2 1 3]
+}
+
+func ExamplePlane_Coordinates() {
+	// A plane with skewed directions: coordinates are least squares, not
+	// dot products.
+	p, _ := trajectory.NewPlane([]float64{0, 0, 0}, []float64{1, 0, 0}, []float64{1, 1, 0})
+	a, b, dist := p.Coordinates([]float64{3, 2, 5})
+	fmt.Println(a, b, dist)
+	// Output:
+	// 1 2 5
 }

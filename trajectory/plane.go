@@ -3,57 +3,95 @@ package trajectory
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Plane is the affine plane Centre + a*D1 + b*D2 in parameter space, the
 // domain of a loss surface: a point of the surface grid is the pair (a, b).
+// With D2 nil it is the line Centre + a*D1, and b is ignored.
 type Plane struct {
 	Centre, D1, D2 []float64
 }
 
-// NewPlane checks that the three vectors have one length and returns the
-// plane (the slices are used, not copied).
+// NewPlane checks that the vectors have one length and returns the plane
+// (the slices are used, not copied); d2 nil makes a line.
 func NewPlane(centre, d1, d2 []float64) (Plane, error) {
-	if len(d1) != len(centre) || len(d2) != len(centre) {
-		return Plane{}, fmt.Errorf("trajectory: plane vectors of lengths %d, %d, %d", len(centre), len(d1), len(d2))
+	if len(d1) != len(centre) || (d2 != nil && len(d2) != len(centre)) {
+		return Plane{}, fmt.Errorf("trajectory: plane vectors of lengths %d, %d, %d, want one length", len(centre), len(d1), len(d2))
 	}
 	return Plane{Centre: centre, D1: d1, D2: d2}, nil
 }
+
+// IsLine reports whether the plane is a line (no second direction).
+func (p Plane) IsLine() bool { return p.D2 == nil }
 
 // Point writes Centre + a*D1 + b*D2 into dst, which must have the length of
 // Centre, and returns dst. It does not allocate, so each worker of a
 // parallel grid evaluation can reuse one buffer. Point(dst, 0, 0) is
 // exactly Centre.
 func (p Plane) Point(dst []float64, a, b float64) []float64 {
-	c, d1, d2 := p.Centre, p.D1[:len(p.Centre)], p.D2[:len(p.Centre)]
+	c, d1 := p.Centre, p.D1[:len(p.Centre)]
 	dst = dst[:len(c)]
+	if p.D2 == nil {
+		for j := range c {
+			dst[j] = c[j] + a*d1[j]
+		}
+		return dst
+	}
+	d2 := p.D2[:len(c)]
 	for j := range c {
 		dst[j] = c[j] + a*d1[j] + b*d2[j]
 	}
 	return dst
 }
 
+// Coordinates returns the least-squares plane coordinates (a, b) of w: the
+// point of the plane nearest to w is Point(a, b), and dist is the distance
+// of w from it. The directions need not be orthogonal or of unit length;
+// when they are parallel (or a line) the coordinates are NaN.
+func (p Plane) Coordinates(w []float64) (a, b, dist float64) {
+	c, d1, d2 := p.Centre, p.D1, p.D2
+	if d2 == nil || len(w) != len(c) {
+		return math.NaN(), math.NaN(), math.NaN()
+	}
+	var g11, g12, g22, r1, r2 float64
+	for k := range w {
+		x := w[k] - c[k]
+		g11 += d1[k] * d1[k]
+		g12 += d1[k] * d2[k]
+		g22 += d2[k] * d2[k]
+		r1 += d1[k] * x
+		r2 += d2[k] * x
+	}
+	det := g11*g22 - g12*g12
+	if det == 0 {
+		return math.NaN(), math.NaN(), math.NaN()
+	}
+	a = (g22*r1 - g12*r2) / det
+	b = (g11*r2 - g12*r1) / det
+	var res float64
+	for k := range w {
+		e := w[k] - c[k] - a*d1[k] - b*d2[k]
+		res += e * e
+	}
+	return a, b, math.Sqrt(res)
+}
+
 // GridPoint writes the parameters of grid point k into dst, numbering the
 // points of alphas x betas row by row (alpha slowest, as np.mgrid and
-// [CloughTocher.Grid]), and returns its indices: the point is
+// interp's CloughTocher.Grid), and returns its indices: the point is
 // (alphas[i], betas[j]). k runs over 0 .. len(alphas)*len(betas)-1, so a
-// pool of workers can share one counter and resume at any k.
+// pool of workers can share one counter, resume at any k, or split the
+// grid by k. On a line betas is ignored: the grid has one column and k is
+// i.
 func (p Plane) GridPoint(dst []float64, alphas, betas []float64, k int) (i, j int) {
+	if p.IsLine() {
+		p.Point(dst, alphas[k], 0)
+		return k, 0
+	}
 	i, j = k/len(betas), k%len(betas)
 	p.Point(dst, alphas[i], betas[j])
 	return i, j
-}
-
-// LinePoint writes from + t*(to - from) into dst and returns it: t = 0 is
-// from and t = 1 is to (up to rounding), the loss along the line between
-// two checkpoints.
-func LinePoint(dst, from, to []float64, t float64) []float64 {
-	dst = dst[:len(from)]
-	to = to[:len(from)]
-	for j := range from {
-		dst[j] = from[j] + t*(to[j]-from[j])
-	}
-	return dst
 }
 
 // ErrCollinear is returned by [PlaneThrough] when the three points do not

@@ -49,18 +49,6 @@ func TestPlanePoint(t *testing.T) {
 	}
 }
 
-func TestLinePoint(t *testing.T) {
-	a := []float64{1, -1}
-	b := []float64{3, 5}
-	buf := make([]float64, 2)
-	if got := LinePoint(buf, a, b, 0.5); got[0] != 2 || got[1] != 2 {
-		t.Errorf("midpoint %v", got)
-	}
-	if got := LinePoint(buf, a, b, 0); got[0] != 1 || got[1] != -1 {
-		t.Errorf("start %v", got)
-	}
-}
-
 func TestPlaneThrough(t *testing.T) {
 	w0 := []float64{1, 1, 1, 1}
 	w1 := []float64{3, 1, 1, 1}
@@ -90,5 +78,40 @@ func TestPlaneThrough(t *testing.T) {
 	}
 	if _, _, err := PlaneThrough(w0, w1, []float64{5, 1, 1, 1}, false); !errors.Is(err, ErrCollinear) {
 		t.Errorf("collinear: %v", err)
+	}
+}
+
+// A line ignores b; Coordinates recovers the coordinates of a point built
+// on a plane with skewed, unnormalised directions, and measures the
+// distance of a point moved off it along the normal.
+func TestPlaneLineAndCoordinates(t *testing.T) {
+	line, err := NewPlane([]float64{1, 2}, []float64{1, -1}, nil)
+	if err != nil || !line.IsLine() {
+		t.Fatalf("line: %v", err)
+	}
+	if got := line.Point(make([]float64, 2), 2, 99); got[0] != 3 || got[1] != 0 {
+		t.Errorf("line point %v", got)
+	}
+	buf := make([]float64, 2)
+	if i, j := line.GridPoint(buf, []float64{0, 1, 2}, nil, 2); i != 2 || j != 0 || buf[0] != 3 || buf[1] != 0 {
+		t.Errorf("line grid point 2: (%d, %d) at %v", i, j, buf)
+	}
+	if a, _, _ := line.Coordinates([]float64{1, 2}); !math.IsNaN(a) {
+		t.Errorf("coordinates on a line: %v, want NaN", a)
+	}
+	c := []float64{1, 0, 2}
+	d1 := []float64{2, 0, 0}
+	d2 := []float64{1, 3, 0} // not orthogonal to d1
+	p, _ := NewPlane(c, d1, d2)
+	for _, tc := range []struct{ a, b, off float64 }{{0, 0, 0}, {0.25, -2, 0}, {-1.5, 0.5, 3}} {
+		w := p.Point(make([]float64, 3), tc.a, tc.b)
+		w[2] += tc.off // the normal of the plane is the third axis
+		a, b, dist := p.Coordinates(w)
+		if math.Abs(a-tc.a) > 1e-15 || math.Abs(b-tc.b) > 1e-15 || math.Abs(dist-tc.off) > 1e-15 {
+			t.Errorf("%+v: coordinates (%v, %v), distance %v", tc, a, b, dist)
+		}
+	}
+	if a, _, _ := (Plane{Centre: c, D1: d1, D2: []float64{4, 0, 0}}).Coordinates(c); !math.IsNaN(a) {
+		t.Errorf("parallel directions: %v, want NaN", a)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/adafisher-go/landscape/data"
+	"github.com/adafisher-go/landscape/interp"
 	"github.com/adafisher-go/landscape/landscape"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
@@ -149,9 +150,9 @@ func figure1(ctx context.Context, o figure1Options) (*figure1Result, error) {
 	for _, p := range res.Paths {
 		xs, ys, vs = append(xs, p.W1...), append(ys, p.W2...), append(vs, p.Loss...)
 	}
-	gx, gy := trajectory.BoundingBoxGrid(xs, ys, o.Grid, o.Grid)
+	gx, gy := interp.BoundingBoxGrid(xs, ys, o.Grid, o.Grid)
 	res.GridX, res.GridY = gx, gy
-	ct, err := trajectory.NewCloughTocher(xs, ys, vs)
+	ct, err := interp.NewCloughTocher(xs, ys, vs)
 	if err != nil {
 		return nil, fmt.Errorf("trajectory: interpolating the recorded losses: %w", err)
 	}
@@ -178,7 +179,8 @@ func figure1(ctx context.Context, o figure1Options) (*figure1Result, error) {
 		centre[off], centre[off+1] = 0, 0
 		d1, d2 := make([]float64, len(centre)), make([]float64, len(centre))
 		d1[off], d2[off+1] = 1, 1
-		ev, err := landscape.Evaluate(ctx, landscape.Plane{Center: centre, D1: d1, D2: d2, Alphas: gx, Betas: gy}, build, fm, tr, 0, nil, nil)
+		ev, err := landscape.Evaluate(ctx, landscape.EvalConfig{Grid: landscape.Grid{Plane: trajectory.Plane{Centre: centre, D1: d1, D2: d2}, Alphas: gx, Betas: gy},
+			Build: build, Template: fm, Data: tr})
 		if err != nil {
 			return nil, err
 		}

@@ -5,89 +5,39 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/adafisher-go/landscape/data"
 	"github.com/adafisher-go/landscape/landscape"
 	"github.com/adafisher-go/landscape/report"
 	"github.com/adafisher-go/landscape/rundir"
 	"github.com/adafisher-go/landscape/train"
 )
 
-// hessianFile is what `landscape hessian` writes: the settings, and per
-// weights snapshot the top eigenvalues (and, when asked, eigenvectors), the
-// Hutchinson trace estimate with its samples, and the spectral density on
-// its grid with the Lanczos nodes and weights it came from.
-type hessianFile struct {
-	Run        string          `json:"run"`
-	Model      string          `json:"model"`
-	Dataset    string          `json:"dataset"`
-	Split      string          `json:"split"`
-	Samples    int             `json:"samples"`
-	Mode       string          `json:"mode"` // "eval" (running statistics) or "train"
-	Layer      string          `json:"layer,omitempty"`
-	Params     []string        `json:"params"`
-	Dimension  int             `json:"dimension"`
-	Settings   hessianSettings `json:"settings"`
-	FiniteDiff []string        `json:"finite_difference_layers,omitempty"`
-	Snapshots  []hessianSnap   `json:"snapshots"`
-}
-
-type hessianSettings struct {
-	Probes       []string `json:"probes"`
-	TopK         int      `json:"top_k"`
-	MaxIter      int      `json:"max_iter"`
-	Tol          float64  `json:"tol"`
-	TraceMaxIter int      `json:"trace_max_iter"`
-	TraceTol     float64  `json:"trace_tol"`
-	DensityIter  int      `json:"density_iter"`
-	DensityRuns  int      `json:"density_runs"`
-	Bins         int      `json:"bins"`
-	SigmaSquared float64  `json:"sigma_squared"`
-	Overhead     float64  `json:"overhead"`
-	Seed         uint64   `json:"seed"`
-	Chunk        int      `json:"chunk"`
-}
-
-type hessianSnap struct {
-	Step            int             `json:"step"`
-	Weights         string          `json:"weights"`
-	Loss            float64         `json:"loss"`
-	TopEigenvalues  floats          `json:"top_eigenvalues,omitempty"`
-	EigenIterations []int           `json:"eigen_iterations,omitempty"`
-	TopEigenvectors grid            `json:"top_eigenvectors,omitempty"`
-	Trace           *float64        `json:"trace,omitempty"`
-	TraceSamples    floats          `json:"trace_samples,omitempty"`
-	Density         *hessianDensity `json:"density,omitempty"`
-	Products        int             `json:"hessian_vector_products"`
-	TimeS           float64         `json:"time_s"`
-}
-
-type hessianDensity struct {
-	Grid    floats `json:"grid"`
-	Values  floats `json:"values"`
-	Nodes   grid   `json:"nodes"`
-	Weights grid   `json:"weights"`
+// operatorNames are the curvature matrices --operator takes.
+var operatorNames = map[string]string{
+	"hessian":   "Hessian",
+	"ggn":       "GGN",
+	"fisher":    "empirical-Fisher",
+	"fisher-mc": "Monte-Carlo-Fisher",
 }
 
 func cmdHessian(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("landscape hessian", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var st hessianSettings
-	var steps, probes, split, layer, out string
+	var st landscape.ProbeSettings
+	var steps, probes, split, layer, out, operator string
 	var samples int
 	var seed int64
 	var trainMode, vectors bool
+	fs.StringVar(&operator, "operator", "hessian", "the curvature matrix: hessian, ggn (generalised Gauss-Newton, which for the cross-entropy is the true Fisher), fisher (the empirical Fisher, gradients at the data's labels) or fisher-mc (the Fisher at labels drawn from the model, once, with --seed)")
 	fs.StringVar(&steps, "step", "final", "the weights to probe: final (final.safetensors), a step N (weights/step-N), several N,M,..., or all (every snapshot, then final)")
 	fs.StringVar(&probes, "probes", "eigen,trace,density", "which probes to run: eigen, trace, density")
-	fs.StringVar(&layer, "layer", "", "the Hessian of one layer's parameters (fc1) or of one parameter (fc1.weight) instead of the whole model")
+	fs.StringVar(&layer, "layer", "", "the block of one layer's parameters (fc1) or of one parameter (fc1.weight) instead of the whole model")
 	fs.StringVar(&split, "split", "train", "the data the loss is over: train or test")
 	fs.IntVar(&samples, "samples", 0, "use this many samples of the split, a seeded random subset (0: all)")
-	fs.BoolVar(&trainMode, "train-mode", false, "BatchNorm on batch statistics (each chunk a batch) instead of its running statistics (PyHessian uses evaluation mode)")
+	fs.BoolVar(&trainMode, "train-mode", false, "BatchNorm on batch statistics (each chunk a batch) instead of its running statistics (PyHessian uses evaluation mode; not with a Fisher)")
 	fs.IntVar(&st.Chunk, "chunk", 1024, "samples per forward pass")
 	fs.IntVar(&st.TopK, "top-k", 1, "eigen: how many of the largest-magnitude eigenvalues")
 	fs.IntVar(&st.MaxIter, "max-iter", 100, "eigen: power iterations at most, per eigenvalue (PyHessian's maxIter)")
@@ -100,12 +50,12 @@ func cmdHessian(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&st.Bins, "bins", 10000, "density: grid points")
 	fs.Float64Var(&st.SigmaSquared, "sigma-sq", 1e-5, "density: variance of each node's Gaussian, times max(1, grid width)")
 	fs.Float64Var(&st.Overhead, "overhead", 0.01, "density: margin of the grid beyond the extreme nodes")
-	fs.Int64Var(&seed, "seed", -1, "seed of the random vectors and of --samples (default: the run's seed)")
+	fs.Int64Var(&seed, "seed", -1, "seed of the random vectors, of --samples and of fisher-mc's labels (default: the run's seed)")
 	noHTML := fs.Bool("no-html", false, "write the JSON only, not the HTML page beside it")
 	png := fs.Bool("png", false, "also write the page's figures as PNG")
-	fs.StringVar(&out, "out", "", "the JSON file to write (default RUN/hessian.json, or RUN/hessian-LAYER.json with --layer)")
+	fs.StringVar(&out, "out", "", "the JSON file to write (default RUN/hessian.json, RUN/hessian-LAYER.json with --layer, RUN/OPERATOR.json with another --operator)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: landscape hessian RUN [flags]\n\nProbes the Hessian of a run's loss at its final weights or weight snapshots, as PyHessian does:\nthe top eigenvalues by power iteration, the trace by Hutchinson's estimator and the eigenvalue\nspectral density by stochastic Lanczos quadrature, from exact Hessian-vector products.\nWrites hessian.json into the run directory.\n\nflags:")
+		fmt.Fprintln(stderr, "usage: landscape hessian RUN [flags]\n\nProbes the curvature of a run's loss (the Hessian, or with --operator the Gauss-Newton matrix or a\nFisher) at its final weights or weight snapshots, as PyHessian does: the top eigenvalues by power\niteration, the trace by Hutchinson's estimator and the eigenvalue spectral density by stochastic\nLanczos quadrature, from exact matrix-vector products. Writes hessian.json into the run directory.\n\nflags:")
 		printFlags(fs, stderr)
 	}
 	pos, err := parseInterleaved(fs, args)
@@ -121,11 +71,9 @@ func cmdHessian(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	want := map[string]bool{}
 	for _, p := range strings.Split(probes, ",") {
 		switch p = strings.TrimSpace(p); p {
 		case "eigen", "trace", "density":
-			want[p] = true
 			st.Probes = append(st.Probes, p)
 		case "":
 		default:
@@ -133,7 +81,9 @@ func cmdHessian(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	switch {
-	case len(want) == 0:
+	case operatorNames[operator] == "":
+		return usagef("--operator %q, want hessian, ggn, fisher or fisher-mc", operator)
+	case len(st.Probes) == 0:
 		return usagef("--probes %q: name at least one of eigen, trace, density", probes)
 	case split != "train" && split != "test":
 		return usagef("--split %q, want train or test", split)
@@ -143,8 +93,9 @@ func cmdHessian(args []string, stdout, stderr io.Writer) error {
 		return usagef("--top-k, --max-iter, --trace-iter, --density-iter and --density-runs must be at least 1")
 	case st.Bins < 2 || !(st.SigmaSquared > 0) || st.Overhead < 0 || st.Tol < 0 || st.TraceTol < 0:
 		return usagef("--bins must be at least 2, --sigma-sq positive, --overhead, --tol and --trace-tol not negative")
+	case trainMode && strings.HasPrefix(operator, "fisher"):
+		return usagef("--train-mode with --operator %s: a Fisher's per-sample gradients need evaluation mode", operator)
 	}
-
 	saved, err := train.Open(dir)
 	if err != nil {
 		return err
@@ -160,87 +111,28 @@ func cmdHessian(args []string, stdout, stderr io.Writer) error {
 		}
 		d = saved.Test
 	}
-	if samples > 0 && samples < d.Len() {
-		d = d.Subset(data.Permutation(d.Len(), st.Seed, 0)[:samples])
-	}
-	list, err := hessianSteps(saved.Dir, steps)
+	list, err := hessianSteps(saved, steps)
 	if err != nil {
 		return err
 	}
-	res := hessianFile{Run: dir, Model: saved.Info.Model, Dataset: saved.Info.Config.Dataset, Split: split, Samples: d.Len(),
-		Mode: "eval", Layer: layer, Settings: st}
-	if trainMode {
-		res.Mode = "train"
+	name := operatorNames[operator]
+	res, err := landscape.Probe(landscape.ProbeConfig{Settings: st, Checkpoints: list, Data: d, Samples: samples,
+		Kind: landscape.Kind(operator), Layer: layer, Train: trainMode, Vectors: vectors,
+		Progress: func(s landscape.ProbeSnapshot) { fmt.Fprintln(stdout, probeLine(s, name)) }})
+	if err != nil {
+		return err
 	}
-	for _, step := range list {
-		start := time.Now()
-		m, err := saved.Load(step)
-		if err != nil {
-			return err
-		}
-		h, err := landscape.NewHessian(m, d, landscape.HessianOptions{Layer: layer, Train: trainMode, Chunk: st.Chunk})
-		if err != nil {
-			return err
-		}
-		res.Params, res.Dimension, res.FiniteDiff = h.Params(), h.Dim(), h.FiniteDifferences()
-		snap := hessianSnap{Step: step, Weights: "final.safetensors"}
-		if step >= 0 {
-			snap.Weights = filepath.ToSlash(filepath.Join(rundir.WeightsDir, filepath.Base(saved.Dir.WeightsPath(step))))
-		} else {
-			snap.Step = finalStep(saved.Dir)
-		}
-		// The same random vectors for every snapshot, so that they compare.
-		rng := func(stream uint64) *rand.Rand { return rand.New(rand.NewPCG(st.Seed, 0x4e55_1a40+stream)) }
-		zero := make([]float64, h.Dim())
-		if snap.Loss, err = h.Apply(zero, make([]float64, h.Dim())); err != nil {
-			return err
-		}
-		var line []string
-		if want["eigen"] {
-			k := min(st.TopK, h.Dim())
-			e, err := h.TopEigen(k, st.MaxIter, st.Tol, rng(1))
-			if err != nil {
-				return err
-			}
-			snap.TopEigenvalues, snap.EigenIterations = e.Values, e.Iterations
-			if vectors {
-				snap.TopEigenvectors = e.Vectors
-			}
-			line = append(line, fmt.Sprintf("top eigenvalues %s", fmtFloats(e.Values)))
-		}
-		if want["trace"] {
-			s, err := h.Trace(st.TraceMaxIter, st.TraceTol, rng(2))
-			if err != nil {
-				return err
-			}
-			tr := landscape.Mean(s)
-			snap.Trace, snap.TraceSamples = &tr, s
-			line = append(line, fmt.Sprintf("trace %.6g (%d samples)", tr, len(s)))
-		}
-		if want["density"] {
-			q, err := h.Density(st.DensityIter, st.DensityRuns, rng(3))
-			if err != nil {
-				return err
-			}
-			g, v, err := landscape.DensityGrid(q, st.Bins, st.SigmaSquared, st.Overhead)
-			if err != nil {
-				return err
-			}
-			snap.Density = &hessianDensity{Grid: g, Values: v, Nodes: q.Nodes, Weights: q.Weights}
-			line = append(line, fmt.Sprintf("density over [%.4g, %.4g]", g[0], g[len(g)-1]))
-		}
-		snap.Products = h.Products()
-		snap.TimeS = time.Since(start).Seconds()
-		res.Snapshots = append(res.Snapshots, snap)
-		fmt.Fprintf(stdout, "step %d: loss %.6g; %s; %d Hessian-vector products in %.2fs\n", snap.Step, snap.Loss, strings.Join(line, ", "), snap.Products, snap.TimeS)
-	}
+	res.Run, res.Model, res.Dataset, res.Split = dir, saved.Info.Model, saved.Info.Config.Dataset, split
 	path := out
 	if path == "" {
-		name := "hessian.json"
-		if layer != "" {
-			name = "hessian-" + strings.ReplaceAll(layer, "/", "_") + ".json"
+		base := "hessian"
+		if operator != "hessian" {
+			base = operator
 		}
-		path = filepath.Join(dir, name)
+		if layer != "" {
+			base += "-" + strings.ReplaceAll(layer, "/", "_")
+		}
+		path = filepath.Join(dir, base+".json")
 	}
 	b, err := json.Marshal(res)
 	if err != nil {
@@ -252,7 +144,7 @@ func cmdHessian(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout, "wrote", path)
 	if !*noHTML {
 		page := strings.TrimSuffix(path, filepath.Ext(path)) + ".html"
-		if err := hessianReport(page, &res, report.Options{PNG: *png, Command: append([]string{"landscape", "hessian"}, args...), Version: version()}); err != nil {
+		if err := hessianReport(page, res, report.Options{PNG: *png, Command: append([]string{"landscape", "hessian"}, args...), Version: version()}); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, "wrote", page)
@@ -260,43 +152,60 @@ func cmdHessian(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// hessianSteps turns --step into snapshot steps; -1 is final.safetensors.
-func hessianSteps(dir rundir.Dir, spec string) ([]int, error) {
-	have, err := dir.WeightSteps()
+// probeLine is the line printed for one checkpoint's probes.
+func probeLine(s landscape.ProbeSnapshot, operator string) string {
+	var parts []string
+	if s.TopEigenvalues != nil {
+		parts = append(parts, "top eigenvalues "+fmtFloats(s.TopEigenvalues))
+	}
+	if s.Trace != nil {
+		parts = append(parts, fmt.Sprintf("trace %.6g (%d samples)", *s.Trace, len(s.TraceSamples)))
+	}
+	if g := s.Density; g != nil {
+		parts = append(parts, fmt.Sprintf("density over [%.4g, %.4g]", g.Grid[0], g.Grid[len(g.Grid)-1]))
+	}
+	return fmt.Sprintf("step %d: loss %.6g; %s; %d %s-vector products in %.2fs", s.Step, s.Loss, strings.Join(parts, ", "), s.Products, operator, s.TimeS)
+}
+
+// hessianSteps turns --step into the checkpoints to probe.
+func hessianSteps(s *train.Saved, spec string) ([]landscape.Checkpoint, error) {
+	all, err := checkpoints(s)
 	if err != nil {
 		return nil, err
 	}
+	snaps, final := all[:len(all)-1], all[len(all)-1]
 	switch spec {
 	case "final", "":
-		return []int{-1}, nil
+		return []landscape.Checkpoint{final}, nil
 	case "all":
-		out := append([]int(nil), have...)
-		if n := len(have); n == 0 || have[n-1] != finalStep(dir) {
-			out = append(out, -1) // the final weights, unless the last snapshot holds them
+		out := append([]landscape.Checkpoint(nil), snaps...)
+		if n := len(snaps); n == 0 || snaps[n-1].Step != final.Step {
+			out = append(out, final) // the final weights, unless the last snapshot holds them
 		}
 		return out, nil
 	}
-	var out []int
+	var have []int
+	var list []landscape.Checkpoint
+	for _, c := range snaps {
+		have = append(have, c.Step)
+	}
 	for _, f := range strings.Split(spec, ",") {
 		f = strings.TrimSpace(f)
 		if f == "final" {
-			out = append(out, -1)
+			list = append(list, final)
 			continue
 		}
 		n, err := strconv.Atoi(f)
 		if err != nil || n < 0 {
 			return nil, usagef("--step %q: want final, all, or steps N separated by commas", spec)
 		}
-		found := false
-		for _, s := range have {
-			found = found || s == n
+		c, err := landscape.Find(snaps, f)
+		if err != nil {
+			return nil, fmt.Errorf("%s has no weights/step-%06d.safetensors (snapshots: %v; train with --snapshot-every)", s.Dir.Path, n, have)
 		}
-		if !found {
-			return nil, fmt.Errorf("%s has no weights/step-%06d.safetensors (snapshots: %v; train with --snapshot-every)", dir.Path, n, have)
-		}
-		out = append(out, n)
+		list = append(list, c)
 	}
-	return out, nil
+	return list, nil
 }
 
 // finalStep reads the step count from final.safetensors' metadata (-1 when

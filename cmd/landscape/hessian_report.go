@@ -7,7 +7,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"github.com/adafisher-go/landscape/landscape"
 	"github.com/adafisher-go/landscape/report"
 )
 
@@ -15,15 +17,22 @@ import (
 // snapshot on a log scale, and the top eigenvalues and the trace over
 // training when there are several snapshots; the page is listed on the
 // run's report index when there is one.
-func hessianReport(path string, h *hessianFile, o report.Options) error {
-	title := "Hessian of " + h.Run
+func hessianReport(path string, h *landscape.ProbeResult, o report.Options) error {
+	matrix := map[landscape.Kind]string{
+		"":                         "Hessian",
+		landscape.Hessian:          "Hessian",
+		landscape.GaussNewton:      "generalised Gauss-Newton matrix",
+		landscape.EmpiricalFisher:  "empirical Fisher",
+		landscape.MonteCarloFisher: "Monte-Carlo Fisher",
+	}[h.Operator]
+	title := strings.ToUpper(matrix[:1]) + matrix[1:] + " of " + h.Run
 	if h.Layer != "" {
 		title += " (" + h.Layer + ")"
 	}
 	p := report.NewPage(title)
-	p.Text(fmt.Sprintf("The Hessian of the %s loss (%s split, %d samples, BatchNorm in %s mode) with respect to %d parameters, from exact Hessian-vector products: top eigenvalues by power iteration with deflation, the trace by Hutchinson's estimator with Rademacher vectors, the spectral density by stochastic Lanczos quadrature (as PyHessian).",
-		h.Model, h.Split, h.Samples, h.Mode, h.Dimension))
-	stepOf := func(s hessianSnap) string {
+	p.Text(fmt.Sprintf("The %s of the %s loss (%s split, %d samples, BatchNorm in %s mode) with respect to %d parameters, from exact matrix-vector products: top eigenvalues by power iteration with deflation, the trace by Hutchinson's estimator with Rademacher vectors, the spectral density by stochastic Lanczos quadrature (as PyHessian).",
+		matrix, h.Model, h.Split, h.Samples, h.Mode, h.Dimension))
+	stepOf := func(s landscape.ProbeSnapshot) string {
 		if s.Step < 0 {
 			return "final"
 		}
@@ -37,7 +46,7 @@ func hessianReport(path string, h *hessianFile, o report.Options) error {
 		}
 		rows = append(rows, row)
 	}
-	p.Table([]string{"weights", "loss", "top eigenvalues", "trace", "Hessian-vector products", "seconds"}, rows)
+	p.Table([]string{"weights", "loss", "top eigenvalues", "trace", "matrix-vector products", "seconds"}, rows)
 	if len(h.Snapshots) > 1 {
 		xs := make([]float64, len(h.Snapshots))
 		for i, s := range h.Snapshots {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/adafisher-go/landscape/landscape"
 )
 
 func TestHessianCommand(t *testing.T) {
@@ -25,7 +27,7 @@ func TestHessianCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f hessianFile
+	var f landscape.ProbeResult
 	if err := json.Unmarshal(b, &f); err != nil {
 		t.Fatal(err)
 	}
@@ -54,15 +56,42 @@ func TestHessianCommand(t *testing.T) {
 		t.Fatalf("hessian --layer: exit %d: %s", code, stderr.String())
 	}
 	b, _ = os.ReadFile(filepath.Join(dir, "hessian-fc2.json"))
-	f = hessianFile{}
+	f = landscape.ProbeResult{}
 	if err := json.Unmarshal(b, &f); err != nil || f.Dimension != 51 || len(f.Snapshots) != 1 || f.Snapshots[0].Step != 20 || f.Snapshots[0].TopEigenvalues != nil {
 		t.Fatalf("--layer fc2: %v, %+v", err, f)
+	}
+	// The other operators: positive semidefinite, so every Lanczos node is
+	// >= 0 up to rounding; each writes its own file.
+	for _, op := range []string{"ggn", "fisher", "fisher-mc"} {
+		stdout.Reset()
+		if code := run([]string{"hessian", dir, "--operator", op, "--top-k", "2", "--density-iter", "20", "--bins", "100", "--no-html"}, &stdout, &stderr); code != 0 {
+			t.Fatalf("--operator %s: exit %d: %s", op, code, stderr.String())
+		}
+		b, err := os.ReadFile(filepath.Join(dir, op+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f = landscape.ProbeResult{}
+		if err := json.Unmarshal(b, &f); err != nil || string(f.Operator) != op || f.Dimension != 131 || len(f.Snapshots) != 1 {
+			t.Fatalf("--operator %s: %v, operator %q, dimension %d", op, err, f.Operator, f.Dimension)
+		}
+		s := f.Snapshots[0]
+		for _, x := range s.Density.Nodes[0] {
+			if x < -1e-10*s.TopEigenvalues[0] {
+				t.Errorf("--operator %s: eigenvalue %v of a positive semidefinite matrix", op, x)
+			}
+		}
+		if !strings.Contains(stdout.String(), "-vector products") || *s.Trace <= 0 {
+			t.Errorf("--operator %s: trace %v; %s", op, *s.Trace, stdout.String())
+		}
 	}
 	for _, c := range []struct {
 		args []string
 		code int
 		msg  string
 	}{
+		{[]string{"hessian", dir, "--operator", "laplacian"}, 2, "--operator"},
+		{[]string{"hessian", dir, "--operator", "fisher", "--train-mode"}, 2, "evaluation mode"},
 		{[]string{"hessian", dir, "--step", "7"}, 1, "no weights/step-000007"},
 		{[]string{"hessian", dir, "--layer", "conv9"}, 1, `no layer or parameter "conv9"`},
 		{[]string{"hessian", dir, "--probes", "spectrum"}, 2, "unknown probe"},

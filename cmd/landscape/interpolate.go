@@ -12,8 +12,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/adafisher-go/landscape/interp"
 	"github.com/adafisher-go/landscape/rundir"
-	"github.com/adafisher-go/landscape/trajectory"
 )
 
 func cmdInterpolate(args []string, stdout, stderr io.Writer) error {
@@ -51,11 +51,11 @@ flags:`)
 	if err != nil {
 		return err
 	}
-	ct, err := trajectory.NewCloughTocherOptions(x, y, v, trajectory.CloughTocherOptions{Tol: *tol, MaxIter: *maxiter})
+	ct, err := interp.NewCloughTocherOptions(x, y, v, interp.CloughTocherOptions{Tol: *tol, MaxIter: *maxiter})
 	if err != nil {
 		return fmt.Errorf("%s: %w", *points, err)
 	}
-	gx, gy := trajectory.BoundingBoxGrid(x, y, *nx, *ny)
+	gx, gy := interp.BoundingBoxGrid(x, y, *nx, *ny)
 	g := ct.Grid(gx, gy)
 	var buf bytes.Buffer
 	buf.WriteString("x,y,value\n")

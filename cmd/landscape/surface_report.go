@@ -8,13 +8,14 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/adafisher-go/landscape/landscape"
 	"github.com/adafisher-go/landscape/report"
 )
 
 // surfaceReport writes OUT/surface.html: the loss along the line, or the
 // plane's filled contours and 3-D surface with the run's path on both; and
 // lists the page in the run's report index when there is one.
-func surfaceReport(out string, r *surfaceResult, o report.Options) error {
+func surfaceReport(out string, r *landscape.SurfaceResult, o report.Options) error {
 	st := r.Settings
 	p := report.NewPage(fmt.Sprintf("Loss surface of %s (%s)", st.Run, st.Mode))
 	desc := map[string]string{

@@ -122,12 +122,13 @@ func trajectoryOfRuns(ctx context.Context, o runsOptions) (*runsTrajectory, erro
 	if err != nil {
 		return nil, err
 	}
-	plane := landscape.Plane{Center: pca.Centre, D1: pca.Directions[0], D2: pca.Directions[1], Alphas: res.Alphas, Betas: res.Betas}
+	plane := landscape.Grid{Plane: trajectory.Plane{Centre: pca.Centre, D1: pca.Directions[0], D2: pca.Directions[1]}, Alphas: res.Alphas, Betas: res.Betas}
 	acc := make(grid, len(res.Alphas))
 	for i := range acc {
 		acc[i] = make([]float64, len(res.Betas))
 	}
-	res.Loss, err = landscape.Evaluate(ctx, plane, saved[0].Build, template, saved[0].Train, o.Workers, nil, func(p landscape.Point) { acc[p.I][p.J] = p.Accuracy })
+	res.Loss, err = landscape.Evaluate(ctx, landscape.EvalConfig{Grid: plane, Build: saved[0].Build, Template: template, Data: saved[0].Train,
+		Workers: o.Workers, Done: func(p landscape.Point) { acc[p.I][p.J] = p.Accuracy }})
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package trajectory
+package interp
 
 import (
 	"fmt"
@@ -30,11 +30,12 @@ import (
 // defaults are tol = 1e-6 and maxiter = 400. The result has one [2]float64
 // per input point; a duplicate point gets the gradient of the vertex that
 // represents it. iterations is the number of sweeps made and converged
-// whether the tolerance was met.
-func EstimateGradients(tr *Triangulation, values []float64, tol float64, maxiter int) (grad [][2]float64, iterations int, converged bool) {
+// whether the tolerance was met. A values slice of the wrong length is an
+// error.
+func EstimateGradients(tr *Triangulation, values []float64, tol float64, maxiter int) (grad [][2]float64, iterations int, converged bool, err error) {
 	n := len(tr.X)
 	if len(values) != n {
-		panic(fmt.Sprintf("trajectory: EstimateGradients with %d values for %d points", len(values), n))
+		return nil, 0, false, fmt.Errorf("interp: %d values for %d points", len(values), n)
 	}
 	indptr, indices := tr.VertexNeighbors()
 	x, y := tr.X, tr.Y
@@ -81,5 +82,5 @@ func EstimateGradients(tr *Triangulation, values []float64, tol float64, maxiter
 		r := tr.Rep[i]
 		grad[i] = [2]float64{g[2*r], g[2*r+1]}
 	}
-	return grad, iterations, converged
+	return grad, iterations, converged, nil
 }

@@ -12,8 +12,9 @@ import (
 	"github.com/adafisher-go/landscape/nn"
 )
 
-// explicit builds the Hessian column by column from unit vectors.
-func explicit(t *testing.T, h *Hessian) *mat.SymDense {
+// explicit builds the operator's matrix column by column from unit vectors,
+// symmetrised.
+func explicit(t *testing.T, h Operator) *mat.SymDense {
 	t.Helper()
 	n := h.Dim()
 	cols := make([][]float64, n)
@@ -22,7 +23,7 @@ func explicit(t *testing.T, h *Hessian) *mat.SymDense {
 		clear(e)
 		e[j] = 1
 		cols[j] = make([]float64, n)
-		if _, err := h.Apply(e, cols[j]); err != nil {
+		if err := h.Apply(e, cols[j]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -35,7 +36,7 @@ func explicit(t *testing.T, h *Hessian) *mat.SymDense {
 	return s
 }
 
-func irisHessian(t testing.TB, layer string) (*Hessian, *nn.Model[float64]) {
+func irisHessian(t testing.TB, layer string) (*Curvature, *nn.Model[float64]) {
 	d, _, err := data.Load("iris", data.Options{Standardize: true})
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +45,7 @@ func irisHessian(t testing.TB, layer string) (*Hessian, *nn.Model[float64]) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := NewHessian(m, d, HessianOptions{Layer: layer, Chunk: 64})
+	h, err := NewCurvature(m, d, CurvatureOptions{Layer: layer, Chunk: 64})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +80,7 @@ func TestHessianProbesAgainstExplicit(t *testing.T) {
 			}
 
 			// Top eigenvalues: converged, and with PyHessian's defaults.
-			top, err := h.TopEigen(3, 2000, 1e-12, rand.New(rand.NewPCG(1, 1)))
+			top, err := TopEigen(h, 3, 2000, 1e-12, rand.New(rand.NewPCG(1, 1)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -98,7 +99,7 @@ func TestHessianProbesAgainstExplicit(t *testing.T) {
 				}
 			}
 			// PyHessian's defaults stop early, inside the spectrum.
-			quick, err := h.TopEigen(2, 100, 1e-3, rand.New(rand.NewPCG(2, 2)))
+			quick, err := TopEigen(h, 2, 100, 1e-3, rand.New(rand.NewPCG(2, 2)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -111,7 +112,7 @@ func TestHessianProbesAgainstExplicit(t *testing.T) {
 			// Hutchinson: within four standard errors of the trace, whose
 			// variance per Rademacher sample is 2 * sum of squared
 			// off-diagonal entries.
-			samples, err := h.Trace(3000, 0, rand.New(rand.NewPCG(3, 3)))
+			samples, err := Trace(h, 3000, 0, rand.New(rand.NewPCG(3, 3)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -127,13 +128,13 @@ func TestHessianProbesAgainstExplicit(t *testing.T) {
 			if len(samples) != 3000 || math.Abs(Mean(samples)-trace) > 4*se {
 				t.Errorf("Hutchinson: %.6g from %d samples, trace %.6g (standard error %.3g)", Mean(samples), len(samples), trace, se)
 			}
-			if s, _ := h.Trace(100, 1e-3, rand.New(rand.NewPCG(3, 3))); len(s) >= 100 || len(s) < 2 {
+			if s, _ := Trace(h, 100, 1e-3, rand.New(rand.NewPCG(3, 3))); len(s) >= 100 || len(s) < 2 {
 				t.Errorf("with tol 1e-3 the trace took %d samples", len(s))
 			}
 
 			// Lanczos to the full dimension finds every eigenvalue; its
 			// weights sum to 1.
-			q, err := h.Density(1000, 2, rand.New(rand.NewPCG(4, 4)))
+			q, err := Density(h, 1000, 2, rand.New(rand.NewPCG(4, 4)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -159,7 +160,7 @@ func TestHessianProbesAgainstExplicit(t *testing.T) {
 			// The density integrates to 1 (its Riemann sum by construction;
 			// the trapezoid rule agrees), on PyHessian's grid, and a short
 			// run's nodes lie inside the spectrum.
-			short, err := h.Density(20, 3, rand.New(rand.NewPCG(5, 5)))
+			short, err := Density(h, 20, 3, rand.New(rand.NewPCG(5, 5)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -192,14 +193,14 @@ func TestHessianProbesAgainstExplicit(t *testing.T) {
 func TestHessianErrors(t *testing.T) {
 	d, _, _ := data.Load("iris", data.Options{Standardize: true})
 	m, _ := nn.Build[float64](nn.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{16}, Classes: 3})
-	if _, err := NewHessian(m, d, HessianOptions{Layer: "conv9"}); err == nil {
+	if _, err := NewCurvature(m, d, CurvatureOptions{Layer: "conv9"}); err == nil {
 		t.Fatal("an unknown layer is accepted")
 	}
-	h, _ := NewHessian(m, d, HessianOptions{Layer: "fc1.bias"})
+	h, _ := NewCurvature(m, d, CurvatureOptions{Layer: "fc1.bias"})
 	if h.Dim() != 16 {
 		t.Fatalf("fc1.bias: dimension %d", h.Dim())
 	}
-	if _, err := h.TopEigen(17, 10, 1e-3, rand.New(rand.NewPCG(1, 1))); err == nil {
+	if _, err := TopEigen(h, 17, 10, 1e-3, rand.New(rand.NewPCG(1, 1))); err == nil {
 		t.Fatal("more eigenvalues than dimensions accepted")
 	}
 	if _, _, err := DensityGrid(&Quadrature{}, 100, 1e-5, 0.01); err == nil {
@@ -214,11 +215,11 @@ func BenchmarkTopEigenIris(b *testing.B) {
 	m, _ := nn.Build[float64](nn.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{16}, Classes: 3, Seed: 3})
 	rng := rand.New(rand.NewPCG(1, 1))
 	for b.Loop() {
-		h, err := NewHessian(m, d, HessianOptions{})
+		h, err := NewCurvature(m, d, CurvatureOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := h.TopEigen(1, 100, 1e-3, rng); err != nil {
+		if _, err := TopEigen(h, 1, 100, 1e-3, rng); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,4 +1,4 @@
-package trajectory
+package interp
 
 import (
 	"errors"
@@ -10,7 +10,7 @@ import (
 // ErrDegenerate is returned by [Delaunay] when the points do not span the
 // plane: fewer than three distinct points, or all of them on one line. Qhull
 // (and so SciPy) refuses the same inputs ("initial simplex is flat").
-var ErrDegenerate = errors.New("trajectory: points do not span a plane (fewer than 3 distinct points or all collinear)")
+var ErrDegenerate = errors.New("interp: points do not span a plane (fewer than 3 distinct points or all collinear)")
 
 // Triangulation is a Delaunay triangulation of points in the plane.
 //
@@ -118,11 +118,11 @@ type cavEdge struct {
 func Delaunay(x, y []float64) (*Triangulation, error) {
 	n := len(x)
 	if len(y) != n {
-		return nil, fmt.Errorf("trajectory: %d x coordinates but %d y coordinates", n, len(y))
+		return nil, fmt.Errorf("interp: %d x coordinates but %d y coordinates", n, len(y))
 	}
 	for i := range x {
 		if math.IsNaN(x[i]) || math.IsInf(x[i], 0) || math.IsNaN(y[i]) || math.IsInf(y[i], 0) {
-			return nil, fmt.Errorf("trajectory: point %d is not finite: (%v, %v)", i, x[i], y[i])
+			return nil, fmt.Errorf("interp: point %d is not finite: (%v, %v)", i, x[i], y[i])
 		}
 	}
 	rep := dedupe(x, y)
@@ -310,7 +310,7 @@ func (b *builder) locate(p int32) int32 {
 			return t
 		}
 	}
-	panic("trajectory: point location failed")
+	panic("interp: point location failed")
 }
 
 func (b *builder) anyLive() int32 {
@@ -319,7 +319,7 @@ func (b *builder) anyLive() int32 {
 			return int32(id)
 		}
 	}
-	panic("trajectory: no live triangle")
+	panic("interp: no live triangle")
 }
 
 // conflict reports whether p lies strictly inside the circumcircle of t

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Golden values for trajectory/'s Clough-Tocher interpolator.
+"""Golden values for interp/'s Clough-Tocher interpolator.
 
 Computes scipy.interpolate.griddata(points, values, (GX, GY), method='cubic')
 on an np.mgrid over the points' bounding box, the interpolant at the data
@@ -9,7 +9,7 @@ script. NaN is stored as null.
 
 Run with Debian's SciPy (apt-get install python3-scipy):
 
-    /usr/bin/python3 trajectory/testdata/gen_golden.py
+    /usr/bin/python3 interp/testdata/gen_golden.py
 
 The Go tests read the JSON only; they never need Python.
 """

@@ -1,4 +1,4 @@
-package trajectory
+package interp
 
 import (
 	"encoding/json"

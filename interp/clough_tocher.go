@@ -1,4 +1,4 @@
-package trajectory
+package interp
 
 import (
 	"fmt"
@@ -63,7 +63,7 @@ func NewCloughTocherOptions(x, y, values []float64, opt CloughTocherOptions) (*C
 // that several value sets over the same points share one triangulation.
 func NewCloughTocherOn(tr *Triangulation, values []float64, opt CloughTocherOptions) (*CloughTocher, error) {
 	if len(values) != len(tr.X) {
-		return nil, fmt.Errorf("trajectory: %d values for %d points", len(values), len(tr.X))
+		return nil, fmt.Errorf("interp: %d values for %d points", len(values), len(tr.X))
 	}
 	if opt.Tol == 0 {
 		opt.Tol = 1e-6
@@ -72,7 +72,11 @@ func NewCloughTocherOn(tr *Triangulation, values []float64, opt CloughTocherOpti
 		opt.MaxIter = 400
 	}
 	ct := &CloughTocher{tri: tr, loc: newLocator(tr), values: values}
-	ct.grad, ct.iterations, ct.converged = EstimateGradients(tr, values, opt.Tol, opt.MaxIter)
+	var err error
+	ct.grad, ct.iterations, ct.converged, err = EstimateGradients(tr, values, opt.Tol, opt.MaxIter)
+	if err != nil {
+		return nil, err
+	}
 	ct.coef = make([][19]float64, len(tr.Triangles))
 	for t := range tr.Triangles {
 		ct.coef[t] = ct.controlPoints(t)

@@ -5,146 +5,19 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 
 	"gonum.org/v1/gonum/mat"
-
-	"github.com/adafisher-go/landscape/data"
-	"github.com/adafisher-go/landscape/nn"
 )
 
-// Hessian probes the Hessian of a model's loss (the mean softmax
-// cross-entropy over a dataset) as PyHessian does (Yao, Gholami, Keutzer,
-// Mahoney, 2020): the top eigenvalues and eigenvectors by power iteration
-// with deflation, the trace by Hutchinson's estimator, and the eigenvalue
-// spectral density by stochastic Lanczos quadrature. Every probe only
-// multiplies vectors by the Hessian (nn.HVP, exact up to rounding), so
-// nothing of the size of the Hessian is ever formed.
-//
-// The Hessian is over every trainable parameter, or over the parameters of
-// one layer (the diagonal block of the full Hessian). Products run over the
-// dataset in chunks and are averaged with the chunks' sizes as weights,
-// which in evaluation mode (the default, as PyHessian, BatchNorm on its
-// running statistics) is exactly the Hessian of the dataset's mean loss; in
-// training mode each chunk is a batch with its own statistics.
+// The probes of PyHessian (Yao, Gholami, Keutzer, Mahoney, 2020) on any
+// symmetric [Operator]: the top eigenvalues and eigenvectors by power
+// iteration with deflation, the trace by Hutchinson's estimator, and the
+// eigenvalue spectral density by stochastic Lanczos quadrature. Each only
+// multiplies vectors by the operator.
 //
 // Random vectors come from the rng the caller passes (PyHessian draws from
 // torch's generator, unseeded): the numbers differ from PyHessian's, the
 // distributions do not.
-type Hessian struct {
-	m        *nn.Model[float64]
-	e        *nn.HVP[float64]
-	chunks   []hchunk
-	samples  int
-	mode     nn.Mode
-	sel      []int // indices of the selected parameters
-	names    []string
-	dim      int
-	v, out   []*nn.Tensor[float64]
-	products int
-}
-
-type hchunk struct {
-	in     *nn.Tensor[float64]
-	labels []int
-}
-
-// HessianOptions selects what the probes look at.
-type HessianOptions struct {
-	// Layer restricts the Hessian to the parameters of one layer ("fc1")
-	// or to one parameter ("fc1.weight"); empty is the whole model.
-	Layer string
-	// Train evaluates BatchNorm with batch statistics (each chunk a batch)
-	// rather than the running statistics.
-	Train bool
-	// Chunk is the number of samples per pass (default 1024).
-	Chunk int
-}
-
-// NewHessian prepares the probes of a model's Hessian on a dataset.
-func NewHessian(m *nn.Model[float64], d *data.Dataset, o HessianOptions) (*Hessian, error) {
-	if d.Len() == 0 {
-		return nil, errors.New("hessian: the dataset has no samples")
-	}
-	chunk := o.Chunk
-	if chunk <= 0 {
-		chunk = 1024
-	}
-	h := &Hessian{m: m, e: nn.NewHVP(m), samples: len(d.Y), mode: nn.Mode{Train: o.Train}}
-	sample := 1
-	for _, s := range d.Shape {
-		sample *= s
-	}
-	for lo := 0; lo < d.Len(); lo += chunk {
-		hi := min(lo+chunk, d.Len())
-		h.chunks = append(h.chunks, hchunk{
-			in:     &nn.Tensor[float64]{Shape: append([]int{hi - lo}, d.Shape...), Data: d.X[lo*sample : hi*sample]},
-			labels: d.Y[lo*d.LabelsPerSample() : hi*d.LabelsPerSample()],
-		})
-	}
-	for i, p := range m.Params() {
-		h.v = append(h.v, nn.NewTensor[float64](p.Value.Shape...))
-		h.out = append(h.out, nn.NewTensor[float64](p.Value.Shape...))
-		if o.Layer == "" || p.Layer == o.Layer || p.Name == o.Layer {
-			h.sel = append(h.sel, i)
-			h.names = append(h.names, p.Name)
-			h.dim += p.Value.Numel()
-		}
-	}
-	if len(h.sel) == 0 {
-		var layers []string
-		for _, l := range m.ParamLayers() {
-			layers = append(layers, l.Name())
-		}
-		return nil, fmt.Errorf("hessian: the model has no layer or parameter %q (layers: %s)", o.Layer, strings.Join(layers, ", "))
-	}
-	return h, nil
-}
-
-// Dim is the number of parameters the Hessian is over.
-func (h *Hessian) Dim() int { return h.dim }
-
-// Params names the parameters the Hessian is over, in order.
-func (h *Hessian) Params() []string { return h.names }
-
-// Products is the number of Hessian-vector products computed so far (each
-// a pass over the whole dataset).
-func (h *Hessian) Products() int { return h.products }
-
-// FiniteDifferences lists the layers whose products come from finite
-// differences (none for the models of the zoo).
-func (h *Hessian) FiniteDifferences() []string { return h.e.FiniteDifferences() }
-
-// Apply sets out = H v for vectors over the selected parameters (Dim
-// values, in Params order), and returns the loss.
-func (h *Hessian) Apply(v, out []float64) (float64, error) {
-	if len(v) != h.dim || len(out) != h.dim {
-		return 0, fmt.Errorf("hessian: vectors of %d and %d values, want %d", len(v), len(out), h.dim)
-	}
-	k := 0
-	for _, i := range h.sel {
-		k += copy(h.v[i].Data, v[k:])
-	}
-	clear(out)
-	var loss float64
-	for _, c := range h.chunks {
-		l, err := h.e.Hessian(c.in, c.labels, h.mode, h.v, h.out)
-		if err != nil {
-			return 0, err
-		}
-		w := float64(len(c.labels)) / float64(h.samples)
-		loss += w * l
-		k = 0
-		for _, i := range h.sel {
-			for _, x := range h.out[i].Data {
-				out[k] += w * x
-				k++
-			}
-		}
-	}
-	h.products++
-	return loss, nil
-}
 
 func dotF(a, b []float64) float64 {
 	var s float64
@@ -218,14 +91,15 @@ type Eigen struct {
 // than tol relative to the previous one (|prev - new| / (|prev| + 1e-6)),
 // and keep the previous estimate (PyHessian's choice). PyHessian's defaults
 // are maxIter 100 and tol 1e-3.
-func (h *Hessian) TopEigen(k, maxIter int, tol float64, rng *rand.Rand) (*Eigen, error) {
-	if k < 1 || k > h.dim || maxIter < 1 {
-		return nil, fmt.Errorf("hessian: %d eigenvalues of a %d-dimensional Hessian in %d iterations: want 1 <= k <= dimension and iterations >= 1", k, h.dim, maxIter)
+func TopEigen(op Operator, k, maxIter int, tol float64, rng *rand.Rand) (*Eigen, error) {
+	dim := op.Dim()
+	if k < 1 || k > dim || maxIter < 1 {
+		return nil, fmt.Errorf("landscape: %d eigenvalues of a %d-dimensional operator in %d iterations: want 1 <= k <= dimension and iterations >= 1", k, dim, maxIter)
 	}
 	res := &Eigen{}
-	hv := make([]float64, h.dim)
+	hv := make([]float64, dim)
 	for len(res.Values) < k {
-		v := gaussianVector(rng, h.dim)
+		v := gaussianVector(rng, dim)
 		normalize(v)
 		var value float64
 		has := false
@@ -233,7 +107,7 @@ func (h *Hessian) TopEigen(k, maxIter int, tol float64, rng *rand.Rand) (*Eigen,
 		for it < maxIter {
 			it++
 			orthonormalize(v, res.Vectors)
-			if _, err := h.Apply(v, hv); err != nil {
+			if err := op.Apply(v, hv); err != nil {
 				return nil, err
 			}
 			est := dotF(hv, v)
@@ -257,16 +131,17 @@ func (h *Hessian) TopEigen(k, maxIter int, tol float64, rng *rand.Rand) (*Eigen,
 // (|prev - new| / (|prev| + 1e-6)) or after maxIter samples. It returns the
 // samples; the estimate is their mean. PyHessian's defaults are maxIter 100
 // and tol 1e-3.
-func (h *Hessian) Trace(maxIter int, tol float64, rng *rand.Rand) ([]float64, error) {
+func Trace(op Operator, maxIter int, tol float64, rng *rand.Rand) ([]float64, error) {
+	dim := op.Dim()
 	if maxIter < 1 {
-		return nil, fmt.Errorf("hessian: trace in %d samples, want at least 1", maxIter)
+		return nil, fmt.Errorf("landscape: trace in %d samples, want at least 1", maxIter)
 	}
 	var samples []float64
-	hv := make([]float64, h.dim)
+	hv := make([]float64, dim)
 	var trace, sum float64
 	for i := 0; i < maxIter; i++ {
-		v := rademacher(rng, h.dim)
-		if _, err := h.Apply(v, hv); err != nil {
+		v := rademacher(rng, dim)
+		if err := op.Apply(v, hv); err != nil {
 			return nil, err
 		}
 		samples = append(samples, dotF(hv, v))
@@ -306,20 +181,21 @@ type Quadrature struct {
 // goes on with a vector of norm about |w|/1e-6). iter is capped at Dim
 // (beyond it there is no new direction). PyHessian's defaults are iter 100
 // and one run.
-func (h *Hessian) Density(iter, runs int, rng *rand.Rand) (*Quadrature, error) {
+func Density(op Operator, iter, runs int, rng *rand.Rand) (*Quadrature, error) {
+	dim := op.Dim()
 	if iter < 1 || runs < 1 {
-		return nil, fmt.Errorf("hessian: density with %d Lanczos steps and %d runs, want at least 1 of each", iter, runs)
+		return nil, fmt.Errorf("landscape: density with %d Lanczos steps and %d runs, want at least 1 of each", iter, runs)
 	}
-	iter = min(iter, h.dim)
+	iter = min(iter, dim)
 	q := &Quadrature{}
-	wp := make([]float64, h.dim)
+	wp := make([]float64, dim)
 	for r := 0; r < runs; r++ {
-		v := rademacher(rng, h.dim)
+		v := rademacher(rng, dim)
 		normalize(v)
 		vs := [][]float64{v}
 		var alphas, betas []float64
 		var scale float64
-		w := make([]float64, h.dim)
+		w := make([]float64, dim)
 		for i := 0; i < iter; i++ {
 			if i > 0 {
 				beta := math.Sqrt(dotF(w, w))
@@ -327,14 +203,14 @@ func (h *Hessian) Density(iter, runs int, rng *rand.Rand) (*Quadrature, error) {
 					v = append([]float64(nil), w...)
 				} else {
 					beta = 0
-					v = gaussianVector(rng, h.dim)
+					v = gaussianVector(rng, dim)
 				}
 				scale = max(scale, beta)
 				betas = append(betas, beta)
 				orthonormalize(v, vs)
 				vs = append(vs, v)
 			}
-			if _, err := h.Apply(v, wp); err != nil {
+			if err := op.Apply(v, wp); err != nil {
 				return nil, err
 			}
 			alpha := dotF(wp, v)
@@ -359,7 +235,7 @@ func (h *Hessian) Density(iter, runs int, rng *rand.Rand) (*Quadrature, error) {
 		}
 		var es mat.EigenSym
 		if !es.Factorize(t, true) {
-			return nil, errors.New("hessian: the Lanczos tridiagonal matrix could not be decomposed")
+			return nil, errors.New("landscape: the Lanczos tridiagonal matrix could not be decomposed")
 		}
 		var vec mat.Dense
 		es.VectorsTo(&vec)
@@ -386,7 +262,7 @@ func (h *Hessian) Density(iter, runs int, rng *rand.Rand) (*Quadrature, error) {
 // overhead 0.01.
 func DensityGrid(q *Quadrature, bins int, sigmaSq, overhead float64) (grid, density []float64, err error) {
 	if len(q.Nodes) == 0 || bins < 2 || !(sigmaSq > 0) {
-		return nil, nil, fmt.Errorf("hessian: density of %d runs on %d bins with variance %g: want runs, at least 2 bins and a positive variance", len(q.Nodes), bins, sigmaSq)
+		return nil, nil, fmt.Errorf("landscape: density of %d runs on %d bins with variance %g: want runs, at least 2 bins and a positive variance", len(q.Nodes), bins, sigmaSq)
 	}
 	var lo, hi float64
 	for _, nodes := range q.Nodes {

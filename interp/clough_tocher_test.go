@@ -1,4 +1,4 @@
-package trajectory
+package interp
 
 import (
 	"math"
@@ -190,8 +190,8 @@ func TestCloughTocherQuadratic(t *testing.T) {
 	// Interior region, away from the hull where the estimated gradients are
 	// one-sided.
 	var worst float64
-	for _, px := range Linspace(0.15, 0.85, 41) {
-		for _, py := range Linspace(0.15, 0.85, 41) {
+	for _, px := range MGridAxis(0.15, 0.85, 41) {
+		for _, py := range MGridAxis(0.15, 0.85, 41) {
 			worst = max(worst, math.Abs(ct.At(px, py)-f(px, py)))
 		}
 	}
@@ -228,30 +228,13 @@ func TestCloughTocherDuplicates(t *testing.T) {
 	}
 }
 
-func TestLinspaceMGrid(t *testing.T) {
-	l := Linspace(0, 1, 5)
-	want := []float64{0, 0.25, 0.5, 0.75, 1}
-	for i := range want {
-		if l[i] != want[i] {
-			t.Fatalf("Linspace = %v", l)
-		}
-	}
-	if l := Linspace(2, 3, 1); len(l) != 1 || l[0] != 2 {
-		t.Fatalf("Linspace(2,3,1) = %v", l)
-	}
-	if l := Linspace(0.1, 0.7, 200); l[199] != 0.7 || l[0] != 0.1 {
-		t.Fatalf("Linspace ends %v %v", l[0], l[199])
-	}
-	// numpy: np.mgrid[a:b:200j] ends one ulp off b here, and linspace
-	// forces the end.
+func TestMGridAxis(t *testing.T) {
+	// numpy: np.mgrid[a:b:200j] ends one ulp off b here.
 	a, b := 0.04097352393619469, 0.016527635528529094
 	if m := MGridAxis(a, b, 200); m[199] != 0.016527635528529098 || m[77] != 0.03151456209001252 || m[0] != a {
 		t.Fatalf("MGridAxis = %v ... %v", m[0], m[199])
 	}
-	if l := Linspace(a, b, 200); l[199] != b {
-		t.Fatalf("Linspace end %v", l[199])
-	}
-	if m := Linspace(0.1, 0.7, 200); m[100] != 0.1+float64(100)*((0.7-0.1)/199) {
-		t.Fatalf("Linspace interior %v", m[100])
+	if m := MGridAxis(2, 3, 1); len(m) != 1 || m[0] != 2 {
+		t.Fatalf("MGridAxis(2,3,1) = %v", m)
 	}
 }
