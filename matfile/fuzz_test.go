@@ -215,3 +215,20 @@ func FuzzRead(f *testing.F) {
 		fuzzRead(t, path, b, len(b)+zipContentSize(b), matfile.Read)
 	})
 }
+
+// A header of millions of '(' once recursed until Go's stack limit, a fatal
+// error that no recover catches (found by reasoning about FuzzReadNPY, whose
+// inputs stay too small to reach it). It is now an ErrBadHeader.
+func TestReadNPYDeepNesting(t *testing.T) {
+	header := "{'descr': '<f8', 'fortran_order': False, 'shape': " + strings.Repeat("(", 4<<20)
+	b := []byte("\x93NUMPY\x02\x00")
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(header)))
+	path := filepath.Join(t.TempDir(), "deep.npy")
+	if err := os.WriteFile(path, append(b, header...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := matfile.ReadNPY(path)
+	if !errors.Is(err, matfile.ErrBadHeader) || !strings.Contains(err.Error(), "nested") {
+		t.Fatalf("got %v, want a bad header nested too deep", err)
+	}
+}
