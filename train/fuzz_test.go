@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/rundir"
 	"github.com/adafisher-go/landscape/train"
 )
@@ -127,6 +128,52 @@ func FuzzReadFactorSnapshot(f *testing.F) {
 		})
 		if n > fuzzAllocBound(len(b)) {
 			t.Fatalf("%d bytes allocated for a %d-byte file", n, len(b))
+		}
+	})
+}
+
+// FuzzLoadModel loads weights from a file, as `landscape train --init FILE`
+// does with a file from anywhere: a missing, extra, mis-shaped or mistyped
+// tensor must be an error, never a panic.
+func FuzzLoadModel(f *testing.F) {
+	configs := []nn.Config{
+		{Arch: "mlp", InputShape: []int{3}, Hidden: []int{4}, Classes: 2},
+		{Arch: "cnn", InputShape: []int{1, 8, 8}, Classes: 3},
+	}
+	for i, c := range configs {
+		m, err := nn.Build[float64](c)
+		if err != nil {
+			f.Fatal(err)
+		}
+		path := filepath.Join(f.TempDir(), "w.safetensors")
+		if err := train.SaveModel(path, m, map[string]string{"step": "0"}); err != nil {
+			f.Fatal(err)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, uint8(i), true)
+		f.Add(b, uint8(1-i), false)
+	}
+	f.Fuzz(func(t *testing.T, b []byte, which uint8, strict bool) {
+		file, err := rundir.DecodeBytes(b)
+		if err != nil {
+			return
+		}
+		m, err := nn.Build[float64](configs[int(which)%len(configs)])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := allocated(func() { err = train.LoadModel(file, m, "", strict) }); n > fuzzAllocBound(len(b)) {
+			t.Fatalf("%d bytes allocated for a %d-byte file", n, len(b))
+		}
+		if err == nil {
+			for _, e := range m.State() {
+				if _, ok := file.Get(e.Name); !ok && (strict || e.Trainable) {
+					t.Fatalf("loaded without %q", e.Name)
+				}
+			}
 		}
 	})
 }
