@@ -168,10 +168,12 @@ func readIDXFile(r io.Reader, name string, want uint32) (dims []int, payload []b
 
 // readN reads exactly n bytes. If the stream ends first it returns what it
 // read and io.EOF; any other error is returned as is (a truncated gzip
-// stream, for one, reports io.ErrUnexpectedEOF).
+// stream, for one, reports io.ErrUnexpectedEOF). The buffer grows with what
+// arrives, not with n, so that a header claiming gigabytes in a short file
+// costs nothing.
 func readN(r io.Reader, n int64) ([]byte, error) {
 	var buf bytes.Buffer
-	buf.Grow(int(min(n, 64<<20)))
+	buf.Grow(int(min(n, 64<<10)))
 	_, err := io.CopyN(&buf, r, n)
 	return buf.Bytes(), err
 }

@@ -57,3 +57,42 @@ func ExamplePerturbationTest() {
 	// perturbed [0.866 2.504 4.630]
 	// Kaiser: 2 above 1, 1 above the mean 2.667
 }
+
+// Every eigenvalue lies in the union of the Gersgorin discs; a row whose
+// diagonal outweighs the rest of it is diagonally dominant.
+func ExampleNewDiscs() {
+	a := mat.NewDense(3, 3, []float64{
+		2, -1, 0,
+		-1, 2, -1.5,
+		0, -1, 2,
+	})
+	d, err := gersgorin.NewDiscs(a)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("centres", d.Centres, "radii", d.Radii)
+	fmt.Println("dominant rows:", d.DominantFraction())
+	fmt.Println("contains 4.5:", d.Contains(4.5), "contains 5:", d.Contains(5))
+	// Output:
+	// centres [2 2 2] radii [1 2.5 1]
+	// dominant rows: 0.6666666666666666
+	// contains 4.5: true contains 5: false
+}
+
+// The Kaiser rule as the paper draws it (eigenvalues above 1) and in its
+// scale-free form (above the mean eigenvalue): scaling a matrix changes the
+// first count, not the second.
+func ExampleKaiserCounts() {
+	values := []float64{0.2, 0.5, 1.5, 4}
+	for _, scale := range []float64{1, 0.1} {
+		scaled := make([]float64, len(values))
+		for i, v := range values {
+			scaled[i] = scale * v
+		}
+		k := gersgorin.KaiserCounts(scaled)
+		fmt.Printf("scale %g: %d above 1, %d above the mean %.3f\n", scale, k.AboveOne, k.AboveMean, k.Mean)
+	}
+	// Output:
+	// scale 1: 2 above 1, 1 above the mean 1.550
+	// scale 0.1: 0 above 1, 1 above the mean 0.155
+}

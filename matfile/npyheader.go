@@ -60,11 +60,29 @@ func parseNPYHeader(text string) (npyHeader, error) {
 // errStructured marks a structured (record) dtype, whose descr is a list.
 var errStructured = fmt.Errorf("structured dtype")
 
+// maxNesting bounds how deeply dicts, tuples and lists may nest in a header.
+// numpy's own headers nest a few levels (structured dtypes a few more); the
+// bound keeps a hostile header of a million '(' from exhausting the stack,
+// which is fatal in Go rather than an error.
+const maxNesting = 64
+
 // literalParser is a recursive-descent parser for Python literals.
 type literalParser struct {
-	s string
-	i int
+	s     string
+	i     int
+	depth int // open dicts, tuples and lists
 }
+
+// enter opens one level of nesting, failing beyond maxNesting; the caller
+// defers leave.
+func (p *literalParser) enter() error {
+	if p.depth++; p.depth > maxNesting {
+		return fmt.Errorf("dicts, tuples and lists nested more than %d deep", maxNesting)
+	}
+	return nil
+}
+
+func (p *literalParser) leave() { p.depth-- }
 
 func (p *literalParser) rest() string {
 	r := p.s[p.i:]
@@ -110,6 +128,10 @@ func (p *literalParser) value() (any, error) {
 }
 
 func (p *literalParser) dict() (map[string]any, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
 	p.i++ // {
 	out := map[string]any{}
 	for {
@@ -139,6 +161,10 @@ func (p *literalParser) dict() (map[string]any, error) {
 }
 
 func (p *literalParser) sequence(end byte) ([]any, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
 	p.i++ // ( or [
 	out := []any{}
 	for {

@@ -2,6 +2,8 @@ package report_test
 
 import (
 	"fmt"
+	"image"
+	_ "image/png"
 	"log"
 	"math"
 	"os"
@@ -40,4 +42,52 @@ func ExampleRemoteReferences() {
 	page := []byte(`<script src="https://cdn.example/echarts.min.js"></script><a href="https://echarts.apache.org">ECharts</a>`)
 	fmt.Println(report.RemoteReferences(page))
 	// Output: [https://cdn.example/echarts.min.js]
+}
+
+// Figures are drawn as PNG with gonum/plot, for papers; no JavaScript is
+// needed for that.
+func ExampleWritePNG() {
+	dir, err := os.MkdirTemp("", "report-png")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "loss.png")
+	fig := report.Line{Title: "Training loss", XLabel: "step", YLabel: "loss", LogY: true,
+		Series: []report.Series{{Name: "adafisher", X: []float64{1, 2, 3}, Y: []float64{1, 0.5, 0.3}}}}
+	if err := report.WritePNG(fig, path); err != nil {
+		log.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+	cfg, format, err := image.DecodeConfig(f)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(format, cfg.Width, "x", cfg.Height)
+	// Output: png 1200 x 780
+}
+
+// A figure is checked when it is added: a series whose x and y differ in
+// length is an error that names the figure and the series.
+func ExamplePage_Add() {
+	p := report.NewPage("Checks")
+	err := p.Add(report.Line{Title: "Loss", Series: []report.Series{{Name: "adam", X: []float64{1, 2, 3}, Y: []float64{1, 2}}}})
+	fmt.Println(err)
+	// Output:
+	// report: line chart "Loss": series "adam" has 3 x values and 2 y values
+}
+
+// Runs take the same colour on every page: series i of every chart.
+func ExampleSeriesColor() {
+	for i := range 3 {
+		fmt.Println(report.SeriesColor(i))
+	}
+	// Output:
+	// #4e79a7
+	// #f28e2b
+	// #e15759
 }

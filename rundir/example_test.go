@@ -1,6 +1,7 @@
 package rundir_test
 
 import (
+	"encoding/binary"
 	"fmt"
 	"log"
 	"os"
@@ -90,4 +91,57 @@ func ExampleWrite() {
 	// fc1.bias F32 [2] [0.5 -0.5]
 	// step I64 [] [1000]
 	// map[format:pt]
+}
+
+// A crash can cut the last line of metrics.jsonl short. Readers ignore that
+// line, and opening the file for writing again cuts it off, so the next
+// record starts on a line of its own.
+func ExampleReadMetrics() {
+	tmp, err := os.MkdirTemp("", "metrics-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	path := filepath.Join(tmp, rundir.MetricsFile)
+	crashed := `{"kind":"step","step":1,"loss":2.5}` + "\n" + `{"kind":"step","step":2,"lo`
+	if err := os.WriteFile(path, []byte(crashed), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	recs, err := rundir.ReadMetrics(path)
+	fmt.Println(len(recs), "record, err", err)
+
+	m, err := rundir.OpenMetrics(path) // on resume
+	if err != nil {
+		log.Fatal(err)
+	}
+	m.Write(map[string]any{"kind": "step", "step": 2, "loss": 2.25})
+	m.Close()
+	recs, _ = rundir.ReadMetrics(path)
+	for _, r := range recs {
+		fmt.Println(r["step"], r["loss"])
+	}
+	// Output:
+	// 1 record, err <nil>
+	// 1 2.5
+	// 2 2.25
+}
+
+// Files from elsewhere are validated before any tensor is used; errors say
+// what is wrong.
+func ExampleDecodeBytes() {
+	header := `{"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}`
+	file := binary.LittleEndian.AppendUint64(nil, uint64(len(header)))
+	file = append(file, header...)
+	file = append(file, make([]byte, 12)...) // 4 bytes short
+
+	_, err := rundir.DecodeBytes(file)
+	fmt.Println(err)
+	_, err = rundir.DecodeBytes(file[:20])
+	fmt.Println(err)
+	f, err := rundir.DecodeBytes(append(file, 0, 0, 0x80, 0x3f))
+	fmt.Println(f.Names(), err)
+	// Output:
+	// safetensors: decode: tensor "w": data_offsets [0 16] end beyond the 12-byte data buffer (file truncated?)
+	// safetensors: decode: header length 57 but only 12 bytes follow it (file truncated?)
+	// [w] <nil>
 }

@@ -293,11 +293,19 @@ func objectEntries(data []byte) ([]objectEntry, error) {
 	return entries, nil
 }
 
+// maxArrayLen bounds the integer arrays of a header (shapes and offsets).
+// numpy allows 64 dimensions; a header claiming millions would otherwise cost
+// some 80 bytes of parsing per byte of file.
+const maxArrayLen = 1024
+
 // intArray parses a JSON array of integers written without fraction or
 // exponent.
 func intArray(raw json.RawMessage) ([]int64, error) {
 	if len(raw) == 0 || raw[0] != '[' {
 		return nil, fmt.Errorf("not an array")
+	}
+	if bytes.Count(raw, []byte{','}) >= maxArrayLen {
+		return nil, fmt.Errorf("more than %d elements", maxArrayLen)
 	}
 	var elems []json.RawMessage
 	if err := json.Unmarshal(raw, &elems); err != nil {

@@ -11,9 +11,10 @@ import (
 	"github.com/adafisher-go/landscape/optim"
 )
 
-// Workload is one of the standard speed workloads (../shared/reference/workloads.md):
-// a model, a batch of standard-normal inputs (random token ids for a gpt)
-// with random labels, and a dtype.
+// Workload is one of the standard speed workloads (docs/commands/bench.md): a
+// model, a batch of standard-normal inputs (random token ids for a gpt) with
+// random labels, and a dtype. A step is forward, loss, backward and optimizer
+// step, timed after 20 warm-up steps, median of the rounds.
 type Workload struct {
 	Name  string
 	Model nn.Config
