@@ -80,7 +80,7 @@ func (c *Config) Validate() error {
 		return settingErrorf("{batch_size} %d, want a positive size or 0 for the whole training set", c.BatchSize)
 	}
 	if !(c.Hyper.LR >= 0) || c.Hyper.LR > maxFloat {
-		return settingErrorf("{hyper.lr} %g, want a positive learning rate (0: the optimizer's default)", c.Hyper.LR)
+		return settingErrorf("{hyper.lr} %g, want a positive learning rate", c.Hyper.LR)
 	}
 	if c.DType != "float32" && c.DType != "float64" {
 		return settingErrorf("{dtype} %q, want float32 or float64", c.DType)
