@@ -47,7 +47,7 @@ func (e *SettingError) Describe(name func(setting string) string) string {
 		}
 		f = strings.Replace(f, "{"+s+"}", strings.ReplaceAll(n, "%", "%%"), 1)
 	}
-	return fmt.Sprintf(f, e.args...)
+	return fmt.Errorf(f, e.args...).Error() // Errorf: the format may wrap an error with %w
 }
 
 // Unwrap returns the error that the message wraps, if any.
