@@ -575,6 +575,9 @@ type FactorLayer[T nn.Float] struct {
 // The list itself is reused by the next call.
 func (o *AdaFisher[T]) FactorLayers() []FactorLayer[T] {
 	out := o.factors[:0]
+	if out == nil {
+		out = make([]FactorLayer[T], 0, len(o.layers)) // never nil: AdaFisher has factors, even for no layer
+	}
 	for _, fl := range o.layers {
 		f := FactorLayer[T]{Layer: fl.name, Kind: fl.kind, H: fl.H, S: fl.S}
 		if fl.full != nil {
