@@ -19,8 +19,9 @@ import "github.com/adafisher-go/landscape/nn"
 // forward pass runs with nn.Mode.Capture and StepInput.Captures holds what
 // each layer captured (by layer name and kind, never by position); with
 // Needs.HVP, StepInput.HVP computes Hessian-vector products of the step's
-// batch loss. Other steps cost nothing extra. A new method is one file: a
-// type with these methods and a case in New.
+// batch loss. Other steps cost nothing extra. A new method is one file with
+// a type that has these methods, plus its case in New and its defaults (the
+// defaults table in defaults.go); the training loop does not change.
 type Optimizer[T nn.Float] interface {
 	// Name is the method's name as New spells it.
 	Name() string

@@ -69,12 +69,14 @@ func (f *trainFlags) complete() error {
 	if f.set["snapshot-factors-every"] && c.Optimizer != "adafisher" && c.Optimizer != "adafisherw" {
 		return usagef("--snapshot-factors-every applies to --optimizer adafisher or adafisherw, not %s", c.Optimizer)
 	}
-	h, err := f.hyper()
-	if err != nil {
-		return err
+	if f.resume == "" { // a resumed run has its settings in run.json
+		h, err := f.hyper()
+		if err != nil {
+			return err
+		}
+		c.Hyper = h
 	}
-	c.Hyper = h
-	if h.FullFactors && c.SnapshotFactorsEvery == 0 {
+	if f.set["full-factors"] && f.given.FullFactors && c.SnapshotFactorsEvery == 0 {
 		return usagef("--full-factors needs --snapshot-factors-every N")
 	}
 	if c.Schedule.Kind != "cosine" {

@@ -44,7 +44,8 @@ var hyperFlags = []hyperFlag{
 	{"gamma", "gamma", func(h *optim.Hyper) any { return &h.Gamma },
 		"adafisher: factor moving-average knob (reference: 0.1*gamma old + 0.01*gamma new; paper: gamma old + (1-gamma) new)", adafisherNames, true},
 	{"tcov", "tcov", func(h *optim.Hyper) any { return &h.TCov },
-		"adafisher, kfac: refresh the factors every N steps (adafisher in paper mode: 1)", join(adafisherNames, []string{"kfac"}), true},
+		"adafisher, kfac: refresh the factors every N steps (adafisher in paper mode: " + fmt.Sprint(paperTCov()) + ")",
+		join(adafisherNames, []string{"kfac"}), true},
 	{"fisher-mode", "fisher_mode", func(h *optim.Hyper) any { return &h.FisherMode },
 		"adafisher: reference (the official code, the published numbers) or paper (the paper's Eq. 3 and Algorithm 1)", adafisherNames, true},
 	{"fisher-extend", "fisher_extend", func(h *optim.Hyper) any { return &h.FisherExtend },
@@ -67,6 +68,12 @@ var hyperFlags = []hyperFlag{
 		"shampoo: clip the total norm of the preconditioned gradients to this; 0 for none", []string{"shampoo"}, true},
 	{"hessian-power", "hessian_power", func(h *optim.Hyper) any { return &h.HessianPower },
 		"adahessian: the power k of the Hessian diagonal's root, in (0, 1]", []string{"adahessian"}, true},
+}
+
+// paperTCov is AdaFisher's default refresh interval in paper mode.
+func paperTCov() int {
+	h, _ := optim.WithDefaults("adafisher", optim.Hyper{FisherMode: "paper"})
+	return h.TCov
 }
 
 // value is the value a field pointer points to.
