@@ -77,8 +77,7 @@ func (s *session[T]) stopReason() string {
 	return ""
 }
 
-// trainStep runs one step and what follows it: metrics, snapshots,
-// evaluations, the epoch's end, progress and checkpoints.
+// trainStep runs one step and what follows it.
 func (s *session[T]) trainStep() error {
 	epoch, i := s.step/s.spe, s.step%s.spe
 	lr := s.cfg.Schedule.At(s.step, s.spe)
@@ -102,8 +101,15 @@ func (s *session[T]) trainStep() error {
 	s.epochN++
 	s.epochOK += r.Correct
 	s.epochRows += len(labels)
+	return s.afterStep(epoch, i == s.spe-1, lr, r.Loss)
+}
+
+// afterStep writes the step's record, the snapshot and evaluation when they
+// are due, the epoch's record after its last step, reports progress and
+// writes a checkpoint when one is due.
+func (s *session[T]) afterStep(epoch int, epochEnds bool, lr, loss float64) error {
 	t := s.trainingTime()
-	if err := s.metrics.Write(stepRecord{Kind: "step", Step: s.step, Epoch: epoch + 1, Loss: r.Loss, LR: lr, TimeS: t.Seconds()}); err != nil {
+	if err := s.metrics.Write(stepRecord{Kind: "step", Step: s.step, Epoch: epoch + 1, Loss: loss, LR: lr, TimeS: t.Seconds()}); err != nil {
 		return err
 	}
 	if s.cfg.SnapshotEvery > 0 && s.step%s.cfg.SnapshotEvery == 0 {
@@ -114,8 +120,8 @@ func (s *session[T]) trainStep() error {
 	if err := s.periodicEval(epoch, t); err != nil {
 		return err
 	}
-	ev := Event{Step: s.step, TotalSteps: s.total, Epoch: epoch + 1, Loss: r.Loss, LR: lr, Elapsed: t, Budget: s.cfg.TimeBudget}
-	if i == s.spe-1 {
+	ev := Event{Step: s.step, TotalSteps: s.total, Epoch: epoch + 1, Loss: loss, LR: lr, Elapsed: t, Budget: s.cfg.TimeBudget}
+	if epochEnds {
 		st, err := s.endEpoch(epoch+1, false, t)
 		if err != nil {
 			return err
