@@ -32,8 +32,8 @@ import (
 // Parameters are tied to their layers by the explicit ownership in nn.Param,
 // never by position or shape. A parameter owned by no supported layer
 // (Linear, Conv2d, BatchNorm2d, LayerNorm; with Extend also Embedding and
-// BatchNorm1d) is updated with F = 1, as the official code intends;
-// Unsupported lists them.
+// BatchNorm1d) is updated with F = 1, as the official code intends; Report
+// lists them.
 type AdaFisher[T nn.Float] struct {
 	cfg    FisherConfig
 	lr     float64
@@ -50,6 +50,8 @@ type AdaFisher[T nn.Float] struct {
 	freshT     []T       // scratch
 	diag       *Diagnostics
 	diagBuf    Diagnostics
+	plain      []string         // the parameters with F = 1
+	factors    []FactorLayer[T] // FactorLayers' list, reused
 }
 
 // FisherConfig holds AdaFisher's settings.
@@ -161,6 +163,9 @@ func NewAdaFisher[T nn.Float](m *nn.Model[T], cfg FisherConfig) (*AdaFisher[T], 
 		}
 		o.owner = append(o.owner, fl)
 		o.bias = append(o.bias, p.Role == "bias")
+		if fl == nil {
+			o.plain = append(o.plain, p.Name)
+		}
 	}
 	return o, nil
 }
@@ -188,8 +193,11 @@ func (o *AdaFisher[T]) Name() string {
 	return "adafisher"
 }
 
-// WantsCurvature is true on the steps that refresh the factors.
-func (o *AdaFisher[T]) WantsCurvature() bool { return o.steps%int64(o.cfg.TCov) == 0 }
+// Needs is the curvature on the steps that refresh the factors (every TCov
+// steps, from the first).
+func (o *AdaFisher[T]) Needs() Needs { return Needs{Curvature: o.refreshDue()} }
+
+func (o *AdaFisher[T]) refreshDue() bool { return o.steps%int64(o.cfg.TCov) == 0 }
 
 func (o *AdaFisher[T]) LR() float64      { return o.lr }
 func (o *AdaFisher[T]) SetLR(lr float64) { o.lr = lr }
@@ -197,28 +205,23 @@ func (o *AdaFisher[T]) SetLR(lr float64) { o.lr = lr }
 // Steps is the number of optimizer steps taken.
 func (o *AdaFisher[T]) Steps() int64 { return o.steps }
 
-// Unsupported lists the parameters that no supported layer owns: they are
-// updated with F = 1.
-func (o *AdaFisher[T]) Unsupported() []string {
-	var out []string
-	for i, p := range o.params {
-		if o.owner[i] == nil {
-			out = append(out, p.Name)
-		}
-	}
-	return out
+// Report lists the parameters that no supported layer owns (they are updated
+// with F = 1), the factors, and after a refresh the preconditioner's range.
+func (o *AdaFisher[T]) Report() Report[T] {
+	return Report[T]{Plain: o.plain, Factors: o.FactorLayers(), Diagnostics: o.diag}
 }
 
 // Step refreshes the factors when the schedule says so, from the captures of
 // this step's pass, and updates every parameter.
-func (o *AdaFisher[T]) Step(caps []*nn.Capture[T]) error {
+func (o *AdaFisher[T]) Step(in StepInput[T]) error {
+	caps := in.Captures
 	for i, p := range o.params {
 		if err := checkStepSizes(o.Name(), p, len(o.m[i].Data)); err != nil {
 			return err
 		}
 	}
 	o.diag = nil
-	if o.WantsCurvature() {
+	if o.refreshDue() {
 		if caps == nil && len(o.layers) > 0 {
 			return fmt.Errorf("%s: step %d refreshes the factors but no curvature was captured", o.Name(), o.steps)
 		}
@@ -568,8 +571,13 @@ type FactorLayer[T nn.Float] struct {
 // FactorLayers returns the factor state of every supported layer, in layer
 // order. The slices alias the optimizer's state: copy them before the next
 // step.
+//
+// The list itself is reused by the next call.
 func (o *AdaFisher[T]) FactorLayers() []FactorLayer[T] {
-	out := make([]FactorLayer[T], 0, len(o.layers))
+	out := o.factors[:0]
+	if out == nil {
+		out = make([]FactorLayer[T], 0, len(o.layers)) // never nil: AdaFisher has factors, even for no layer
+	}
 	for _, fl := range o.layers {
 		f := FactorLayer[T]{Layer: fl.name, Kind: fl.kind, H: fl.H, S: fl.S}
 		if fl.full != nil {
@@ -577,5 +585,6 @@ func (o *AdaFisher[T]) FactorLayers() []FactorLayer[T] {
 		}
 		out = append(out, f)
 	}
+	o.factors = out
 	return out
 }

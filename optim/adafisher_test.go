@@ -48,10 +48,10 @@ func TestAdaFisherWorkedVector(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !o.WantsCurvature() {
+	if !o.Needs().Curvature {
 		t.Fatal("step 0 must refresh the factors")
 	}
-	if err := o.Step(caps); err != nil {
+	if err := o.Step(StepInput[float64]{Captures: caps}); err != nil {
 		t.Fatal(err)
 	}
 	fl := o.byName["fc"]
@@ -61,7 +61,7 @@ func TestAdaFisherWorkedVector(t *testing.T) {
 	near(t, "F bias", fl.fB, []float64{0.0080399968, 0.0074}, 1e-9)
 	near(t, "weight", m.Params()[0].Value.Data, []float64{0.07712716, 0.21217138, -0.1, 0.24708995}, 1e-8)
 	near(t, "bias", m.Params()[1].Value.Data, []float64{-0.00621891, 0.04054054}, 1e-8)
-	if o.WantsCurvature() {
+	if o.Needs().Curvature {
 		t.Fatal("step 1 must not refresh the factors with TCov 100")
 	}
 
@@ -73,7 +73,7 @@ func TestAdaFisherWorkedVector(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Step(caps2); err != nil {
+	if err := w.Step(StepInput[float64]{Captures: caps2}); err != nil {
 		t.Fatal(err)
 	}
 	near(t, "AdaFisherW weight", m2.Params()[0].Value.Data, []float64{0.07712616, 0.21216938, -0.099999, 0.24708695}, 1e-8)
@@ -97,7 +97,7 @@ func TestAdaFisherDecay(t *testing.T) {
 					p.Grad.Data[i] = math.Sin(float64(1+i+3*j+7*k)) * 0.1
 				}
 			}
-			if err := o.Step(caps); err != nil {
+			if err := o.Step(StepInput[float64]{Captures: caps}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -125,7 +125,7 @@ func TestAdaFisherDecay(t *testing.T) {
 			m.Params()[1].Grad.Data[i] = 0
 		}
 		_, caps := workedVector(t)
-		if err := o.Step(caps); err != nil {
+		if err := o.Step(StepInput[float64]{Captures: caps}); err != nil {
 			t.Fatal(err)
 		}
 		f := o.byName["fc"].fW
@@ -317,7 +317,7 @@ func TestAdaFisherTransient(t *testing.T) {
 			labels[i] = rng.IntN(3)
 		}
 		m.ZeroGrad()
-		capture := o.WantsCurvature()
+		capture := o.Needs().Curvature
 		out, err := m.Forward(x, nn.Mode{Train: true, Capture: capture})
 		if err != nil {
 			t.Fatal(err)
@@ -328,7 +328,7 @@ func TestAdaFisherTransient(t *testing.T) {
 		if capture {
 			caps = m.Captures()
 		}
-		if err := o.Step(caps); err != nil {
+		if err := o.Step(StepInput[float64]{Captures: caps}); err != nil {
 			t.Fatal(err)
 		}
 		band := step / 100
@@ -369,10 +369,7 @@ func TestAdaFisherUnsupportedParameter(t *testing.T) {
 	o.pstep = append(o.pstep, 0)
 	o.owner = append(o.owner, nil)
 	o.bias = append(o.bias, false)
-	if got := o.Unsupported(); len(got) != 1 || got[0] != "pos_embedding" {
-		t.Fatalf("Unsupported() = %v", got)
-	}
-	if err := o.Step(caps); err != nil {
+	if err := o.Step(StepInput[float64]{Captures: caps}); err != nil {
 		t.Fatal(err)
 	}
 	near(t, "free", free.Value.Data, []float64{-1e-3, 2e-3, -5e-4}, 1e-15)
@@ -388,7 +385,7 @@ func TestAdaFisherPaperMode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := o.Step(caps); err != nil {
+	if err := o.Step(StepInput[float64]{Captures: caps}); err != nil {
 		t.Fatal(err)
 	}
 	fl := o.byName["fc"]

@@ -25,10 +25,10 @@ import (
 //	    denom = (sqrt(v) / sqrt(1-beta2^t))^k + eps     (k the Hessian power)
 //	    p = p - lr*(m/(1-beta1^t)/denom + wd*p)          (decoupled decay)
 //
-// The Hessian-vector product reruns the step's forward and backward pass
-// (in training mode, so through BatchNorm's batch statistics) with the
-// R-operator; it needs the batch, which the training step hands over by
-// SetBatch before each Step (see HessianUser).
+// It asks for Hessian-vector products every step (Needs.HVP): the training
+// loop's StepInput.HVP reruns the step's forward and backward pass (in
+// training mode, so through BatchNorm's batch statistics) with the
+// R-operator.
 type AdaHessian[T nn.Float] struct {
 	cfg    AdaHessianConfig
 	lr     float64
@@ -36,10 +36,6 @@ type AdaHessian[T nn.Float] struct {
 	m, v   []*nn.Tensor[T]
 	z, hz  []*nn.Tensor[T]
 	steps  int64
-	hvp    *nn.HVP[T]
-	in     *nn.Tensor[T]
-	labels []int
-	hvpFn  func(v, out []*nn.Tensor[T]) error
 	spec   stateSpec
 }
 
@@ -49,9 +45,6 @@ type AdaHessianConfig struct {
 	HessianPower                       float64 // k in (0, 1]
 	Seed                               uint64  // the run's seed: the probes derive from it
 }
-
-// DefaultAdaHessian is the official defaults.
-var DefaultAdaHessian = AdaHessianConfig{LR: 0.15, Beta1: 0.9, Beta2: 0.999, Eps: 1e-4, HessianPower: 1}
 
 // NewAdaHessian builds AdaHessian for a model.
 func NewAdaHessian[T nn.Float](m *nn.Model[T], cfg AdaHessianConfig) (*AdaHessian[T], error) {
@@ -71,7 +64,7 @@ func NewAdaHessian[T nn.Float](m *nn.Model[T], cfg AdaHessianConfig) (*AdaHessia
 	if err := checkParams("adahessian", params); err != nil {
 		return nil, err
 	}
-	o := &AdaHessian[T]{cfg: cfg, lr: cfg.LR, params: params, hvp: nn.NewHVP(m)}
+	o := &AdaHessian[T]{cfg: cfg, lr: cfg.LR, params: params}
 	for _, p := range params {
 		for _, s := range []*[]*nn.Tensor[T]{&o.m, &o.v, &o.z, &o.hz} {
 			*s = append(*s, nn.NewTensor[T](p.Value.Shape...))
@@ -86,18 +79,11 @@ func NewAdaHessian[T nn.Float](m *nn.Model[T], cfg AdaHessianConfig) (*AdaHessia
 // Name is "adahessian".
 func (o *AdaHessian[T]) Name() string { return "adahessian" }
 
-// WantsCurvature is false: AdaHessian needs Hessian-vector products instead.
-func (o *AdaHessian[T]) WantsCurvature() bool { return false }
+// Needs is a Hessian-vector product every step.
+func (o *AdaHessian[T]) Needs() Needs { return Needs{HVP: true} }
 
-// NeedsHVP is true: every Step needs the batch (SetBatch).
-func (o *AdaHessian[T]) NeedsHVP() bool { return true }
-
-// SetBatch hands over the batch that the coming Step's gradients come from.
-func (o *AdaHessian[T]) SetBatch(in *nn.Tensor[T], labels []int) { o.in, o.labels = in, labels }
-
-// SetHVPFunc replaces the model's Hessian-vector product with f (for tests
-// and for losses other than the cross-entropy); nil restores it.
-func (o *AdaHessian[T]) SetHVPFunc(f func(v, out []*nn.Tensor[T]) error) { o.hvpFn = f }
+// Report is empty.
+func (o *AdaHessian[T]) Report() Report[T] { return Report[T]{} }
 
 func (o *AdaHessian[T]) LR() float64      { return o.lr }
 func (o *AdaHessian[T]) SetLR(lr float64) { o.lr = lr }
@@ -120,28 +106,21 @@ func (o *AdaHessian[T]) Probe(t int64, z []*nn.Tensor[T]) {
 	}
 }
 
-// Step estimates the Hessian diagonal on the batch given by SetBatch and
-// updates every parameter.
-func (o *AdaHessian[T]) Step(_ []*nn.Capture[T]) error {
+// Step estimates the Hessian diagonal with the step's Hessian-vector product
+// and updates every parameter.
+func (o *AdaHessian[T]) Step(in StepInput[T]) error {
 	for i, p := range o.params {
 		if err := checkStepSizes("adahessian", p, len(o.m[i].Data)); err != nil {
 			return err
 		}
 	}
-	o.Probe(o.steps, o.z)
-	switch {
-	case o.hvpFn != nil:
-		if err := o.hvpFn(o.z, o.hz); err != nil {
-			return fmt.Errorf("adahessian: %w", err)
-		}
-	case o.in == nil:
-		return fmt.Errorf("adahessian: step %d has no batch for its Hessian-vector product (the training step calls SetBatch)", o.steps)
-	default:
-		if _, err := o.hvp.Hessian(o.in, o.labels, nn.Mode{Train: true}, o.z, o.hz); err != nil {
-			return fmt.Errorf("adahessian: %w", err)
-		}
+	if in.HVP == nil {
+		return fmt.Errorf("adahessian: step %d has no Hessian-vector product (StepInput.HVP; Needs asks for it)", o.steps)
 	}
-	o.in, o.labels = nil, nil
+	o.Probe(o.steps, o.z)
+	if err := in.HVP(o.z, o.hz); err != nil {
+		return fmt.Errorf("adahessian: %w", err)
+	}
 	o.steps++
 	b1, b2, k := o.cfg.Beta1, o.cfg.Beta2, o.cfg.HessianPower
 	bc1 := 1 - powInt(b1, o.steps)

@@ -88,7 +88,6 @@ func TestAdaHessianAgainstFormula(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		o.SetHVPFunc(q.hvp)
 		n := m.NumParams()
 		mom, sec := make([]float64, n), make([]float64, n)
 		z := make([]*nn.Tensor[float64], 0)
@@ -119,7 +118,7 @@ func TestAdaHessianAgainstFormula(t *testing.T) {
 				denom := math.Pow(math.Sqrt(sec[i]), k)/math.Pow(math.Sqrt(bc2), k) + 1e-4
 				want[i] = theta[i] - 0.1*(mom[i]/bc1/denom+0.01*theta[i])
 			}
-			if err := o.Step(nil); err != nil {
+			if err := o.Step(StepInput[float64]{HVP: q.hvp}); err != nil {
 				t.Fatal(err)
 			}
 			got := flatT(paramValues(m))
@@ -153,7 +152,7 @@ func paramGrads(m *nn.Model[float64]) []*nn.Tensor[float64] {
 func TestAdaHessianProbes(t *testing.T) {
 	m, _ := nn.Build[float32](nn.Config{Arch: "mlp", InputShape: []int{20}, Classes: 5, Hidden: []int{30}, Seed: 1})
 	mk := func(seed uint64) *AdaHessian[float32] {
-		c := DefaultAdaHessian
+		c := adaHessianConfig(defaults["adahessian"])
 		c.Seed = seed
 		o, err := NewAdaHessian(m, c)
 		if err != nil {
@@ -192,8 +191,8 @@ func TestAdaHessianProbes(t *testing.T) {
 	if sameBits(a, probe(mk(1), 4)) || sameBits(a, probe(mk(2), 3)) {
 		t.Fatal("another step or seed gave the same probe")
 	}
-	// Without a batch, a step is an error.
-	if err := mk(1).Step(nil); err == nil {
-		t.Fatal("a step without a batch did not fail")
+	// Without its Hessian-vector product, a step is an error.
+	if err := mk(1).Step(StepInput[float32]{}); err == nil {
+		t.Fatal("a step without a Hessian-vector product did not fail")
 	}
 }

@@ -107,8 +107,11 @@ func (o *Adam[T]) Name() string {
 	return "adam"
 }
 
-// WantsCurvature is always false.
-func (o *Adam[T]) WantsCurvature() bool { return false }
+// Needs is nothing: Adam reads the gradients only.
+func (o *Adam[T]) Needs() Needs { return Needs{} }
+
+// Report is empty.
+func (o *Adam[T]) Report() Report[T] { return Report[T]{} }
 
 // LR returns the learning rate.
 func (o *Adam[T]) LR() float64 { return o.lr }
@@ -116,9 +119,9 @@ func (o *Adam[T]) LR() float64 { return o.lr }
 // SetLR sets the learning rate used from the next Step on.
 func (o *Adam[T]) SetLR(lr float64) { o.lr = lr }
 
-// Step updates every parameter from its gradient. It ignores caps and
+// Step updates every parameter from its gradient. It reads nothing else and
 // allocates nothing.
-func (o *Adam[T]) Step(_ []*nn.Capture[T]) error {
+func (o *Adam[T]) Step(StepInput[T]) error {
 	for i, p := range o.params {
 		n := len(o.expAvg[i].Data)
 		if err := checkStepSizes(o.Name(), p, n); err != nil {

@@ -24,7 +24,7 @@ func testAdamByHand[T nn.Float](t *testing.T) {
 		}
 		for _, g := range grads {
 			setGrad(ps[0], g...)
-			if err := o.Step(nil); err != nil {
+			if err := o.Step(StepInput[T]{}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -108,7 +108,7 @@ func TestParamChecks(t *testing.T) {
 	ps := one[float32](1, 2)
 	o, _ := NewAdam(ps, h, false)
 	ps[0].Grad.Data = ps[0].Grad.Data[:1]
-	if err := o.Step(nil); err == nil {
+	if err := o.Step(StepInput[float32]{}); err == nil {
 		t.Error("Step with a resized gradient: no error")
 	}
 	// Empty parameters and no parameters are fine.
@@ -118,7 +118,7 @@ func TestParamChecks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := o.Step(nil); err != nil {
+		if err := o.Step(StepInput[float32]{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -129,7 +129,7 @@ func TestAdamInterface(t *testing.T) {
 	h := Hyper{LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}
 	a, _ := NewAdam(ps, h, false)
 	w, _ := NewAdam(ps, h, true)
-	if a.Name() != "adam" || w.Name() != "adamw" || a.WantsCurvature() || w.WantsCurvature() {
+	if a.Name() != "adam" || w.Name() != "adamw" || a.Needs().Curvature || w.Needs().Curvature {
 		t.Errorf("names %q %q", a.Name(), w.Name())
 	}
 	a.SetLR(0.5)
@@ -137,8 +137,8 @@ func TestAdamInterface(t *testing.T) {
 		t.Errorf("LR after SetLR(0.5) = %v", a.LR())
 	}
 	setGrad(ps[0], 1, 1)
-	a.Step(nil)
-	a.Step(nil)
+	a.Step(StepInput[float64]{})
+	a.Step(StepInput[float64]{})
 	st := a.State()
 	if len(st.Tensors) != 2 || st.Tensors["w.exp_avg"] == nil || st.Tensors["w.exp_avg_sq"] == nil ||
 		st.Scalars["w.step"] != 2 || st.Scalars["lr"] != 0.5 || len(st.Scalars) != 2 {

@@ -64,12 +64,12 @@ func benchStep[T nn.Float](b *testing.B, method string, h Hyper) {
 		k++
 	}
 	next()
-	o.Step(nil)
+	o.Step(StepInput[T]{})
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
 		next()
-		if err := o.Step(nil); err != nil {
+		if err := o.Step(StepInput[T]{}); err != nil {
 			b.Fatal(err)
 		}
 	}

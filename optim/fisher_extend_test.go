@@ -93,7 +93,7 @@ func TestAdaFisherExtend(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := o.(UnsupportedLister).Unsupported(); !slices.Equal(got, c.want) {
+		if got := o.Report().Plain; !slices.Equal(got, c.want) {
 			t.Errorf("%+v: F = 1 for %v, want %v", c.h, got, c.want)
 		}
 		// A step with curvature refreshes every layer's factors.
@@ -111,11 +111,11 @@ func TestAdaFisherExtend(t *testing.T) {
 		m.Backward(&dy)
 		w := m.Param("emb.weight")
 		before, g := w.Value.Clone(), w.Grad.Clone()
-		if err := o.Step(m.Captures()); err != nil {
+		if err := o.Step(StepInput[float64]{Captures: m.Captures()}); err != nil {
 			t.Fatal(err)
 		}
 		layers := map[string]FactorLayer[float64]{}
-		for _, f := range o.(FactorSource[float64]).FactorLayers() {
+		for _, f := range o.Report().Factors {
 			layers[f.Layer] = f
 		}
 		if c.want != nil {

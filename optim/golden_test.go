@@ -165,7 +165,7 @@ func replayGolden[T nn.Float](t *testing.T, c *goldenCase, tol float64) agreemen
 				p.Grad.Data[j] = T(g)
 			}
 		}
-		if err := opt.Step(nil); err != nil {
+		if err := opt.Step(StepInput[T]{}); err != nil {
 			t.Fatal(err)
 		}
 		for i, p := range params {

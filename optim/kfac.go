@@ -51,12 +51,14 @@ type KFAC[T nn.Float] struct {
 	spec    stateSpec
 	diag    *Diagnostics
 	diagBuf Diagnostics
+	plain   []string // the parameters that take the plain momentum step
 
 	cov, t1, t2 []T // scratch
 	col         []float64
 }
 
-// KFACConfig holds K-FAC's settings; DefaultKFAC has the official defaults.
+// KFACConfig holds K-FAC's settings; Defaults("kfac") has the official
+// defaults.
 type KFACConfig struct {
 	LR          float64
 	Momentum    float64
@@ -67,9 +69,6 @@ type KFACConfig struct {
 	TCov        int
 	TInv        int
 }
-
-// DefaultKFAC is the official KFACOptimizer's defaults.
-var DefaultKFAC = KFACConfig{LR: 1e-3, Momentum: 0.9, StatDecay: 0.95, Damping: 1e-3, KLClip: 1e-3, TCov: 10, TInv: 100}
 
 // kfacLayer is the factor state of one Linear or Conv2d layer.
 type kfacLayer[T nn.Float] struct {
@@ -160,6 +159,9 @@ func NewKFAC[T nn.Float](m *nn.Model[T], cfg KFACConfig) (*KFAC[T], error) {
 			kl = nil
 		}
 		o.owner = append(o.owner, kl)
+		if kl == nil {
+			o.plain = append(o.plain, p.Name)
+		}
 		o.isBias = append(o.isBias, kl != nil && p == kl.bias)
 		if kl != nil {
 			o.dirs = append(o.dirs, make([]T, p.Value.Numel()))
@@ -183,8 +185,11 @@ func eye[T nn.Float](n int) []T {
 // Name is "kfac".
 func (o *KFAC[T]) Name() string { return "kfac" }
 
-// WantsCurvature is true on the steps that refresh the factors.
-func (o *KFAC[T]) WantsCurvature() bool { return o.steps%int64(o.cfg.TCov) == 0 }
+// Needs is the curvature on the steps that refresh the factors (every TCov
+// steps, from the first).
+func (o *KFAC[T]) Needs() Needs { return Needs{Curvature: o.refreshDue()} }
+
+func (o *KFAC[T]) refreshDue() bool { return o.steps%int64(o.cfg.TCov) == 0 }
 
 func (o *KFAC[T]) LR() float64      { return o.lr }
 func (o *KFAC[T]) SetLR(lr float64) { o.lr = lr }
@@ -192,38 +197,27 @@ func (o *KFAC[T]) SetLR(lr float64) { o.lr = lr }
 // Steps is the number of optimizer steps taken.
 func (o *KFAC[T]) Steps() int64 { return o.steps }
 
-// Plain lists the parameters that no Linear or Conv2d layer owns: they take
-// the plain momentum step.
-func (o *KFAC[T]) Plain() []string {
-	var out []string
-	for i, p := range o.params {
-		if o.owner[i] == nil {
-			out = append(out, p.Name)
-		}
-	}
-	return out
+// Report lists the parameters that no Linear or Conv2d layer owns, the
+// eigendecompositions retried and failed over all layers, and after a step
+// that decomposed the factors (every TInv steps) the diagnostics: per layer
+// the range of its eigenvalues dG*dA + damping (FMin, FMax),
+// max(dG)*max(dA)/damping, and the decompositions of the layer retried and
+// failed so far.
+func (o *KFAC[T]) Report() Report[T] {
+	return Report[T]{Plain: o.plain, Diagnostics: o.diag, EigRetries: o.eig.Retries, EigFailures: o.eig.Failures}
 }
-
-// EigenCounts returns the eigendecompositions that were retried and those
-// that failed (the previous one was kept), over all layers.
-func (o *KFAC[T]) EigenCounts() (retries, failures int) { return o.eig.Retries, o.eig.Failures }
-
-// Diagnostics describes the preconditioner after a step that decomposed the
-// factors (every TInv steps): per layer the range of its eigenvalues
-// dG*dA + damping (FMin, FMax), max(dG)*max(dA)/damping, and the
-// decompositions of the layer retried and failed so far.
-func (o *KFAC[T]) Diagnostics() *Diagnostics { return o.diag }
 
 // Step refreshes the factors and their decompositions when the schedule says
 // so and updates every parameter.
-func (o *KFAC[T]) Step(caps []*nn.Capture[T]) error {
+func (o *KFAC[T]) Step(in StepInput[T]) error {
+	caps := in.Captures
 	for i, p := range o.params {
 		if err := checkStepSizes("kfac", p, len(o.bufs[i].Data)); err != nil {
 			return err
 		}
 	}
 	o.diag = nil
-	if o.WantsCurvature() {
+	if o.refreshDue() {
 		if caps == nil && len(o.layers) > 0 {
 			return fmt.Errorf("kfac: step %d refreshes the factors but no curvature was captured", o.steps)
 		}

@@ -175,7 +175,7 @@ func TestKFACAgainstHandComputedNaturalGradient(t *testing.T) {
 		cfg      KFACConfig
 		clipping bool
 	}{
-		{"defaults", DefaultKFAC, false},
+		{"defaults", kfacConfig(defaults["kfac"]), false},
 		{"no-clip", KFACConfig{LR: 0.05, Momentum: 0.9, StatDecay: 0.95, Damping: 1e-2, KLClip: 1e6, TCov: 1, TInv: 1}, false},
 		{"clip/tcov2", KFACConfig{LR: 0.5, Momentum: 0.5, StatDecay: 0.8, Damping: 3e-3, KLClip: 1e-4, TCov: 2, TInv: 1}, true},
 	}
@@ -199,15 +199,15 @@ func TestKFACAgainstHandComputedNaturalGradient(t *testing.T) {
 			// TInv 100 and TCov 10, whose factors change at step 0 only).
 			for step := 0; step < 3; step++ {
 				x, labels := batch(mk, 7, uint64(10+step))
-				want := o.WantsCurvature()
+				want := o.Needs().Curvature
 				if want != (step%c.cfg.TCov == 0) {
-					t.Fatalf("step %d: WantsCurvature %v", step, want)
+					t.Fatalf("step %d: Needs().Curvature %v", step, want)
 				}
 				caps := pass(t, mk, x, labels, want)
 				if !want {
 					caps = nil
 				}
-				if err := o.Step(caps); err != nil {
+				if err := o.Step(StepInput[float64]{Captures: caps}); err != nil {
 					t.Fatal(err)
 				}
 				hc := pass(t, mh, x, labels, true)
@@ -234,14 +234,14 @@ func TestKFACConvFactors(t *testing.T) {
 	m := nn.NewModel[float64]("conv", []int{2, 5, 4}, 3,
 		nn.NewConv2d[float64]("conv", 2, 3, 3, 1, 1, true), &nn.Flatten[float64]{}, nn.NewLinear[float64]("fc", 60, 3, true))
 	m.Reset(4)
-	cfg := DefaultKFAC
+	cfg := kfacConfig(defaults["kfac"])
 	o, err := NewKFAC(m, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	x, labels := batch(m, 3, 5)
 	caps := pass(t, m, x, labels, true)
-	if err := o.Step(caps); err != nil {
+	if err := o.Step(StepInput[float64]{Captures: caps}); err != nil {
 		t.Fatal(err)
 	}
 	c := caps[0]
@@ -299,10 +299,10 @@ func TestKFACWeightDecayDelay(t *testing.T) {
 	ob, _ := NewKFAC(mb, cfg)
 	for step := 0; step <= 20; step++ {
 		x, labels := batch(ma, 5, uint64(step))
-		if err := oa.Step(pass(t, ma, x, labels, true)); err != nil {
+		if err := oa.Step(StepInput[float64]{Captures: pass(t, ma, x, labels, true)}); err != nil {
 			t.Fatal(err)
 		}
-		if err := ob.Step(pass(t, mb, x, labels, true)); err != nil {
+		if err := ob.Step(StepInput[float64]{Captures: pass(t, mb, x, labels, true)}); err != nil {
 			t.Fatal(err)
 		}
 		same := true

@@ -82,8 +82,11 @@ func NewSGD[T nn.Float](params []*nn.Param[T], h Hyper) (*SGD[T], error) {
 // Name is "sgd".
 func (o *SGD[T]) Name() string { return "sgd" }
 
-// WantsCurvature is always false.
-func (o *SGD[T]) WantsCurvature() bool { return false }
+// Needs is nothing: SGD reads the gradients only.
+func (o *SGD[T]) Needs() Needs { return Needs{} }
+
+// Report is empty.
+func (o *SGD[T]) Report() Report[T] { return Report[T]{} }
 
 // LR returns the learning rate.
 func (o *SGD[T]) LR() float64 { return o.lr }
@@ -91,9 +94,9 @@ func (o *SGD[T]) LR() float64 { return o.lr }
 // SetLR sets the learning rate used from the next Step on.
 func (o *SGD[T]) SetLR(lr float64) { o.lr = lr }
 
-// Step updates every parameter from its gradient. It ignores caps and
+// Step updates every parameter from its gradient. It reads nothing else and
 // allocates nothing.
-func (o *SGD[T]) Step(_ []*nn.Capture[T]) error {
+func (o *SGD[T]) Step(StepInput[T]) error {
 	k := sgdCoef{
 		lr: o.lr, momentum: o.momentum, dampening: o.dampening, weightDecay: o.weightDecay,
 		nesterov: o.nesterov, first: o.step == 0,

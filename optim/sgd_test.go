@@ -21,7 +21,7 @@ func testSGDByHand[T nn.Float](t *testing.T) {
 		}
 		for _, g := range grads {
 			setGrad(ps[0], g...)
-			if err := o.Step(nil); err != nil {
+			if err := o.Step(StepInput[T]{}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -78,8 +78,8 @@ func TestSGDInterface(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Name() != "sgd" || o.WantsCurvature() || o.LR() != 0.5 {
-		t.Errorf("Name %q WantsCurvature %v LR %v", o.Name(), o.WantsCurvature(), o.LR())
+	if o.Name() != "sgd" || o.Needs().Curvature || o.LR() != 0.5 {
+		t.Errorf("Name %q Needs().Curvature %v LR %v", o.Name(), o.Needs().Curvature, o.LR())
 	}
 	o.SetLR(0.25)
 	if o.LR() != 0.25 {

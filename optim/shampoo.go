@@ -44,6 +44,7 @@ type Shampoo[T nn.Float] struct {
 	steps  int64
 	eig    eigenSolver
 	spec   stateSpec
+	plain  []string // the parameters that are not preconditioned
 
 	w, q, tmp []T // scratch
 }
@@ -61,11 +62,6 @@ type ShampooConfig struct {
 	Beta2, Eps     float64 // Adam grafting
 	ClipNorm       float64 // 0: no clipping
 }
-
-// DefaultShampoo is the paper's CNN setting (kfac/Shampoo rows of the
-// reference's section 8.2, without the weight decay).
-var DefaultShampoo = ShampooConfig{LR: 0.3, Momentum: 0.9, Epsilon: 1e-12, StatDecay: -1, UpdateInterval: 1,
-	MaxPrecondDim: 1024, Graft: "none", Beta2: 0.999, Eps: 1e-8, ClipNorm: 1}
 
 // GraftTypes lists the grafting choices.
 var GraftTypes = []string{"none", "sgd", "adam"}
@@ -114,7 +110,7 @@ func NewShampooParams[T nn.Float](params []*nn.Param[T], plain map[string]bool, 
 	case !validHyper(cfg.WeightDecay):
 		return nil, fmt.Errorf("shampoo: invalid weight decay %g", cfg.WeightDecay)
 	case !(cfg.Epsilon > 0) || math.IsInf(cfg.Epsilon, 1):
-		return nil, fmt.Errorf("shampoo: invalid epsilon (--damping) %g, want a positive number", cfg.Epsilon)
+		return nil, fmt.Errorf("shampoo: invalid epsilon (Hyper.Damping) %g, want a positive number", cfg.Epsilon)
 	case !(cfg.StatDecay < 1) || math.IsNaN(cfg.StatDecay):
 		return nil, fmt.Errorf("shampoo: invalid stat decay %g, want a negative number (sums) or [0, 1)", cfg.StatDecay)
 	case cfg.UpdateInterval < 1:
@@ -135,6 +131,9 @@ func NewShampooParams[T nn.Float](params []*nn.Param[T], plain map[string]bool, 
 	maxN := 0
 	for _, p := range params {
 		sp := &shampooParam[T]{p: p, plain: plain[p.Name], dir: make([]T, p.Value.Numel())}
+		if sp.plain {
+			o.plain = append(o.plain, p.Name)
+		}
 		n := p.Value.Numel()
 		o.bufs = append(o.bufs, nn.NewTensor[T](p.Value.Shape...))
 		o.spec.tensors = append(o.spec.tensors, tensorSpec{p.Name + ".momentum_buffer", p.Value.Shape})
@@ -201,29 +200,21 @@ func blockKey(param, what string, k int) string { return fmt.Sprintf("%s.%s.%d",
 // Name is "shampoo".
 func (o *Shampoo[T]) Name() string { return "shampoo" }
 
-// WantsCurvature is false: Shampoo's statistics come from the gradients.
-func (o *Shampoo[T]) WantsCurvature() bool { return false }
+// Needs is nothing: Shampoo's statistics come from the gradients.
+func (o *Shampoo[T]) Needs() Needs { return Needs{} }
 
 func (o *Shampoo[T]) LR() float64      { return o.lr }
 func (o *Shampoo[T]) SetLR(lr float64) { o.lr = lr }
 
-// EigenCounts returns the eigendecompositions retried and failed so far.
-func (o *Shampoo[T]) EigenCounts() (retries, failures int) { return o.eig.Retries, o.eig.Failures }
-
-// Plain lists the parameters that are not preconditioned.
-func (o *Shampoo[T]) Plain() []string {
-	var out []string
-	for _, sp := range o.params {
-		if sp.plain {
-			out = append(out, sp.p.Name)
-		}
-	}
-	return out
+// Report lists the parameters that are not preconditioned and the
+// eigendecompositions retried and failed so far.
+func (o *Shampoo[T]) Report() Report[T] {
+	return Report[T]{Plain: o.plain, EigRetries: o.eig.Retries, EigFailures: o.eig.Failures}
 }
 
 // Step preconditions every gradient, grafts, clips and takes the momentum
 // step.
-func (o *Shampoo[T]) Step(_ []*nn.Capture[T]) error {
+func (o *Shampoo[T]) Step(StepInput[T]) error {
 	for i, sp := range o.params {
 		if err := checkStepSizes("shampoo", sp.p, len(o.bufs[i].Data)); err != nil {
 			return err

@@ -59,7 +59,7 @@ func TestShampooClosedForm(t *testing.T) {
 			}
 		}
 		o := plainShampoo(t, p, bare)
-		if err := o.Step(nil); err != nil {
+		if err := o.Step(StepInput[float64]{}); err != nil {
 			t.Fatal(err)
 		}
 		f := make([]float64, k)
@@ -149,7 +149,7 @@ func TestShampooAccumulationBlocksAndVectors(t *testing.T) {
 			}
 		}
 		before := append([]float64(nil), p.Value.Data...)
-		if err := o.Step(nil); err != nil {
+		if err := o.Step(StepInput[float64]{}); err != nil {
 			t.Fatal(err)
 		}
 		for _, r := range [][2]int{{0, 3}, {3, 5}} {
@@ -178,7 +178,7 @@ func TestShampooAccumulationBlocksAndVectors(t *testing.T) {
 		g := []float64{0.3, -2, 0.01 * float64(step+1)}
 		setGrad(b, g...)
 		before := append([]float64(nil), b.Value.Data...)
-		ob.Step(nil)
+		ob.Step(StepInput[float64]{})
 		for i := range g {
 			sum[i] += g[i] * g[i]
 			want := g[i] / math.Sqrt(bare.Epsilon+sum[i])
@@ -203,7 +203,7 @@ func TestShampooGraftClipMomentum(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := [][]float64{append([]float64(nil), ps[0].Value.Data...), append([]float64(nil), ps[1].Value.Data...)}
-		o.Step(nil)
+		o.Step(StepInput[float64]{})
 		for k, p := range ps {
 			var step, ref float64
 			for i, v := range p.Value.Data {
@@ -251,7 +251,7 @@ func TestShampooGraftClipMomentum(t *testing.T) {
 		for i := range probe.bufs[0].Data {
 			probe.bufs[0].Data[i] = 0
 		}
-		probe.Step(nil)
+		probe.Step(StepInput[float64]{})
 		var dn float64
 		dir := make([]float64, len(pb))
 		for i := range pb {
@@ -262,7 +262,7 @@ func TestShampooGraftClipMomentum(t *testing.T) {
 		if buf == nil {
 			buf = make([]float64, len(dir))
 		}
-		if err := o.Step(nil); err != nil {
+		if err := o.Step(StepInput[float64]{}); err != nil {
 			t.Fatal(err)
 		}
 		for i := range dir {
@@ -281,11 +281,11 @@ func TestShampooSkipsNormLayers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := NewShampoo(m, DefaultShampoo)
+	o, err := NewShampoo(m, shampooConfig(defaults["shampoo"]))
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := o.Plain()
+	got := o.Report().Plain
 	want := []string{"bn1.weight", "bn1.bias", "bn2.weight", "bn2.bias"}
 	if len(got) != len(want) {
 		t.Fatalf("plain %v, want %v", got, want)

@@ -46,7 +46,7 @@ func testResume[T nn.Float](t *testing.T, method string, h Hyper) {
 	for k := range total {
 		oa.SetLR(lr(k))
 		setGrads(a, k)
-		if err := oa.Step(nil); err != nil {
+		if err := oa.Step(StepInput[T]{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -54,7 +54,7 @@ func testResume[T nn.Float](t *testing.T, method string, h Hyper) {
 	for k := range cut {
 		ob.SetLR(lr(k))
 		setGrads(b, k)
-		ob.Step(nil)
+		ob.Step(StepInput[T]{})
 	}
 	c := cloneParams(b) // the model's checkpoint
 	st := ob.State()
@@ -72,7 +72,7 @@ func testResume[T nn.Float](t *testing.T, method string, h Hyper) {
 		saved[k] = v.Clone()
 	}
 	setGrads(b, 99)
-	ob.Step(nil)
+	ob.Step(StepInput[T]{})
 	for k, v := range st.Tensors {
 		if !sameBits(v.Data, saved[k].Data) {
 			t.Fatalf("State tensor %q changed when the optimizer stepped", k)
@@ -94,7 +94,7 @@ func testResume[T nn.Float](t *testing.T, method string, h Hyper) {
 	for k := cut; k < total; k++ {
 		oc.SetLR(lr(k))
 		setGrads(c, k)
-		if err := oc.Step(nil); err != nil {
+		if err := oc.Step(StepInput[T]{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -126,7 +126,7 @@ func testLoadStateErrors[T nn.Float](t *testing.T) {
 		ps := newParams[T](shapes...)
 		o, _ := build(c.method, ps, c.h)
 		setGrads(ps, 0)
-		o.Step(nil)
+		o.Step(StepInput[T]{})
 		good := o.State()
 		copyState := func() State[T] {
 			s := State[T]{Tensors: map[string]*nn.Tensor[T]{}, Scalars: map[string]float64{}}
@@ -212,11 +212,11 @@ func testAllocs[T nn.Float](t *testing.T) {
 		ps := newParams[T](shapes...)
 		o, _ := build(c.method, ps, c.h)
 		setGrads(ps, 0)
-		if n := testing.AllocsPerRun(50, func() { o.Step(nil) }); n != 0 {
+		if n := testing.AllocsPerRun(50, func() { o.Step(StepInput[T]{}) }); n != 0 {
 			t.Errorf("%s: %v allocations per Step", c.name, n)
 		}
 		o.SetLR(o.LR() / 2)
-		if n := testing.AllocsPerRun(50, func() { o.Step(nil) }); n != 0 {
+		if n := testing.AllocsPerRun(50, func() { o.Step(StepInput[T]{}) }); n != 0 {
 			t.Errorf("%s: %v allocations per Step after SetLR", c.name, n)
 		}
 	}

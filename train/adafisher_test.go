@@ -13,7 +13,8 @@ import (
 )
 
 func adafisherHyper() optim.Hyper {
-	return optim.Hyper{LR: 1e-3, Beta1: 0.9, Lambda: 1e-3, Gamma: 0.8, TCov: 100, FisherMode: "reference"}
+	h, _ := optim.Defaults("adafisher")
+	return h
 }
 
 // The training checks: full-batch iris below 0.06 in 200 steps, and

@@ -13,16 +13,14 @@ import (
 // full-batch iris mlp: the official defaults, with K-FAC's learning rate
 // raised from 1e-3 to 0.03 (its KL clip then bounds the step).
 func baselineHyper(name string) optim.Hyper {
-	switch name {
-	case "kfac":
-		return optim.Hyper{LR: 0.03, Momentum: 0.9, StatDecay: 0.95, Damping: 1e-3, KLClip: 1e-3, TCov: 10, TInv: 100}
-	case "shampoo":
-		return optim.Hyper{LR: 0.3, Momentum: 0.9, Damping: 1e-12, StatDecay: -1, UpdateInterval: 1, MaxPrecondDim: 1024,
-			GraftType: "none", ClipNorm: 1, Beta2: 0.999, Eps: 1e-8}
-	case "adahessian":
-		return optim.Hyper{LR: 0.15, Beta1: 0.9, Beta2: 0.999, Eps: 1e-4, HessianPower: 1}
+	h, err := optim.Defaults(name)
+	if err != nil {
+		panic(err)
 	}
-	panic(name)
+	if name == "kfac" {
+		h.LR = 0.03
+	}
+	return h
 }
 
 var baselines = []string{"kfac", "shampoo", "adahessian"}

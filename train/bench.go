@@ -39,20 +39,28 @@ type BenchOptimizer struct {
 	Hyper optim.Hyper
 }
 
-// BenchOptimizers lists the optimizers of workloads.md that this build has.
+// BenchOptimizers lists the optimizers of the standard workloads that this
+// build has, each with its defaults (optim.Defaults; Shampoo's are the
+// paper's CNN setting, its roots recomputed every step) and AdaFisher also
+// with its factors refreshed every step, Shampoo every ten.
 func BenchOptimizers() []BenchOptimizer {
+	d := func(name string) optim.Hyper {
+		h, err := optim.Defaults(name)
+		if err != nil {
+			panic(err) // the names below are optim's own
+		}
+		return h
+	}
+	fisher1, shampoo10 := d("adafisher"), d("shampoo")
+	fisher1.TCov, shampoo10.UpdateInterval = 1, 10
 	return []BenchOptimizer{
-		{Label: "adam", Name: "adam", Hyper: optim.Hyper{LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}},
-		{Label: "adafisher_tcov1", Name: "adafisher", Hyper: optim.Hyper{LR: 1e-3, Beta1: 0.9, Lambda: 1e-3, Gamma: 0.8, TCov: 1, FisherMode: "reference"}},
-		{Label: "adafisher_tcov100", Name: "adafisher", Hyper: optim.Hyper{LR: 1e-3, Beta1: 0.9, Lambda: 1e-3, Gamma: 0.8, TCov: 100, FisherMode: "reference"}},
-		// The baselines with their defaults (Shampoo: the paper's CNN setting,
-		// its roots recomputed every step).
-		{Label: "kfac", Name: "kfac", Hyper: optim.Hyper{LR: 1e-3, Momentum: 0.9, StatDecay: 0.95, Damping: 1e-3, KLClip: 1e-3, TCov: 10, TInv: 100}},
-		{Label: "shampoo", Name: "shampoo", Hyper: optim.Hyper{LR: 0.3, Momentum: 0.9, Damping: 1e-12, StatDecay: -1, UpdateInterval: 1,
-			MaxPrecondDim: 1024, GraftType: "none", ClipNorm: 1}},
-		{Label: "shampoo_int10", Name: "shampoo", Hyper: optim.Hyper{LR: 0.3, Momentum: 0.9, Damping: 1e-12, StatDecay: -1, UpdateInterval: 10,
-			MaxPrecondDim: 1024, GraftType: "none", ClipNorm: 1}},
-		{Label: "adahessian", Name: "adahessian", Hyper: optim.Hyper{LR: 0.15, Beta1: 0.9, Beta2: 0.999, Eps: 1e-4, HessianPower: 1}},
+		{Label: "adam", Name: "adam", Hyper: d("adam")},
+		{Label: "adafisher_tcov1", Name: "adafisher", Hyper: fisher1},
+		{Label: "adafisher_tcov100", Name: "adafisher", Hyper: d("adafisher")},
+		{Label: "kfac", Name: "kfac", Hyper: d("kfac")},
+		{Label: "shampoo", Name: "shampoo", Hyper: d("shampoo")},
+		{Label: "shampoo_int10", Name: "shampoo", Hyper: shampoo10},
+		{Label: "adahessian", Name: "adahessian", Hyper: d("adahessian")},
 	}
 }
 
@@ -73,15 +81,13 @@ type Bencher interface {
 }
 
 type bencher[T nn.Float] struct {
-	m      *nn.Model[T]
-	opt    optim.Optimizer[T]
-	in     *nn.Tensor[T]
-	labels []int
-	dloss  nn.Tensor[T]
+	stepper *Stepper[T]
+	in      *nn.Tensor[T]
+	labels  []int
 }
 
 func (b *bencher[T]) Step() error {
-	_, _, _, err := Step(b.m, b.opt, b.in, b.labels, &b.dloss, false)
+	_, err := b.stepper.Step(b.in, b.labels, false)
 	return err
 }
 
@@ -120,7 +126,7 @@ func newBencher[T nn.Float](w Workload, o BenchOptimizer) (*bencher[T], error) {
 	for i := range labels {
 		labels[i] = rng.IntN(cfg.Classes)
 	}
-	return &bencher[T]{m: m, opt: opt, in: in, labels: labels}, nil
+	return &bencher[T]{stepper: NewStepper(m, opt), in: in, labels: labels}, nil
 }
 
 // Bench times a workload: 20 warm-up steps, then the median of rounds rounds,

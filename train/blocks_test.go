@@ -130,15 +130,15 @@ func TestBlockModelsStepEveryOptimizer(t *testing.T) {
 				for _, p := range m.Params() {
 					before[p.Name] = append([]float32(nil), p.Value.Data...)
 				}
-				var dloss nn.Tensor[float32]
+				stepper := NewStepper(m, opt)
 				for step := 0; step < 2; step++ {
 					m.SetStep(int64(step))
-					loss, _, _, err := Step(m, opt, in, labels, &dloss, false)
+					r, err := stepper.Step(in, labels, false)
 					if err != nil {
 						t.Fatal(err)
 					}
-					if math.IsNaN(loss) || math.IsInf(loss, 0) {
-						t.Fatalf("step %d: loss %v", step, loss)
+					if math.IsNaN(r.Loss) || math.IsInf(r.Loss, 0) {
+						t.Fatalf("step %d: loss %v", step, r.Loss)
 					}
 				}
 				for _, p := range m.Params() {

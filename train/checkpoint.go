@@ -3,7 +3,6 @@ package train
 import (
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -55,7 +54,7 @@ func (s *session[T]) loadCheckpoint() error {
 		return fmt.Errorf("resume: %w", err)
 	}
 	if dt := f.Metadata["dtype"]; dt != s.cfg.DType {
-		return fmt.Errorf("resume: %s was written with --dtype %s, this run uses %s", path, dt, s.cfg.DType)
+		return fmt.Errorf("resume: %w", settingErrorf("%s was written with {dtype} %s, this run uses %s", path, dt, s.cfg.DType))
 	}
 	if err := LoadModel(f, s.model, modelPrefix, true); err != nil {
 		return fmt.Errorf("resume: %s: %w", path, err)
@@ -105,8 +104,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
-
-func goVersion() string { return runtime.Version() }
 
 // SavedDType reads the element type that the run in path was trained with.
 func SavedDType(path string) (string, error) {

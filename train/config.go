@@ -1,7 +1,6 @@
 package train
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/adafisher-go/landscape/data"
@@ -10,7 +9,9 @@ import (
 )
 
 // Config is every setting of a run; it is saved as run.json and read back by
-// --resume, so that a resumed run continues with exactly the same settings.
+// Resume, so that a resumed run continues with exactly the same settings.
+// Hyper's fields left at zero take the optimizer's defaults as
+// optim.WithDefaults says, and run.json records the completed values.
 type Config struct {
 	Dataset      string  `json:"dataset"`
 	Standardize  bool    `json:"standardize"`
@@ -72,46 +73,47 @@ func (c *Config) DataOptions() data.Options {
 	return data.Options{Standardize: c.Standardize, TestFraction: c.TestFraction, Seed: c.Seed, PCA: c.PCA, Context: c.Context}
 }
 
-// Validate checks the settings that do not need the data.
+// Validate checks the settings that do not need the data. Its errors are
+// *SettingError.
 func (c *Config) Validate() error {
 	if c.BatchSize < 0 {
-		return fmt.Errorf("--batch-size %d, want a positive size or 0 for the whole training set", c.BatchSize)
+		return settingErrorf("{batch_size} %d, want a positive size or 0 for the whole training set", c.BatchSize)
 	}
-	if !(c.Hyper.LR > 0) {
-		return fmt.Errorf("--lr %g, want a positive learning rate", c.Hyper.LR)
+	if !(c.Hyper.LR >= 0) || c.Hyper.LR > maxFloat {
+		return settingErrorf("{hyper.lr} %g, want a positive learning rate", c.Hyper.LR)
 	}
 	if c.DType != "float32" && c.DType != "float64" {
-		return fmt.Errorf("--dtype %q, want float32 or float64", c.DType)
+		return settingErrorf("{dtype} %q, want float32 or float64", c.DType)
 	}
 	if c.Epochs < 0 || c.Steps < 0 || c.TimeBudget < 0 {
-		return fmt.Errorf("--epochs, --steps and --time-budget must not be negative")
+		return settingErrorf("{epochs}, {steps} and {time_budget_ns} must not be negative")
 	}
 	if c.Epochs == 0 && c.Steps == 0 && c.TimeBudget == 0 {
-		return fmt.Errorf("give --epochs, --steps or --time-budget to say how long to train")
+		return settingErrorf("give {epochs}, {steps} or {time_budget_ns} to say how long to train")
 	}
 	if c.Epochs > 0 && c.Steps > 0 {
-		return fmt.Errorf("give either --epochs or --steps, not both")
+		return settingErrorf("give either {epochs} or {steps}, not both")
 	}
 	if c.EvalInterval < 0 {
-		return fmt.Errorf("--eval-every must not be negative")
+		return settingErrorf("{eval_interval_ns} must not be negative")
 	}
 	if c.SnapshotEvery < 0 || c.CheckpointEvery < 0 || c.SnapshotFactorsEvery < 0 {
-		return fmt.Errorf("--snapshot-every, --snapshot-factors-every and --checkpoint-every must not be negative")
+		return settingErrorf("{snapshot_every}, {snapshot_factors_every} and {checkpoint_every} must not be negative")
 	}
 	if c.PCA < 0 {
-		return fmt.Errorf("--pca %d, want a number of components (0: keep the features)", c.PCA)
+		return settingErrorf("{pca} %d, want a number of components (0: keep the features)", c.PCA)
 	}
 	if c.Depth < 0 || c.Width < 0 || c.Layers < 0 || c.Heads < 0 || c.Dim < 0 || c.Context < 0 {
-		return fmt.Errorf("--depth, --width, --layers, --heads, --dim and --context must not be negative")
+		return settingErrorf("{depth}, {width}, {layers}, {heads}, {dim} and {context} must not be negative")
 	}
 	if !(c.Dropout >= 0 && c.Dropout < 1) {
-		return fmt.Errorf("--dropout %g, want a probability in [0, 1)", c.Dropout)
+		return settingErrorf("{dropout} %g, want a probability in [0, 1)", c.Dropout)
 	}
 	if c.TestFraction < 0 || c.TestFraction >= 1 {
-		return fmt.Errorf("--test-fraction %g, want a fraction in [0, 1)", c.TestFraction)
+		return settingErrorf("{test_fraction} %g, want a fraction in [0, 1)", c.TestFraction)
 	}
 	if c.Out == "" {
-		return fmt.Errorf("--out is required: the run directory to write")
+		return settingErrorf("{out} is required: the run directory to write")
 	}
 	return nil
 }

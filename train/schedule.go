@@ -1,9 +1,6 @@
 package train
 
-import (
-	"fmt"
-	"math"
-)
+import "math"
 
 // Schedule gives the learning rate as a function of progress.
 type Schedule struct {
@@ -26,23 +23,23 @@ func (s Schedule) validate() error {
 	switch s.Unit {
 	case "epoch", "step":
 	default:
-		return fmt.Errorf("--lr-schedule-unit %q, want epoch or step", s.Unit)
+		return settingErrorf("{schedule.unit} %q, want epoch or step", s.Unit)
 	}
 	switch s.Kind {
 	case "constant":
 	case "cosine":
 		if s.TMax < 1 {
-			return fmt.Errorf("--lr-schedule cosine needs its period: give --epochs or --steps, or --lr-tmax")
+			return settingErrorf("{schedule.kind} cosine needs its period: give {epochs} or {steps}, or {schedule.t_max}")
 		}
 	case "step":
 		if s.StepSize < 1 {
-			return fmt.Errorf("--lr-step-size %d, want a positive number of %ss", s.StepSize, s.Unit)
+			return settingErrorf("{schedule.step_size} %d, want a positive number of %ss", s.StepSize, s.Unit)
 		}
 		if !(s.Gamma > 0) {
-			return fmt.Errorf("--lr-gamma %g, want a positive factor", s.Gamma)
+			return settingErrorf("{schedule.gamma} %g, want a positive factor", s.Gamma)
 		}
 	default:
-		return fmt.Errorf("unknown --lr-schedule %q, want constant, cosine or step", s.Kind)
+		return settingErrorf("unknown {schedule.kind} %q, want constant, cosine or step", s.Kind)
 	}
 	return nil
 }

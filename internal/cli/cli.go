@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strings"
 )
 
 // UsageError marks an error in how a command was called: it exits with 2.
@@ -93,3 +94,38 @@ func Version() string {
 	}
 	return v
 }
+
+// settingError is a library error that names settings of a configuration
+// (train.SettingError): Describe names them as the caller prefers.
+type settingError interface {
+	error
+	Describe(name func(setting string) string) string
+}
+
+// FlagNames returns err with the settings that a library error names (such
+// as train.SettingError's "batch_size") given as the command's flags
+// ("--batch-size"): flags maps settings to flag names without the dashes.
+// Settings without a flag keep their names; other errors come back as they
+// are.
+func FlagNames(err error, flags map[string]string) error {
+	var se settingError
+	if !errors.As(err, &se) {
+		return err
+	}
+	named := se.Describe(func(s string) string {
+		if f, ok := flags[s]; ok {
+			return "--" + f
+		}
+		return s
+	})
+	return flagNamed{msg: strings.Replace(err.Error(), se.Error(), named, 1), err: err}
+}
+
+// flagNamed is an error with its settings named by flags.
+type flagNamed struct {
+	msg string
+	err error
+}
+
+func (f flagNamed) Error() string { return f.msg }
+func (f flagNamed) Unwrap() error { return f.err }

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/adafisher-go/landscape/internal/cli"
+	"github.com/adafisher-go/landscape/optim"
+	"github.com/adafisher-go/landscape/train"
+)
+
+// trainFlags are the flags of `landscape train` as they are parsed.
+type trainFlags struct {
+	fs *flag.FlagSet
+	c  train.Config
+	// given holds the hyperparameter flags; those given on the command line
+	// replace the optimizer's defaults (hyper).
+	given                  optim.Hyper
+	hidden, budget, resume string
+	seed                   int64
+	overwrite, report, png bool
+	// settings maps the run's settings, as train.SettingError names them,
+	// to the flags that set them.
+	settings map[string]string
+	set      map[string]bool // the flags given
+}
+
+func newTrainFlags(stderr io.Writer) *trainFlags {
+	f := &trainFlags{fs: flag.NewFlagSet("landscape train", flag.ContinueOnError), settings: map[string]string{}}
+	f.fs.SetOutput(stderr)
+	f.dataFlags()
+	f.modelFlags()
+	f.optimizerFlags()
+	f.runFlags()
+	f.fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: landscape train [flags]\n\nTrains a model and writes a run directory: run.json, metrics.jsonl, weights/, final.safetensors, checkpoint.safetensors.\n\nflags:")
+		printFlags(f.fs, stderr)
+	}
+	return f
+}
+
+// names records that the flag sets the setting.
+func (f *trainFlags) names(setting, flag string) { f.settings[setting] = flag }
+
+func (f *trainFlags) dataFlags() {
+	fs, c := f.fs, &f.c
+	fs.StringVar(&c.Dataset, "dataset", "iris", "iris, digits, fashion-mnist, cifar10:DIR (CIFAR-10's binary files), text:FILE (byte-level tokens) or a PATH.csv (header row, features, integer label last)")
+	fs.BoolVar(&c.Standardize, "standardize", false, "z-score the features with the training split's mean and population standard deviation")
+	fs.IntVar(&c.PCA, "pca", 0, "replace the features by this many principal components of the training split (before --standardize), as scikit-learn's PCA")
+	fs.Float64Var(&c.TestFraction, "test-fraction", 0, "hold out this seeded fraction as a test split (datasets without their own test split)")
+	fs.BoolVar(&c.Shuffle, "shuffle", true, "shuffle the training set every epoch (seeded); --shuffle=false keeps file order")
+	fs.IntVar(&c.BatchSize, "batch-size", 32, "samples per batch; 0 is the whole training set as one batch")
+	fs.BoolVar(&c.Augment, "augment", false, "image datasets: random crop (padding 4), horizontal flip and 16-pixel cutout of the training images, seeded by (seed, epoch, sample)")
+	for _, s := range []string{"pca", "test-fraction", "batch-size", "augment"} {
+		f.names(strings.ReplaceAll(s, "-", "_"), s)
+	}
+}
+
+func (f *trainFlags) modelFlags() {
+	fs, c := f.fs, &f.c
+	fs.StringVar(&c.Model, "model", "mlp", "mlp, iris-toy, cnn, resnet or gpt")
+	fs.StringVar(&f.hidden, "hidden", "16", "mlp: comma-separated hidden widths, e.g. 64,32")
+	fs.StringVar(&c.Activation, "activation", "relu", "mlp: relu, tanh, sigmoid or gelu")
+	fs.IntVar(&c.Depth, "depth", 0, "resnet: depth 6n+2, e.g. 8, 14, 20, 32 (default 20)")
+	fs.IntVar(&c.Width, "width", 0, "resnet: channels of the first stage (default 16)")
+	fs.IntVar(&c.Layers, "layers", 0, "gpt: transformer blocks (default 2)")
+	fs.IntVar(&c.Heads, "heads", 0, "gpt: attention heads (default 4)")
+	fs.IntVar(&c.Dim, "dim", 0, "gpt: embedding dimension (default 128)")
+	fs.IntVar(&c.Context, "context", 0, "gpt and text datasets: tokens per sample (default 64)")
+	fs.BoolVar(&c.Tied, "tied", false, "gpt: the output head shares the token embedding's weight")
+	fs.Float64Var(&c.Dropout, "dropout", 0, "gpt: dropout probability after the embeddings, attention and MLP")
+	for _, s := range []string{"depth", "width", "layers", "heads", "dim", "context", "dropout"} {
+		f.names(s, s)
+	}
+}
+
+func (f *trainFlags) optimizerFlags() {
+	fs, c := f.fs, &f.c
+	fs.StringVar(&c.Optimizer, "optimizer", "adam", strings.Join(optim.Names, ", "))
+	for _, h := range hyperFlags {
+		usage := h.usage + defaultsText(h)
+		switch p := h.field(&f.given).(type) {
+		case *float64:
+			fs.Float64Var(p, h.name, 0, usage)
+		case *int:
+			fs.IntVar(p, h.name, 0, usage)
+		case *bool:
+			fs.BoolVar(p, h.name, false, usage)
+		case *string:
+			fs.StringVar(p, h.name, "", usage)
+		}
+		f.names("hyper."+h.setting, h.name)
+	}
+	fs.IntVar(&c.SnapshotFactorsEvery, "snapshot-factors-every", 0, "adafisher: write factors/step-NNNNNN.safetensors every N steps (N = 0-based step index)")
+	fs.StringVar(&c.Schedule.Kind, "lr-schedule", "constant", "constant, cosine or step")
+	fs.StringVar(&c.Schedule.Unit, "lr-schedule-unit", "epoch", "epoch or step: how often the schedule changes the rate")
+	fs.IntVar(&c.Schedule.TMax, "lr-tmax", 0, "cosine: period in schedule units (default: the whole run)")
+	fs.Float64Var(&c.Schedule.MinLR, "lr-min", 0, "cosine: the final learning rate")
+	fs.IntVar(&c.Schedule.StepSize, "lr-step-size", 0, "step: multiply the rate by --lr-gamma every this many units")
+	fs.Float64Var(&c.Schedule.Gamma, "lr-gamma", 0.1, "step: the factor")
+	f.names("snapshot_factors_every", "snapshot-factors-every")
+	for s, fl := range map[string]string{"kind": "lr-schedule", "unit": "lr-schedule-unit", "t_max": "lr-tmax", "min_lr": "lr-min",
+		"step_size": "lr-step-size", "gamma": "lr-gamma"} {
+		f.names("schedule."+s, fl)
+	}
+}
+
+func (f *trainFlags) runFlags() {
+	fs, c := f.fs, &f.c
+	fs.Int64Var(&f.seed, "seed", 0, "seed of initialisation, shuffling and splits")
+	fs.StringVar(&c.DType, "dtype", "float64", "float32 or float64")
+	fs.IntVar(&c.Epochs, "epochs", 0, "train this many epochs")
+	fs.IntVar(&c.Steps, "steps", 0, "train this many optimizer steps")
+	fs.StringVar(&f.budget, "time-budget", "", "stop after this much training time, e.g. 90s or 10m")
+	fs.DurationVar(&c.EvalInterval, "eval-every", 0, "also evaluate the test split whenever this much more training time has passed, e.g. 30s (\"eval\" records)")
+	fs.IntVar(&c.SnapshotEvery, "snapshot-every", 0, "write weights/step-NNNNNN.safetensors every N steps (and at step 0)")
+	fs.IntVar(&c.CheckpointEvery, "checkpoint-every", 0, "write the resumable checkpoint every N steps (it is also written every 30 s, on interrupt and at the end)")
+	fs.StringVar(&c.Init, "init", "", "load the starting weights from this safetensors file, by name")
+	fs.StringVar(&c.Out, "out", "", "the run directory to write")
+	fs.BoolVar(&f.overwrite, "overwrite", false, "replace an existing run in --out")
+	fs.BoolVar(&f.report, "report", false, "write the run's HTML report into DIR/report/index.html at the end (needs \"npm ci\" once)")
+	fs.BoolVar(&f.png, "png", false, "with --report: also write every figure as a PNG")
+	fs.StringVar(&f.resume, "resume", "", "continue the interrupted run in this directory with its saved settings")
+	for s, fl := range map[string]string{"seed": "seed", "dtype": "dtype", "epochs": "epochs", "steps": "steps", "time_budget_ns": "time-budget",
+		"eval_interval_ns": "eval-every", "snapshot_every": "snapshot-every", "checkpoint_every": "checkpoint-every", "init": "init", "out": "out"} {
+		f.names(s, fl)
+	}
+}
+
+// parse parses the arguments and the flags that need more than the flag
+// package does.
+func (f *trainFlags) parse(args []string) error {
+	if err := parse(f.fs, args); err != nil {
+		return err
+	}
+	if f.fs.NArg() > 0 {
+		return usagef("unexpected argument %q (flags start with --)", f.fs.Arg(0))
+	}
+	if f.seed < 0 {
+		return usagef("--seed %d, want a non-negative integer", f.seed)
+	}
+	f.c.Seed = uint64(f.seed)
+	f.set = map[string]bool{}
+	f.fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	if f.c.Model != "mlp" && !f.set["hidden"] {
+		f.hidden = ""
+	}
+	if f.hidden != "" {
+		for _, s := range strings.Split(f.hidden, ",") {
+			v, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || v < 1 {
+				return usagef("--hidden %q: want positive integers separated by commas, e.g. 64,32", f.hidden)
+			}
+			f.c.Hidden = append(f.c.Hidden, v)
+		}
+	}
+	if f.budget != "" {
+		d, err := time.ParseDuration(f.budget)
+		if err != nil || d <= 0 {
+			return usagef("--time-budget %q: want a positive duration such as 90s or 10m", f.budget)
+		}
+		f.c.TimeBudget = d
+	}
+	return nil
+}
+
+// flagErr names the settings that err names by their flags.
+func (f *trainFlags) flagErr(err error) error { return cli.FlagNames(err, f.settings) }

@@ -1,0 +1,175 @@
+package train
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/adafisher-go/landscape/data"
+	"github.com/adafisher-go/landscape/nn"
+	"github.com/adafisher-go/landscape/optim"
+	"github.com/adafisher-go/landscape/rundir"
+)
+
+// session holds everything one run needs.
+type session[T nn.Float] struct {
+	cfg      Config
+	dir      rundir.Dir
+	train    *data.Dataset
+	test     *data.Dataset
+	model    *nn.Model[T]
+	opt      optim.Optimizer[T]
+	stepper  *Stepper[T]
+	batch    int // samples per batch
+	spe      int // steps per epoch
+	total    int // total steps, 0 when only a time budget bounds the run
+	xs       []T // the training set in T, converted once
+	progress func(Event)
+	metrics  *rundir.MetricsWriter
+	info     Info
+	factors  bool // the optimizer keeps Kronecker factors to snapshot
+
+	// The batch being assembled.
+	perm      []int // the order of the training samples in permEpoch
+	permEpoch int
+	input     nn.Tensor[T]
+	labels    []int
+
+	// Progress.
+	step      int           // steps done
+	last      float64       // the loss of the last step's batch
+	elapsed   time.Duration // training time before this process started
+	start     time.Time     // when this process's loop started
+	paused    time.Duration // time spent evaluating in this process: not training time
+	nextEval  time.Duration // training time of the next periodic evaluation
+	lastCkpt  time.Time
+	epochLoss float64 // sum of batch losses in the current epoch
+	epochN    int
+	epochOK   int // correct predictions in the current epoch's batches
+	epochRows int
+}
+
+// setup loads the data, builds the model and the optimizer, and plans the
+// run's batches, steps and schedule.
+func setup[T nn.Float](cfg Config, o Options) (*session[T], error) {
+	s := &session[T]{cfg: cfg, progress: o.Progress}
+	if err := s.loadData(); err != nil {
+		return nil, err
+	}
+	if err := s.buildModel(); err != nil {
+		return nil, err
+	}
+	if err := s.buildOptimizer(); err != nil {
+		return nil, err
+	}
+	if err := s.plan(); err != nil {
+		return nil, err
+	}
+	s.describe(o)
+	if plain := s.info.Unsupported; len(plain) > 0 && o.Log != nil {
+		o.Log(fmt.Sprintf("%s: no layer that it preconditions owns %s; they are updated without a preconditioner", cfg.Optimizer, strings.Join(plain, ", ")))
+	}
+	return s, nil
+}
+
+func (s *session[T]) loadData() error {
+	train, test, err := data.Load(s.cfg.Dataset, s.cfg.DataOptions())
+	if err != nil {
+		return err
+	}
+	if train.Len() == 0 {
+		return fmt.Errorf("dataset %s: no training samples", s.cfg.Dataset)
+	}
+	if s.cfg.Augment {
+		if err := data.StandardAugmentation.Check(train.Shape); err != nil {
+			return settingErrorf("{augment}: %w", err)
+		}
+	}
+	s.train, s.test = train, test
+	s.xs = make([]T, len(train.X))
+	for i, v := range train.X {
+		s.xs[i] = T(v)
+	}
+	return nil
+}
+
+// classes is the number of classes of the training and test splits.
+func (s *session[T]) classes() int {
+	c := s.train.Classes
+	if s.test != nil {
+		c = max(c, s.test.Classes)
+	}
+	return c
+}
+
+// buildModel builds the model and loads its starting weights when
+// Config.Init names a file.
+func (s *session[T]) buildModel() error {
+	model, err := nn.Build[T](s.cfg.ModelConfig(s.train.Shape, s.classes()))
+	if err != nil {
+		return err
+	}
+	if s.cfg.Init != "" {
+		f, err := rundir.Read(s.cfg.Init)
+		if err != nil {
+			return settingErrorf("{init}: %w", err)
+		}
+		if err := LoadModel(f, model, "", false); err != nil {
+			return settingErrorf("{init} %s: %w", s.cfg.Init, err)
+		}
+	}
+	s.model = model
+	return nil
+}
+
+// buildOptimizer completes the hyperparameters from the optimizer's
+// defaults (run.json records the completed ones) and builds it.
+func (s *session[T]) buildOptimizer() error {
+	h, err := optim.WithDefaults(s.cfg.Optimizer, s.cfg.Hyper)
+	if err != nil {
+		return err
+	}
+	s.cfg.Hyper = h
+	h.Seed = s.cfg.Seed // the optimizers that draw random numbers (AdaHessian's probes) use the run's seed
+	if s.opt, err = optim.New(s.cfg.Optimizer, s.model, h); err != nil {
+		return err
+	}
+	s.factors = s.opt.Report().Factors != nil
+	if s.cfg.SnapshotFactorsEvery > 0 && !s.factors {
+		return settingErrorf("{snapshot_factors_every} %d: optimizer %s keeps no Kronecker factors", s.cfg.SnapshotFactorsEvery, s.cfg.Optimizer)
+	}
+	s.stepper = NewStepper(s.model, s.opt)
+	return nil
+}
+
+// plan fixes the batch size, the steps per epoch and in all, and the
+// learning-rate schedule.
+func (s *session[T]) plan() error {
+	n := s.train.Len()
+	s.batch = s.cfg.BatchSize
+	if s.batch == 0 || s.batch > n {
+		s.batch = n
+	}
+	s.spe = (n + s.batch - 1) / s.batch
+	switch {
+	case s.cfg.Steps > 0:
+		s.total = s.cfg.Steps
+	case s.cfg.Epochs > 0:
+		s.total = s.cfg.Epochs * s.spe
+	}
+	sch := &s.cfg.Schedule
+	if sch.Kind == "" {
+		sch.Kind = "constant"
+	}
+	if sch.Unit == "" {
+		sch.Unit = "epoch"
+	}
+	sch.Base = s.cfg.Hyper.LR
+	if sch.TMax == 0 && s.total > 0 {
+		sch.TMax = s.total
+		if sch.Unit == "epoch" {
+			sch.TMax = (s.total + s.spe - 1) / s.spe
+		}
+	}
+	return sch.validate()
+}
