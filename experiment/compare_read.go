@@ -26,7 +26,8 @@ type ComparedRun struct {
 	HasTest                                  bool
 	// The final test metric, training loss and test loss (NaN without).
 	FinalTest, FinalTrain, FinalTestLoss float64
-	Best                                 float64 // best test metric (NaN without)
+	Best                                 float64             // best test metric (NaN without)
+	Final                                *rundir.FinalRecord // nil for a run that has not finished
 	MedianStepMillis                     float64
 	Epochs                               float64 // steps / steps per epoch
 }
@@ -84,6 +85,7 @@ func ReadComparison(c train.Config, settings []CompareSetting, dirs []string) (*
 			case rec.Final != nil:
 				f := rec.Final
 				r.FinalTest, r.FinalTrain, r.FinalTestLoss = orNaN(metric(f.TestAccuracy, f.TestPerplexity)), f.TrainLoss, orNaN(f.TestLoss)
+				r.Final = f
 			}
 		}
 		for _, v := range r.TestMetric {

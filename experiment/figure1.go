@@ -349,3 +349,20 @@ func difference(interp, eval [][]float64) (rundir.Grid, DiffSummary) {
 	}
 	return out, s
 }
+
+// ReadFigure1 reads the trajectory.json that Figure1 wrote into dir.
+func ReadFigure1(dir string) (*Figure1Result, error) {
+	path := filepath.Join(dir, TrajectoryFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var r Figure1Result
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if r.Dataset == "" || len(r.Paths) == 0 {
+		return nil, fmt.Errorf("%s: no paths: not the result of a Figure 1 job", path)
+	}
+	return &r, nil
+}

@@ -55,6 +55,9 @@ func TestFigure1(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
+	if r, err := ReadFigure1(out); err != nil || len(r.Paths) != 2 {
+		t.Fatalf("ReadFigure1: %v", err)
+	}
 	nan := 0
 	for i := range back.Interpolated {
 		for j, v := range back.Interpolated[i] {
