@@ -7,7 +7,7 @@
 //
 // # Layout
 //
-// A training run writes one directory (the --out flag):
+// A training run writes one directory:
 //
 //	run.json                        every setting of the run, the seed, the
 //	                                toolkit and Go versions, and a fingerprint
@@ -20,7 +20,7 @@
 //	                                NNNNNN
 //	final.safetensors               the model parameters at the end of training
 //	checkpoint.safetensors          model and optimizer state, enough for
-//	                                --resume to carry on exactly
+//	                                a resumed run to carry on exactly
 //
 // Steps are 1-based and zero-padded to six digits (longer numbers keep all
 // their digits). Tensors carry PyTorch's parameter names and row-major shapes.
