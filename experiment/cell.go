@@ -100,11 +100,9 @@ func (s Shard) Select(cells []Cell) []Cell {
 
 // CellOptions are how RunCell trains.
 type CellOptions struct {
-	// Overwrite starts every run afresh, replacing what its directory holds.
-	Overwrite bool
-	// Keep keeps finished runs and resumes interrupted ones (see State);
-	// without it (and without Overwrite) a cell always trains afresh into
-	// its directory.
+	// Keep keeps a finished run and resumes an interrupted one (see
+	// State); without it a cell trains afresh, replacing the run its
+	// directory holds.
 	Keep     bool
 	Command  []string // recorded in run.json
 	Version  string   // recorded in run.json
@@ -118,7 +116,7 @@ type CellOptions struct {
 // is an error.
 func RunCell(ctx context.Context, c Cell, o CellOptions) error {
 	state := CellNew
-	if o.Keep && !o.Overwrite {
+	if o.Keep {
 		var err error
 		if state, err = State(c.Config); err != nil {
 			return err

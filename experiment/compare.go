@@ -97,7 +97,7 @@ func Compare(ctx context.Context, c CompareConfig) (*Comparison, error) {
 	}
 	var dirs []string
 	for _, cell := range cells {
-		o := CellOptions{Overwrite: c.Overwrite, Keep: true, Command: c.Command, Version: c.Version, Of: len(cells), Progress: c.Progress}
+		o := CellOptions{Keep: !c.Overwrite, Command: c.Command, Version: c.Version, Of: len(cells), Progress: c.Progress}
 		if err := RunCell(ctx, cell, o); err != nil {
 			return nil, fmt.Errorf("%s: %w", cell.Name, err)
 		}

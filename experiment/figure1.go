@@ -4,19 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"time"
 
 	"github.com/adafisher-go/landscape/data"
-	"github.com/adafisher-go/landscape/landscape"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
 	"github.com/adafisher-go/landscape/rundir"
 	"github.com/adafisher-go/landscape/train"
-	"github.com/adafisher-go/landscape/trajectory"
 )
 
 // Figure1Config is a Figure 1 job. Zero values take the paper's settings.
@@ -175,7 +172,7 @@ func Figure1(ctx context.Context, c Figure1Config) (*Figure1Result, error) {
 		byLabel[fo.Label] = fo
 	}
 	for _, cell := range cells {
-		if err := RunCell(ctx, cell, CellOptions{Overwrite: true, Version: c.Version, Of: len(cells), Progress: c.Progress}); err != nil {
+		if err := RunCell(ctx, cell, CellOptions{Version: c.Version, Of: len(cells), Progress: c.Progress}); err != nil {
 			return nil, fmt.Errorf("%s: %w", cell.Name, err)
 		}
 		p, err := readFigure1Path(cell.Config.Out, cell.Config.SnapshotEvery, c.Epochs)
@@ -223,146 +220,4 @@ func writeFigure1Start(c Figure1Config) error {
 	w := m.Param("fc1.weight")
 	w.Value.Data[0], w.Value.Data[1] = Figure1Start[0], Figure1Start[1]
 	return train.SaveModel(filepath.Join(c.Out, "init.safetensors"), m, map[string]string{"note": "iris-toy from --seed with fc1.weight = (0.2, 0.2)"})
-}
-
-// figure1Surfaces interpolates the recorded losses on the grid and
-// evaluates each optimizer's surface.
-func figure1Surfaces(ctx context.Context, res *Figure1Result, n int) error {
-	var xs, ys, vs []float64
-	for _, p := range res.Paths {
-		xs, ys, vs = append(xs, p.W1...), append(ys, p.W2...), append(vs, p.Loss...)
-	}
-	gx, gy := trajectory.BoundingBoxGrid(xs, ys, n, n)
-	res.GridX, res.GridY = gx, gy
-	ct, err := trajectory.NewCloughTocher(xs, ys, vs)
-	if err != nil {
-		return fmt.Errorf("figure 1: interpolating the recorded losses: %w", err)
-	}
-	res.Interpolator.Iterations, res.Interpolator.Converged = ct.Iterations(), ct.Converged()
-	res.Interpolated = ct.Grid(gx, gy)
-	build, tr, err := figure1Model(res.Seed)
-	if err != nil {
-		return err
-	}
-	for i := range res.Paths {
-		p := &res.Paths[i]
-		ev, err := evaluateFC1Plane(ctx, p.Run, build, tr, gx, gy)
-		if err != nil {
-			return err
-		}
-		p.Evaluated = ev
-		p.Difference, p.Summary = difference(res.Interpolated, ev)
-	}
-	return nil
-}
-
-// evaluateFC1Plane returns the training loss on the grid with fc1.weight at
-// the grid point and every other parameter at the final values of the run.
-func evaluateFC1Plane(ctx context.Context, run string, build func() (*nn.Model[float64], error), tr *data.Dataset, gx, gy []float64) ([][]float64, error) {
-	final, err := rundir.Read(filepath.Join(run, rundir.FinalFile))
-	if err != nil {
-		return nil, err
-	}
-	fm, err := build()
-	if err != nil {
-		return nil, err
-	}
-	if err := train.LoadModel(final, fm, "", true); err != nil {
-		return nil, err
-	}
-	centre := landscape.Flatten(fm)
-	off, _, err := landscape.Offset(fm, "fc1.weight")
-	if err != nil {
-		return nil, err
-	}
-	centre[off], centre[off+1] = 0, 0
-	d1, d2 := make([]float64, len(centre)), make([]float64, len(centre))
-	d1[off], d2[off+1] = 1, 1
-	return landscape.Evaluate(ctx, landscape.Plane{Center: centre, D1: d1, D2: d2, Alphas: gx, Betas: gy}, build, fm, tr, 0, nil, nil)
-}
-
-// readFigure1Path reads fc1.weight from the epoch snapshots of the run in
-// dir and the epoch losses from its metrics.
-func readFigure1Path(dir string, spe, epochs int) (Figure1Path, error) {
-	p := Figure1Path{Run: dir}
-	d, err := rundir.Open(dir)
-	if err != nil {
-		return p, err
-	}
-	for e := 1; e <= epochs; e++ {
-		f, err := rundir.Read(d.WeightsPath(e * spe))
-		if err != nil {
-			return p, err
-		}
-		t, ok := f.Get("fc1.weight")
-		if !ok {
-			return p, fmt.Errorf("%s: no fc1.weight", d.WeightsPath(e*spe))
-		}
-		v, err := t.Float64s()
-		if err != nil {
-			return p, err
-		}
-		p.W1, p.W2 = append(p.W1, v[0]), append(p.W2, v[1])
-	}
-	m, err := d.Metrics()
-	if err != nil {
-		return p, err
-	}
-	for _, r := range m.Epochs {
-		p.Loss = append(p.Loss, r.TrainLoss)
-	}
-	if len(p.Loss) != epochs {
-		return p, fmt.Errorf("%s: %d epoch records, want %d", d.MetricsPath(), len(p.Loss), epochs)
-	}
-	return p, nil
-}
-
-// difference returns interp - eval and its summary over the points where
-// both are defined.
-func difference(interp, eval [][]float64) (rundir.Grid, DiffSummary) {
-	out := make(rundir.Grid, len(interp))
-	var s DiffSummary
-	var sa, sb, saa, sbb, sab float64
-	for i := range interp {
-		out[i] = make([]float64, len(interp[i]))
-		for j, a := range interp[i] {
-			b := eval[i][j]
-			d := a - b
-			out[i][j] = d
-			if math.IsNaN(d) {
-				continue
-			}
-			s.Points++
-			s.MeanAbs += math.Abs(d)
-			s.RMS += d * d
-			s.Mean += d
-			s.MaxAbs = max(s.MaxAbs, math.Abs(d))
-			sa, sb, saa, sbb, sab = sa+a, sb+b, saa+a*a, sbb+b*b, sab+a*b
-		}
-	}
-	if n := float64(s.Points); n > 0 {
-		s.MeanAbs /= n
-		s.RMS = math.Sqrt(s.RMS / n)
-		s.Mean /= n
-		cov := sab/n - sa/n*sb/n
-		s.Correlation = cov / math.Sqrt((saa/n-sa/n*sa/n)*(sbb/n-sb/n*sb/n))
-	}
-	return out, s
-}
-
-// ReadFigure1 reads the trajectory.json that Figure1 wrote into dir.
-func ReadFigure1(dir string) (*Figure1Result, error) {
-	path := filepath.Join(dir, TrajectoryFile)
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var r Figure1Result
-	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if r.Dataset == "" || len(r.Paths) == 0 {
-		return nil, fmt.Errorf("%s: no paths: not the result of a Figure 1 job", path)
-	}
-	return &r, nil
 }
