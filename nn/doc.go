@@ -8,4 +8,9 @@
 // Every type is generic over the element type T (float32 or float64). Layers own
 // their output and gradient buffers and reuse them from step to step, so a
 // tensor returned by Forward or Backward is valid until that layer runs again.
+//
+// Tensor[T] is the compute tensor: a shape and a []T that layers and
+// optimizers work on. It is not the tensor of a file (rundir.Tensor: a
+// dtype and the raw bytes of a safetensors entry) nor a parameter of a
+// weight path (trajectory.Tensor: float64 values of a snapshot).
 package nn

@@ -287,11 +287,11 @@ func spread(rs []*runData, f func(*runData) []float64) float64 {
 func runTable(rs []*runData) [][]string {
 	var rows [][]string
 	for _, r := range rs {
-		text := func(path string) string {
-			if v, ok := lookup(r.info, path); ok && v != nil {
-				return formatValue(v)
+		text := func(v string) string {
+			if v == "" {
+				return "–"
 			}
-			return "–"
+			return v
 		}
 		last := func(v []float64) string {
 			if len(v) == 0 {
@@ -299,14 +299,15 @@ func runTable(rs []*runData) [][]string {
 			}
 			return cell(v[len(v)-1])
 		}
-		final := func(key string) string {
+		final := func(v func(f *rundir.FinalRecord) float64) string {
 			if r.final == nil {
 				return "–"
 			}
-			return cell(num(r.final, key))
+			return cell(v(r.final))
 		}
-		rows = append(rows, []string{r.name, r.dir, text("model"), text("data.name"), last(r.step), last(r.epoch), last(r.time),
-			final("train_loss"), final("train_accuracy"), final("test_loss"), final("test_accuracy")})
+		rows = append(rows, []string{r.name, r.dir, text(r.info.Model), text(r.info.Data.Name), last(r.step), last(r.epoch), last(r.time),
+			final(func(f *rundir.FinalRecord) float64 { return f.TrainLoss }), final(func(f *rundir.FinalRecord) float64 { return f.TrainAccuracy }),
+			final(func(f *rundir.FinalRecord) float64 { return orNaN(f.TestLoss) }), final(func(f *rundir.FinalRecord) float64 { return orNaN(f.TestAccuracy) })})
 	}
 	return rows
 }

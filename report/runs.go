@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/adafisher-go/landscape/rundir"
+	"github.com/adafisher-go/landscape/train"
 )
 
 // runData is a run directory read back as plain values: its run.json and
@@ -17,15 +19,15 @@ import (
 type runData struct {
 	dir    string
 	name   string
-	info   map[string]any // run.json
-	config map[string]any // its "config"
+	info   *train.Info
+	config train.Config
 
-	step, loss, lr, time []float64 // one per "step" record
+	step, loss, lr, time []float64 // one per step record
 
-	epoch, epochStep, epochTime            []float64 // one per "epoch" record
+	epoch, epochStep, epochTime            []float64 // one per epoch record
 	trainLoss, trainAcc, testLoss, testAcc []float64
 	hasTest                                bool
-	final                                  map[string]any
+	final                                  *rundir.FinalRecord
 	curvature                              map[string]map[string]*curve // field -> layer -> values
 	curvatureFields, curvatureLayers       []string                     // in order of appearance
 }
@@ -40,146 +42,130 @@ func readRun(dir string) (*runData, error) {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	r := &runData{dir: dir, curvature: map[string]map[string]*curve{}}
-	if err := d.ReadJSON(rundir.ConfigFile, &r.info); err != nil {
+	if r.info, err = train.ReadInfo(dir); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	r.config, _ = r.info["config"].(map[string]any)
-	if r.config == nil {
-		r.config = map[string]any{}
-	}
-	recs, err := rundir.ReadMetrics(d.MetricsPath())
+	r.config = r.info.Config
+	m, err := d.Metrics()
 	if err != nil {
 		return nil, fmt.Errorf("report: run %s: %w", dir, err)
 	}
-	for _, rec := range recs {
-		switch rec["kind"] {
-		case "step":
-			r.step = append(r.step, num(rec, "step"))
-			r.loss = append(r.loss, num(rec, "loss"))
-			r.lr = append(r.lr, num(rec, "lr"))
-			r.time = append(r.time, num(rec, "time_s"))
-		case "epoch":
-			r.epoch = append(r.epoch, num(rec, "epoch"))
-			r.epochStep = append(r.epochStep, num(rec, "step"))
-			r.epochTime = append(r.epochTime, num(rec, "time_s"))
-			r.trainLoss = append(r.trainLoss, num(rec, "train_loss"))
-			r.trainAcc = append(r.trainAcc, num(rec, "train_accuracy"))
-			r.testLoss = append(r.testLoss, num(rec, "test_loss"))
-			r.testAcc = append(r.testAcc, num(rec, "test_accuracy"))
-			_, ok := rec["test_loss"]
-			r.hasTest = r.hasTest || ok
-		case "final":
-			r.final = rec
-		case "curvature":
-			r.addCurvature(rec)
-		}
+	for _, s := range m.Steps {
+		r.step = append(r.step, float64(s.Step))
+		r.loss = append(r.loss, s.Loss)
+		r.lr = append(r.lr, s.LR)
+		r.time = append(r.time, s.TimeS)
+	}
+	for _, e := range m.Epochs {
+		r.epoch = append(r.epoch, float64(e.Epoch))
+		r.epochStep = append(r.epochStep, float64(e.Step))
+		r.epochTime = append(r.epochTime, e.TimeS)
+		r.trainLoss = append(r.trainLoss, e.TrainLoss)
+		r.trainAcc = append(r.trainAcc, e.TrainAccuracy)
+		r.testLoss = append(r.testLoss, orNaN(e.TestLoss))
+		r.testAcc = append(r.testAcc, orNaN(e.TestAccuracy))
+		r.hasTest = r.hasTest || e.TestLoss != nil
+	}
+	r.final = m.Final
+	for _, c := range m.Curvature {
+		r.addCurvature(c)
 	}
 	return r, nil
 }
 
-// addCurvature records the numeric per-layer fields of a curvature record:
-// {"kind":"curvature","step":N,"layers":[{"layer":"fc1","f_min":...}, ...]}.
-func (r *runData) addCurvature(rec map[string]any) {
-	step := num(rec, "step")
-	layers, _ := rec["layers"].([]any)
-	for _, l := range layers {
-		l, ok := l.(map[string]any)
-		if !ok {
-			continue
-		}
-		name := fmt.Sprint(l["layer"])
-		keys := make([]string, 0, len(l))
-		for k := range l {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			v, ok := l[k].(float64)
-			if !ok || k == "layer" || k == "step" {
-				continue
-			}
-			byLayer := r.curvature[k]
+// orNaN returns *v, NaN for nil.
+func orNaN(v *float64) float64 {
+	if v == nil {
+		return math.NaN()
+	}
+	return *v
+}
+
+// addCurvature records the per-layer fields of a curvature record, each
+// layer's fields in name order.
+func (r *runData) addCurvature(rec rundir.CurvatureRecord) {
+	step := float64(rec.Step)
+	for _, l := range rec.Layers {
+		fields := slices.Clone(l.Fields)
+		sort.Slice(fields, func(a, b int) bool { return fields[a].Name < fields[b].Name })
+		for _, f := range fields {
+			byLayer := r.curvature[f.Name]
 			if byLayer == nil {
 				byLayer = map[string]*curve{}
-				r.curvature[k] = byLayer
-				r.curvatureFields = append(r.curvatureFields, k)
+				r.curvature[f.Name] = byLayer
+				r.curvatureFields = append(r.curvatureFields, f.Name)
 			}
-			c := byLayer[name]
+			c := byLayer[l.Layer]
 			if c == nil {
 				c = &curve{}
-				byLayer[name] = c
-				if !slices.Contains(r.curvatureLayers, name) {
-					r.curvatureLayers = append(r.curvatureLayers, name)
+				byLayer[l.Layer] = c
+				if !slices.Contains(r.curvatureLayers, l.Layer) {
+					r.curvatureLayers = append(r.curvatureLayers, l.Layer)
 				}
 			}
-			c.step, c.value = append(c.step, step), append(c.value, v)
+			c.step, c.value = append(c.step, step), append(c.value, f.Value)
 		}
 	}
 }
 
-// num returns the number under key, NaN when there is none.
-func num(rec map[string]any, key string) float64 {
-	if v, ok := rec[key].(float64); ok {
-		return v
+// flattenSettings returns the settings of a run as dotted paths of their
+// lower-case JSON names ("hyper.lr") and their values as text, leaving out
+// what run.json leaves out (empty values of omitempty fields).
+func flattenSettings(prefix string, v reflect.Value, out map[string]string) {
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			out[prefix] = "null"
+			return
+		}
+		v = v.Elem()
 	}
-	return math.NaN()
-}
-
-// lookup returns the value at a dotted path in a JSON object, matching keys
-// without regard to case ("hyper.lr" finds "Hyper": {"LR": ...}).
-func lookup(m map[string]any, path string) (any, bool) {
-	var cur any = m
-	for _, part := range strings.Split(path, ".") {
-		obj, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		found := false
-		for k, v := range obj {
-			if strings.EqualFold(k, part) {
-				cur, found = v, true
-				break
-			}
-		}
-		if !found {
-			return nil, false
-		}
+	if v.Kind() != reflect.Struct {
+		out[prefix] = formatValue(v)
+		return
 	}
-	return cur, true
-}
-
-// flatten returns the leaves of a JSON object as dotted paths and their
-// values as text.
-func flattenJSON(prefix string, v any, out map[string]string) {
-	switch v := v.(type) {
-	case map[string]any:
-		for k, x := range v {
-			p := k
-			if prefix != "" {
-				p = prefix + "." + k
-			}
-			flattenJSON(p, x, out)
+	t := v.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
 		}
-	default:
-		out[strings.ToLower(prefix)] = formatValue(v)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		fv := v.Field(i)
+		if strings.Contains(","+opts+",", ",omitempty,") && fv.IsZero() {
+			continue
+		}
+		p := strings.ToLower(name)
+		if prefix != "" {
+			p = prefix + "." + p
+		}
+		flattenSettings(p, fv, out)
 	}
 }
 
-// formatValue writes a JSON value as a setting: numbers in the shortest form.
-func formatValue(v any) string {
-	switch v := v.(type) {
-	case float64:
-		return strconv.FormatFloat(v, 'g', -1, 64)
-	case []any:
-		parts := make([]string, len(v))
-		for i, x := range v {
-			parts[i] = formatValue(x)
+// formatValue writes a setting as run.json holds it: numbers in the
+// shortest form, lists joined by commas.
+func formatValue(v reflect.Value) string {
+	switch v.Kind() {
+	case reflect.Float32, reflect.Float64:
+		return strconv.FormatFloat(v.Float(), 'g', -1, 64)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatFloat(float64(v.Int()), 'g', -1, 64)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return strconv.FormatFloat(float64(v.Uint()), 'g', -1, 64)
+	case reflect.Slice, reflect.Array:
+		parts := make([]string, v.Len())
+		for i := range parts {
+			parts[i] = formatValue(v.Index(i))
 		}
 		return strings.Join(parts, ",")
-	case nil:
-		return "null"
 	}
-	return fmt.Sprint(v)
+	return fmt.Sprint(v.Interface())
 }
 
 // preferred are the settings that tell runs apart, in the order names list
@@ -198,18 +184,15 @@ var ignored = map[string]bool{"out": true, "init": true}
 func nameRuns(runs []*runData) {
 	flat := make([]map[string]string, len(runs))
 	for i, r := range runs {
-		opt := "run"
-		if v, ok := lookup(r.config, "optimizer"); ok {
-			opt = formatValue(v)
+		r.name = r.config.Optimizer
+		if r.name == "" {
+			r.name = "run"
 		}
-		r.name = opt
-		if v, ok := lookup(r.config, "hyper.lr"); ok {
-			r.name += " lr=" + formatValue(v)
-		} else if v, ok := lookup(r.config, "lr"); ok {
-			r.name += " lr=" + formatValue(v)
+		if lr := r.config.Hyper.LR; lr != 0 {
+			r.name += " lr=" + strconv.FormatFloat(lr, 'g', -1, 64)
 		}
 		flat[i] = map[string]string{}
-		flattenJSON("", r.config, flat[i])
+		flattenSettings("", reflect.ValueOf(r.config), flat[i])
 	}
 	groups := map[string][]int{}
 	for i, r := range runs {

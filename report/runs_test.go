@@ -8,38 +8,37 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/adafisher-go/landscape/optim"
 	"github.com/adafisher-go/landscape/rundir"
+	"github.com/adafisher-go/landscape/train"
 )
 
 func TestNameRuns(t *testing.T) {
-	cfg := func(opt string, lr float64, extra map[string]any) map[string]any {
-		hyper := map[string]any{"lr": lr, "beta1": 0.9}
-		c := map[string]any{"optimizer": opt, "hyper": hyper, "batch_size": 32.0, "seed": 0.0, "out": "runs/" + opt}
-		for k, v := range extra {
-			if k == "momentum" || k == "weight_decay" {
-				hyper[k] = v
-			} else {
-				c[k] = v
-			}
+	cfg := func(opt string, lr float64, change func(c *train.Config)) train.Config {
+		c := train.Config{Optimizer: opt, Hyper: optim.Hyper{LR: lr, Beta1: 0.9}, BatchSize: 32, Out: "runs/" + opt}
+		if change != nil {
+			change(&c)
 		}
 		return c
 	}
 	cases := []struct {
 		name    string
-		configs []map[string]any
+		configs []train.Config
 		dirs    []string
 		want    []string
 	}{
-		{"distinct", []map[string]any{cfg("adam", 0.01, nil), cfg("sgd", 0.1, nil)}, nil,
+		{"distinct", []train.Config{cfg("adam", 0.01, nil), cfg("sgd", 0.1, nil)}, nil,
 			[]string{"adam lr=0.01", "sgd lr=0.1"}},
-		{"differ in batch size", []map[string]any{cfg("adam", 0.01, map[string]any{"batch_size": 16.0}), cfg("adam", 0.01, nil)}, nil,
+		{"differ in batch size", []train.Config{cfg("adam", 0.01, func(c *train.Config) { c.BatchSize = 16 }), cfg("adam", 0.01, nil)}, nil,
 			[]string{"adam lr=0.01 batch_size=16", "adam lr=0.01 batch_size=32"}},
-		{"momentum before seed", []map[string]any{cfg("sgd", 0.1, map[string]any{"momentum": 0.9, "seed": 1.0}), cfg("sgd", 0.1, map[string]any{"momentum": 0.0})}, nil,
-			[]string{"sgd lr=0.1 momentum=0.9 seed=1", "sgd lr=0.1 momentum=0 seed=0"}},
-		{"identical", []map[string]any{cfg("adam", 0.01, nil), cfg("adam", 0.01, nil)}, []string{"runs/a", "runs/b"},
+		// Momentum 0 is left out of run.json (omitempty): shown as "-".
+		{"momentum before seed", []train.Config{cfg("sgd", 0.1, func(c *train.Config) { c.Hyper.Momentum, c.Seed = 0.9, 1 }), cfg("sgd", 0.1, nil)}, nil,
+			[]string{"sgd lr=0.1 momentum=0.9 seed=1", "sgd lr=0.1 momentum=- seed=0"}},
+		{"hidden widths", []train.Config{cfg("adam", 0.01, func(c *train.Config) { c.Hidden = []int{64, 32} }), cfg("adam", 0.01, func(c *train.Config) { c.Hidden = []int{16} })}, nil,
+			[]string{"adam lr=0.01 hidden=64,32", "adam lr=0.01 hidden=16"}},
+		{"identical", []train.Config{cfg("adam", 0.01, nil), cfg("adam", 0.01, nil)}, []string{"runs/a", "runs/b"},
 			[]string{"adam lr=0.01 (a)", "adam lr=0.01 (b)"}},
-		{"old capitalised keys", []map[string]any{{"optimizer": "adamw", "hyper": map[string]any{"LR": 0.001}}}, nil,
-			[]string{"adamw lr=0.001"}},
+		{"no optimizer", []train.Config{{}}, nil, []string{"run"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -60,6 +59,21 @@ func TestNameRuns(t *testing.T) {
 				t.Errorf("%q, want %q", got, c.want)
 			}
 		})
+	}
+}
+
+// run.json of an older version, with capitalised hyperparameter keys, reads
+// into the typed settings.
+func TestReadRunOldKeys(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	writeRun(t, dir, map[string]any{"optimizer": "adamw", "hyper": map[string]any{"LR": 0.001, "Beta1": 0.9}}, syntheticRun(0.001))
+	r, err := readRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nameRuns([]*runData{r})
+	if r.name != "adamw lr=0.001" || r.config.Hyper.Beta1 != 0.9 || r.info.Data.Name != "iris" {
+		t.Errorf("name %q, config %+v", r.name, r.config)
 	}
 }
 
@@ -114,7 +128,7 @@ func TestReadRunCurvature(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.step) != 20 || len(r.epoch) != 2 || !r.hasTest || r.final == nil {
+	if len(r.step) != 20 || len(r.epoch) != 2 || !r.hasTest || r.final == nil || r.final.TrainLoss != 0.4 || r.testAcc[1] != 0.7 {
 		t.Fatalf("%d steps, %d epochs, test %v, final %v", len(r.step), len(r.epoch), r.hasTest, r.final)
 	}
 	if !slices.Equal(r.curvatureFields, []string{"curvature_over_lambda", "f_max", "f_min"}) || !slices.Equal(r.curvatureLayers, []string{"fc1", "fc2"}) {

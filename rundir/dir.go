@@ -33,7 +33,7 @@ var ErrRunExists = errors.New("run directory already holds a run")
 type runExistsError struct{ path string }
 
 func (e *runExistsError) Error() string {
-	return fmt.Sprintf("run directory %s already holds a run; use --resume %s to continue it or choose another --out", e.path, e.path)
+	return fmt.Sprintf("run directory %s already holds a run: resume it, or write the new run to another directory", e.path)
 }
 
 func (e *runExistsError) Is(target error) bool { return target == ErrRunExists }
@@ -75,7 +75,7 @@ func Create(path string, overwrite bool) (Dir, error) {
 		if slices.Contains(present, ConfigFile) {
 			return Dir{}, &runExistsError{path: path}
 		}
-		return Dir{}, fmt.Errorf("run directory %s holds %s of an earlier run but no %s; remove them or choose another --out",
+		return Dir{}, fmt.Errorf("run directory %s holds %s of an earlier run but no %s: remove them or write the new run to another directory",
 			path, strings.Join(present, ", "), ConfigFile)
 	}
 	// Remove run.json (first in runEntries) last, so that an interrupted

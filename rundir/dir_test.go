@@ -117,7 +117,7 @@ func TestCreate(t *testing.T) {
 	os.WriteFile(filepath.Join(path, "notes.txt"), []byte("mine"), 0o644)
 
 	_, err = Create(path, false)
-	want := "run directory " + path + " already holds a run; use --resume " + path + " to continue it or choose another --out"
+	want := "run directory " + path + " already holds a run: resume it, or write the new run to another directory"
 	if err == nil || err.Error() != want || !errors.Is(err, ErrRunExists) {
 		t.Errorf("Create over a run = %v, want %q matching ErrRunExists", err, want)
 	}

@@ -1,10 +1,13 @@
-// Package run is the run directory on disk: the configuration, the metrics,
+// Package rundir is the run directory on disk: the metrics as typed records,
 // the weight and factor snapshots in safetensors, atomic writes, and reading
-// all of them back, in Go or in Python.
+// all of them back, in Go or in Python. (run.json holds the trainer's
+// settings: its type and reader, train.Info and train.ReadInfo, live with
+// its writer in package train, as do factor snapshots' layer descriptions,
+// train.ReadFactors.)
 //
 // # Layout
 //
-// A training run writes one directory (the --out flag):
+// A training run writes one directory:
 //
 //	run.json                        every setting of the run, the seed, the
 //	                                toolkit and Go versions, and a fingerprint
@@ -17,7 +20,7 @@
 //	                                NNNNNN
 //	final.safetensors               the model parameters at the end of training
 //	checkpoint.safetensors          model and optimizer state, enough for
-//	                                --resume to carry on exactly
+//	                                a resumed run to carry on exactly
 //
 // Steps are 1-based and zero-padded to six digits (longer numbers keep all
 // their digits). Tensors carry PyTorch's parameter names and row-major shapes.
@@ -35,10 +38,24 @@
 //	{"kind":"step","step":12,"epoch":1,"loss":0.83,"lr":0.1,"time_s":1.9}
 //	{"kind":"epoch","epoch":1,"train_loss":0.71,"test_loss":0.74,"test_accuracy":0.81}
 //
-// Step records have step (1-based), epoch, loss, lr and time_s (seconds since
-// the run started). Epoch records have epoch and train_loss, plus test_loss
-// and test_accuracy where the dataset has a test split. Other kinds may be
-// added; readers should skip kinds they do not know.
+// Each kind has a typed record with one writer (the trainer) and one reader
+// (ReadRecords, Dir.Metrics): StepRecord, EpochRecord, EvalRecord,
+// FinalRecord and CurvatureRecord. Step records have step (1-based), epoch,
+// loss, lr and time_s (seconds of training since the run started). Epoch
+// records have epoch and train_loss, plus test_loss and test_accuracy where
+// the dataset has a test split. Other kinds may be added; readers skip kinds
+// they do not know, and fields they do not know.
+//
+// # Tensors
+//
+// The toolkit has three tensor types, one per job. Tensor here is a tensor
+// as a file holds it: a name, a dtype and the raw little-endian bytes, for
+// reading and writing safetensors exactly (F16, BF16, integer dtypes
+// included) without computing on it; Float64s and Float32s convert. The
+// compute tensor is nn.Tensor[T], a shape and a []T of float32 or float64
+// that layers and optimizers work on (train converts between the two). A
+// trajectory.Tensor is one named parameter of a weight snapshot as float64
+// values with its shape, the unit of filter-normalised directions.
 //
 // # Safetensors
 //

@@ -31,7 +31,7 @@ func ExampleDir() {
 		log.Fatal(err)
 	}
 	for step := 1; step <= 3; step++ {
-		m.Write(map[string]any{"kind": "step", "step": step, "epoch": 1, "loss": 1.0 / float64(step), "lr": 0.1, "time_s": 0.01 * float64(step)})
+		m.Write(rundir.StepRecord{Kind: rundir.KindStep, Step: step, Epoch: 1, Loss: 1.0 / float64(step), LR: 0.1, TimeS: 0.01 * float64(step)})
 		w := rundir.FromFloat32("fc.weight", []int{1, 2}, []float32{float32(step), -1})
 		if err := d.WriteWeights(step, []rundir.Tensor{w}, nil); err != nil {
 			log.Fatal(err)
@@ -48,8 +48,11 @@ func ExampleDir() {
 	}
 	steps, _ := d.WeightSteps()
 	fmt.Println("weight snapshots:", steps)
-	records, _ := rundir.ReadMetrics(d.MetricsPath())
-	fmt.Println("last loss:", records[len(records)-1]["loss"])
+	metrics, err := d.Metrics()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("last loss:", metrics.Steps[len(metrics.Steps)-1].Loss)
 	_, err = rundir.Create(d.Path, false)
 	fmt.Println(err != nil)
 	// Output:
@@ -144,4 +147,43 @@ func ExampleDecodeBytes() {
 	// safetensors: decode: tensor "w": data_offsets [0 16] end beyond the 12-byte data buffer (file truncated?)
 	// safetensors: decode: header length 57 but only 12 bytes follow it (file truncated?)
 	// [w] <nil>
+}
+
+// Read a metrics file as typed records, in file order: each record has its
+// kind and the typed record of that kind; kinds a reader does not know are
+// kept with only their kind, to be skipped.
+func ExampleReadRecords() {
+	tmp, err := os.MkdirTemp("", "metrics-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	path := filepath.Join(tmp, rundir.MetricsFile)
+	os.WriteFile(path, []byte(`{"kind":"step","step":1,"epoch":1,"loss":1.5,"lr":0.1,"time_s":0.02}
+{"kind":"eval","step":1,"epoch":1,"time_s":0.02,"test_loss":1.25,"test_accuracy":0.5}
+{"kind":"note","text":"a kind from a later version"}
+{"kind":"final","step":1,"time_s":0.03,"train_loss":1.2,"train_accuracy":0.6,"test_loss":1.25,"test_accuracy":0.5}
+`), 0o644)
+
+	recs, err := rundir.ReadRecords(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range recs {
+		switch {
+		case r.Step != nil:
+			fmt.Printf("line %d: step %d, loss %g\n", r.Line, r.Step.Step, r.Step.Loss)
+		case r.Eval != nil:
+			fmt.Printf("line %d: test accuracy %g after step %d\n", r.Line, r.Eval.TestAccuracy, r.Eval.Step)
+		case r.Final != nil:
+			fmt.Printf("line %d: final test loss %g\n", r.Line, *r.Final.TestLoss)
+		default:
+			fmt.Printf("line %d: skipped a %q record\n", r.Line, r.Kind)
+		}
+	}
+	// Output:
+	// line 1: step 1, loss 1.5
+	// line 2: test accuracy 0.5 after step 1
+	// line 3: skipped a "note" record
+	// line 4: final test loss 1.25
 }

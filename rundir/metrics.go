@@ -116,30 +116,42 @@ func (m *MetricsWriter) Close() error {
 	return nil
 }
 
-// ReadMetrics reads every record of the metrics file at path, in file order.
+// ReadMetrics reads every record of the metrics file at path, in file order,
+// decoded as encoding/json decodes into map[string]any (numbers are float64).
+// Blank lines and an incomplete final line are skipped as by ReadRecords.
 //
-// Records decode as encoding/json decodes into map[string]any: numbers are
-// always float64 (so "step": 12 reads back as float64(12), and integers beyond
-// 2^53 lose precision), nested objects map[string]any, arrays []any, null nil.
-// Blank lines are skipped. A line that is not a JSON object is an error naming
-// the file and the 1-based line number, except for a final line without a
-// trailing newline: MetricsWriter always ends a record with one, so such a
-// line is a write cut short by a crash and is ignored.
+// Deprecated: use ReadRecords or Dir.Metrics, whose typed records make a
+// renamed field a compile error rather than a silent NaN.
 func ReadMetrics(path string) ([]map[string]any, error) {
-	recs, _, err := readMetrics(path)
-	return recs, err
+	lines, nums, err := readLines(path)
+	if err != nil {
+		return nil, err
+	}
+	recs := make([]map[string]any, 0, len(lines))
+	for i, line := range lines {
+		var rec map[string]any
+		if err := json.Unmarshal(line, &rec); err != nil {
+			return nil, fmt.Errorf("metrics: read %s: line %d: %v", path, nums[i], err)
+		}
+		if rec == nil {
+			return nil, fmt.Errorf("metrics: read %s: line %d: null is not a JSON object", path, nums[i])
+		}
+		recs = append(recs, rec)
+	}
+	return recs, nil
 }
 
-// readMetrics returns the records and, for each, its line as written.
-func readMetrics(path string) ([]map[string]any, [][]byte, error) {
+// readLines returns the non-blank complete lines of the file, trimmed, and
+// their 1-based line numbers.
+func readLines(path string) ([][]byte, []int, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("metrics: %w", err)
 	}
 	defer f.Close()
 	var (
-		recs  []map[string]any
 		lines [][]byte
+		nums  []int
 	)
 	r := bufio.NewReaderSize(f, 64<<10)
 	for lineNo := 1; ; lineNo++ {
@@ -154,38 +166,62 @@ func readMetrics(path string) ([]map[string]any, [][]byte, error) {
 		if len(trimmed) == 0 {
 			continue
 		}
-		var rec map[string]any
-		if err := json.Unmarshal(trimmed, &rec); err != nil {
-			return nil, nil, fmt.Errorf("metrics: read %s: line %d: %v", path, lineNo, err)
-		}
-		if rec == nil {
-			return nil, nil, fmt.Errorf("metrics: read %s: line %d: null is not a JSON object", path, lineNo)
-		}
-		recs = append(recs, rec)
 		lines = append(lines, trimmed)
+		nums = append(nums, lineNo)
 	}
-	return recs, lines, nil
+	return lines, nums, nil
 }
 
-// TruncateMetrics rewrites the metrics file at path, atomically (see
+// TruncateRecords rewrites the metrics file at path, atomically (see
 // WriteFileAtomic), keeping only the records for which keep returns true, in
 // order and byte for byte as they were written. An incomplete final line is
-// dropped. On --resume it removes the records logged after the checkpoint the
-// run restarts from: keep sees each record as ReadMetrics returns it (so
-// r["step"] is a float64 in step records) and decides by its "kind".
+// dropped. On resume it removes the records logged after the checkpoint the
+// run restarts from.
 //
 // Call it before OpenMetrics: a MetricsWriter already open on path would go on
 // writing to the replaced file.
-func TruncateMetrics(path string, keep func(map[string]any) bool) error {
-	recs, lines, err := readMetrics(path)
+func TruncateRecords(path string, keep func(Record) bool) error {
+	lines, nums, err := readLines(path)
 	if err != nil {
 		return err
 	}
-	err = WriteFileAtomic(path, func(w io.Writer) error {
+	keepLine := make([]bool, len(lines))
+	for i, line := range lines {
+		r, err := decodeRecord(line, nums[i])
+		if err != nil {
+			return fmt.Errorf("metrics: read %s: line %d: %v", path, nums[i], err)
+		}
+		keepLine[i] = keep(r)
+	}
+	return rewriteLines(path, lines, keepLine)
+}
+
+// TruncateMetrics is TruncateRecords with each record as ReadMetrics returns
+// it.
+//
+// Deprecated: use TruncateRecords.
+func TruncateMetrics(path string, keep func(map[string]any) bool) error {
+	recs, err := ReadMetrics(path)
+	if err != nil {
+		return err
+	}
+	lines, _, err := readLines(path)
+	if err != nil {
+		return err
+	}
+	keepLine := make([]bool, len(lines))
+	for i, r := range recs {
+		keepLine[i] = keep(r)
+	}
+	return rewriteLines(path, lines, keepLine)
+}
+
+func rewriteLines(path string, lines [][]byte, keep []bool) error {
+	err := WriteFileAtomic(path, func(w io.Writer) error {
 		bw := bufio.NewWriter(w)
-		for i, rec := range recs {
-			if keep(rec) {
-				bw.Write(lines[i])
+		for i, line := range lines {
+			if keep[i] {
+				bw.Write(line)
 				bw.WriteByte('\n')
 			}
 		}

@@ -3,6 +3,7 @@ package train
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
@@ -81,4 +82,58 @@ func (s *session[T]) snapshotFactors(step int, src optim.FactorSource[T], caps [
 	meta["fisher_mode"] = s.cfg.Hyper.FisherMode
 	rundir.SortForAlignment(tensors)
 	return s.dir.WriteFactors(step, tensors, meta)
+}
+
+// FactorSnapshot is a factor snapshot read back: the step, the layers with
+// their kinds and tensor suffixes, and the tensors.
+type FactorSnapshot struct {
+	Path       string
+	Step       int
+	FisherMode string            // the optimizer's Fisher mode, "" if none
+	Layers     []FactorLayerInfo // in the order the optimizer holds them
+	Metadata   map[string]string // every metadata entry (model, optimizer, dtype, ...)
+	File       *rundir.File
+}
+
+// Tensor returns a layer's factor tensor by suffix (H_D, S_D, H_full, ...).
+func (s *FactorSnapshot) Tensor(layer, suffix string) (rundir.Tensor, bool) {
+	return s.File.Get(layer + "." + suffix)
+}
+
+// Layer returns the description of the layer named name.
+func (s *FactorSnapshot) Layer(name string) (FactorLayerInfo, bool) {
+	for _, l := range s.Layers {
+		if l.Layer == name {
+			return l, true
+		}
+	}
+	return FactorLayerInfo{}, false
+}
+
+// ReadFactors reads the factor snapshot at path
+// (factors/step-NNNNNN.safetensors of a run directory).
+func ReadFactors(path string) (*FactorSnapshot, error) {
+	f, err := rundir.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	s := &FactorSnapshot{Path: path, FisherMode: f.Metadata["fisher_mode"], Metadata: f.Metadata, File: f}
+	layers, ok := f.Metadata["layers"]
+	if !ok {
+		return nil, fmt.Errorf("%s: no \"layers\" entry in the metadata: not a factor snapshot", path)
+	}
+	if err := json.Unmarshal([]byte(layers), &s.Layers); err != nil {
+		return nil, fmt.Errorf("%s: metadata \"layers\": %w", path, err)
+	}
+	if s.Step, err = strconv.Atoi(f.Metadata["step"]); err != nil {
+		return nil, fmt.Errorf("%s: metadata \"step\" %q: want an integer", path, f.Metadata["step"])
+	}
+	for _, l := range s.Layers {
+		for _, suffix := range l.Tensors {
+			if _, ok := s.Tensor(l.Layer, suffix); !ok {
+				return nil, fmt.Errorf("%s: layer %s lists tensor %s.%s, which the file lacks", path, l.Layer, l.Layer, suffix)
+			}
+		}
+	}
+	return s, nil
 }

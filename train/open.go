@@ -24,10 +24,11 @@ func Open(path string) (*Saved, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Saved{Dir: dir}
-	if err := dir.ReadJSON("run.json", &s.Info); err != nil {
+	info, err := readInfo(dir)
+	if err != nil {
 		return nil, err
 	}
+	s := &Saved{Dir: dir, Info: *info}
 	c := s.Info.Config
 	s.Train, s.Test, err = data.Load(c.Dataset, c.DataOptions())
 	if err != nil {

@@ -29,15 +29,15 @@ func TestCompare(t *testing.T) {
 	}
 	steps := map[string]int{}
 	for _, label := range []string{"adam", "adafisher", "sgd"} {
-		recs, err := rundir.ReadMetrics(filepath.Join(out, "runs", label, "metrics.jsonl"))
+		recs, err := rundir.ReadRecords(filepath.Join(out, "runs", label, "metrics.jsonl"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		last := recs[len(recs)-1]
-		if last["kind"] != "final" || !(last["time_s"].(float64) >= 0.3) {
-			t.Errorf("%s: last record %v, want a final record after the budget", label, last)
+		if last.Final == nil || !(last.Final.TimeS >= 0.3) {
+			t.Fatalf("%s: last record %+v, want a final record after the budget", label, last)
 		}
-		steps[label] = int(last["step"].(float64))
+		steps[label] = last.Final.Step
 	}
 	// The same command again keeps every run.
 	text = runLandscape(t, 0, args...)
@@ -55,8 +55,11 @@ func TestCompare(t *testing.T) {
 	if strings.Count(text, "resuming") != 3 {
 		t.Errorf("larger budget:\n%s", text)
 	}
-	recs, _ := rundir.ReadMetrics(filepath.Join(out, "runs", "adam", "metrics.jsonl"))
-	if n := int(recs[len(recs)-1]["step"].(float64)); n <= steps["adam"] {
+	m, err := rundir.ReadMetricsFile(filepath.Join(out, "runs", "adam", "metrics.jsonl"))
+	if err != nil || m.Final == nil {
+		t.Fatalf("adam after extending: %v", err)
+	}
+	if n := m.Final.Step; n <= steps["adam"] {
 		t.Errorf("adam: %d steps after extending %d", n, steps["adam"])
 	}
 	// Other settings in the same directory are refused.

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/adafisher-go/landscape/experiment"
 )
 
 func TestExitCodes(t *testing.T) {
@@ -43,28 +45,6 @@ func TestExitCodes(t *testing.T) {
 		if code != c.code || !strings.Contains(stderr.String()+stdout.String(), c.message) {
 			t.Errorf("landscape %s: exit %d, want %d; output %q, want it to contain %q", strings.Join(c.args, " "), code, c.code, stderr.String()+stdout.String(), c.message)
 		}
-	}
-}
-
-// The Figure 1 pipeline on a small grid: one path per optimizer asked for,
-// an epoch's point and loss per epoch, surfaces of the grid's size, and a
-// grid spanning the recorded points.
-func TestFigure1(t *testing.T) {
-	out := t.TempDir()
-	res, err := figure1(t.Context(), figure1Options{Seed: 1, Epochs: 4, BatchSize: 10, Grid: 9, Optimizers: []string{"adam", "adafisher"}, Out: out, Log: func(string) {}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Paths) != 2 || len(res.Interpolated) != 9 || len(res.Interpolated[0]) != 9 {
-		t.Fatalf("%d paths, %dx%d grid", len(res.Paths), len(res.Interpolated), len(res.Interpolated[0]))
-	}
-	for _, p := range res.Paths {
-		if len(p.W1) != 4 || len(p.Loss) != 4 || p.Summary.Points == 0 || len(p.Evaluated) != 9 {
-			t.Fatalf("%s: %+v", p.Label, p.Summary)
-		}
-	}
-	if res.GridX[0] > res.Paths[0].W1[0] || res.GridX[8] < res.Paths[0].W1[0] {
-		t.Fatalf("grid %v does not cover the path %v", res.GridX, res.Paths[0].W1)
 	}
 }
 
@@ -140,8 +120,8 @@ func TestTrajectoryOfRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var res runsTrajectory
-	if err := json.Unmarshal(bytes.ReplaceAll(b, []byte("null"), []byte("0")), &res); err != nil {
+	var res experiment.RunsTrajectory
+	if err := json.Unmarshal(b, &res); err != nil {
 		t.Fatal(err)
 	}
 	first := res.Runs[0]

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/adafisher-go/landscape/experiment"
 	"github.com/adafisher-go/landscape/train"
 )
 
@@ -79,5 +80,41 @@ func (p *progress) event(e train.Event) {
 func (p *progress) done() {
 	if p.drawn {
 		fmt.Fprintln(p.w)
+	}
+}
+
+// jobProgress prints a job's events to w: a line as each cell starts, is
+// kept or resumes, the notices of the training loop, and, with bars, the
+// progress of the cell in training. name prefixes the lines ("compare").
+func jobProgress(w io.Writer, name string, bars bool) func(experiment.Event) {
+	var p *progress
+	return func(e experiment.Event) {
+		c := e.Cell
+		switch e.Kind {
+		case experiment.CellStarted, experiment.CellResumed:
+			if bars {
+				p = newProgress(w)
+			}
+			if e.Kind == experiment.CellResumed {
+				fmt.Fprintf(w, "%s: resuming %s from %s\n", name, c.Name, c.Config.Out)
+			} else if c.Config.TimeBudget > 0 {
+				fmt.Fprintf(w, "%s: %s (%s) for %s\n", name, c.Name, c.Config.Optimizer, c.Config.TimeBudget)
+			}
+		case experiment.CellKept:
+			fmt.Fprintf(w, "%s: %s finished already: %s\n", name, c.Name, c.Config.Out)
+		case experiment.CellSkipped:
+			fmt.Fprintf(w, "%s: %s\n", name, e.Message)
+		case experiment.Notice:
+			fmt.Fprintln(w, e.Message)
+		case experiment.Training:
+			if p != nil {
+				p.event(*e.Train)
+			}
+		case experiment.CellDone:
+			if p != nil {
+				p.done()
+				p = nil
+			}
+		}
 	}
 }

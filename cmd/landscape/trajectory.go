@@ -2,20 +2,19 @@ package main
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/adafisher-go/landscape/experiment"
 	"github.com/adafisher-go/landscape/report"
-
-	"github.com/adafisher-go/landscape/rundir"
 )
 
 func cmdTrajectory(args []string, stdout, stderr io.Writer) error {
@@ -56,20 +55,21 @@ flags:`)
 	if *out == "" {
 		return usagef("--out is required")
 	}
+	ro := report.Options{PNG: *png, Command: append([]string{"landscape", "trajectory"}, args...), Version: version()}
 	if len(pos) > 0 {
 		if *dataset != "" {
 			return usagef("give either run directories or --dataset iris, not both")
 		}
-		return runsTrajectoryCommand(pos, *out, *centre, *resolution, *png, args, stdout)
+		if *resolution < 2 {
+			return usagef("--resolution %d, want at least 2", *resolution)
+		}
+		return trajectoryOfRuns(experiment.RunsConfig{Runs: pos, Centre: *centre, Resolution: *resolution, Margin: 0.2, Out: *out}, ro, stdout)
 	}
 	if *dataset != "iris" {
 		return usagef("--dataset %q: only iris (the paper's Figure 1) is supported; or give run directories", *dataset)
 	}
 	if *epochs < 1 || *batch < 1 || *gridN < 2 {
 		return usagef("--epochs and --batch-size must be positive and --grid at least 2")
-	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return err
 	}
 	if _, err := report.LoadJS(""); err != nil {
 		return err
@@ -81,53 +81,40 @@ flags:`)
 		names = strings.Split(*opts, ",")
 	}
 	start := time.Now()
-	res, err := figure1(ctx, figure1Options{Seed: *seed, Epochs: *epochs, BatchSize: *batch, Grid: *gridN, Optimizers: names, Out: *out,
-		Log: func(s string) { fmt.Fprintln(stderr, s) }})
+	res, err := experiment.Figure1(ctx, experiment.Figure1Config{Seed: *seed, Epochs: *epochs, BatchSize: *batch, Grid: *gridN, Optimizers: names, Out: *out,
+		Version: version(), Progress: jobProgress(stderr, "trajectory", false)})
 	if err != nil {
 		return err
 	}
-	b, err := json.Marshal(res)
-	if err != nil {
+	if err := experiment.WriteFigure1Page(*out, res, ro); err != nil {
 		return err
 	}
-	if err := rundir.WriteBytesAtomic(filepath.Join(*out, "trajectory.json"), b); err != nil {
-		return err
+	paths := append([]experiment.Figure1Path(nil), res.Paths...)
+	sort.SliceStable(paths, func(a, b int) bool { return paths[a].Label < paths[b].Label })
+	for _, p := range paths {
+		fmt.Fprintf(stdout, "%-10s  w = (%.4f, %.4f) -> (%.4f, %.4f)  epoch loss %.4f -> %.4f  interpolated - evaluated: mean %+.4f, RMS %.4f, max |.| %.4f over %d points\n",
+			p.Label, p.W1[0], p.W2[0], p.W1[len(p.W1)-1], p.W2[len(p.W2)-1], p.Loss[0], p.Loss[len(p.Loss)-1], p.Summary.Mean, p.Summary.RMS, p.Summary.MaxAbs, p.Summary.Points)
 	}
-	ro := report.Options{PNG: *png, Command: append([]string{"landscape", "trajectory"}, args...), Version: version()}
-	if err := figure1Report(*out, res, ro); err != nil {
-		return err
-	}
-	figure1Text(stdout, res)
 	fmt.Fprintf(stdout, "%s: trajectory.json and index.html written in %.1fs\n", *out, time.Since(start).Seconds())
 	return nil
 }
 
-func runsTrajectoryCommand(runs []string, out, centre string, resolution int, png bool, args []string, stdout io.Writer) error {
-	if resolution < 2 {
-		return usagef("--resolution %d, want at least 2", resolution)
-	}
+func trajectoryOfRuns(c experiment.RunsConfig, ro report.Options, stdout io.Writer) error {
 	if _, err := report.LoadJS(""); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	res, err := trajectoryOfRuns(ctx, runsOptions{Runs: runs, Centre: centre, Resolution: resolution, Margin: 0.2, Out: out})
+	res, err := experiment.TrajectoryOfRuns(ctx, c)
 	if err != nil {
+		if ce := (*experiment.CentreError)(nil); errors.As(err, &ce) {
+			return fmt.Errorf("--%v", err)
+		}
 		return err
 	}
-	b, err := json.Marshal(res)
-	if err != nil {
+	if err := experiment.WriteRunsPage(c.Out, res, ro); err != nil {
 		return err
 	}
-	if err := rundir.WriteBytesAtomic(filepath.Join(out, "trajectory.json"), b); err != nil {
-		return err
-	}
-	if err := runsReport(out, res, report.Options{PNG: png, Command: append([]string{"landscape", "trajectory"}, args...), Version: version()}); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%s: %d runs on one PCA plane (explained %.1f%% + %.1f%%), %dx%d grid, in %.1fs\n", out, len(runs), 100*res.Share[0], 100*res.Share[1], resolution, resolution, res.Seconds)
+	fmt.Fprintf(stdout, "%s: %d runs on one PCA plane (explained %.1f%% + %.1f%%), %dx%d grid, in %.1fs\n", c.Out, len(c.Runs), 100*res.Share[0], 100*res.Share[1], c.Resolution, c.Resolution, res.Seconds)
 	return nil
 }

@@ -1,4 +1,4 @@
-package main
+package experiment
 
 import (
 	"fmt"
@@ -7,22 +7,7 @@ import (
 	"github.com/adafisher-go/landscape/report"
 )
 
-// transpose turns grid[i over x][j over y] into report's Z[row over y][column over x].
-func transpose(g [][]float64) [][]float64 {
-	if len(g) == 0 {
-		return nil
-	}
-	out := make([][]float64, len(g[0]))
-	for j := range out {
-		out[j] = make([]float64, len(g))
-		for i := range g {
-			out[j][i] = g[i][j]
-		}
-	}
-	return out
-}
-
-func figure1Paths(r *figure1Result, withZ bool) []report.Path {
+func figure1Paths(r *Figure1Result, withZ bool) []report.Path {
 	var ps []report.Path
 	for _, p := range r.Paths {
 		q := report.Path{Name: p.Label, X: p.W1, Y: p.W2, Color: p.Color}
@@ -37,10 +22,10 @@ func figure1Paths(r *figure1Result, withZ bool) []report.Path {
 	return ps
 }
 
-// figure1Report writes DIR/index.html: the paper's Figure 1 panel over the
+// WriteFigure1Page writes dir/index.html: the paper's Figure 1 panel over the
 // interpolated surface, the same paths over each optimizer's evaluated
 // surface, the differences, and 3-D views.
-func figure1Report(dir string, r *figure1Result, o report.Options) error {
+func WriteFigure1Page(dir string, r *Figure1Result, o report.Options) error {
 	p := report.NewPage("Weight trajectories on the loss landscape (Figure 1)")
 	p.Text(fmt.Sprintf("The paper's toy model (Linear(2,1), ReLU, Linear(1,3), Softmax, cross-entropy of the softmax) on iris reduced to 2 features by PCA and standardised, trained from fc1.weight = (%.1f, %.1f) in batches of %d for %d epochs by each optimizer. Each arrow joins the two fc1 weights after consecutive epochs.", r.Start[0], r.Start[1], r.BatchSize, r.Epochs))
 	if len(r.Skipped) > 0 {
@@ -83,9 +68,9 @@ func figure1Report(dir string, r *figure1Result, o report.Options) error {
 			return err
 		}
 	}
-	var opts []figure1Optimizer
+	var opts []Figure1Optimizer
 	for _, q := range r.Paths {
-		opts = append(opts, q.figure1Optimizer)
+		opts = append(opts, q.Figure1Optimizer)
 	}
 	p.Settings("optimizers", opts)
 	p.Settings("seed", r.Seed)

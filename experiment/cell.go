@@ -1,0 +1,208 @@
+package experiment
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/adafisher-go/landscape/rundir"
+	"github.com/adafisher-go/landscape/train"
+)
+
+// Cell is one unit of a job: one training run with its settings, writing
+// only into its own run directory (Config.Out).
+type Cell struct {
+	Index  int    // position in the job's order, from 0
+	Name   string // unique in the job (an optimizer label, say)
+	Config train.Config
+}
+
+// CellState is what a cell's run directory holds.
+type CellState int
+
+const (
+	CellNew      CellState = iota // nothing, or a run without a checkpoint
+	CellFinished                  // a finished run with the cell's settings and budget
+	CellResume                    // an interrupted run (or one with a smaller budget) to continue
+)
+
+// EventKind says what an Event reports.
+type EventKind int
+
+const (
+	// CellStarted: a cell's training starts from scratch.
+	CellStarted EventKind = iota
+	// CellResumed: a cell continues its interrupted run.
+	CellResumed
+	// CellKept: a cell finished earlier with the same settings; its run is
+	// kept.
+	CellKept
+	// CellSkipped: a cell cannot run in this build (Message says why).
+	CellSkipped
+	// CellDone: a cell's training returned (Err is its error, if any).
+	CellDone
+	// Training: a training step of the current cell (Train is set).
+	Training
+	// Notice: a one-off notice of the training loop (Message).
+	Notice
+)
+
+// Event reports the progress of a job.
+type Event struct {
+	Kind    EventKind
+	Cell    Cell
+	Of      int // cells in the job
+	Train   *train.Event
+	Message string
+	Err     error
+}
+
+func emit(progress func(Event), e Event) {
+	if progress != nil {
+		progress(e)
+	}
+}
+
+// Shard is the K-th of N shares of a job's cells (K from 1): the cells whose
+// Index is K-1 modulo N. The zero Shard holds every cell.
+type Shard struct{ K, N int }
+
+// ParseShard reads "K/N" with 1 <= K <= N.
+func ParseShard(s string) (Shard, error) {
+	k, n, ok := strings.Cut(s, "/")
+	a, err1 := strconv.Atoi(k)
+	b, err2 := strconv.Atoi(n)
+	if !ok || err1 != nil || err2 != nil || b < 1 || a < 1 || a > b {
+		return Shard{}, fmt.Errorf("shard %q: want K/N with 1 <= K <= N", s)
+	}
+	return Shard{a, b}, nil
+}
+
+// Contains reports whether the cell at index i is in the shard.
+func (s Shard) Contains(i int) bool { return s.N <= 1 || i%s.N == s.K-1 }
+
+// Select returns the shard's cells, in order.
+func (s Shard) Select(cells []Cell) []Cell {
+	var out []Cell
+	for _, c := range cells {
+		if s.Contains(c.Index) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// CellOptions are how RunCell trains.
+type CellOptions struct {
+	// Keep keeps a finished run and resumes an interrupted one (see
+	// State); without it a cell trains afresh, replacing the run its
+	// directory holds.
+	Keep     bool
+	Command  []string // recorded in run.json
+	Version  string   // recorded in run.json
+	Of       int      // cells in the job, for Events
+	Progress func(Event)
+}
+
+// RunCell trains a cell into its run directory. With o.Keep it keeps a run
+// that finished with the same settings, and resumes one that was interrupted
+// or had a smaller time budget; a directory holding a run of other settings
+// is an error.
+func RunCell(ctx context.Context, c Cell, o CellOptions) error {
+	state := CellNew
+	if o.Keep {
+		var err error
+		if state, err = State(c.Config); err != nil {
+			return err
+		}
+	}
+	ev := func(k EventKind) Event { return Event{Kind: k, Cell: c, Of: o.Of} }
+	to := train.Options{Command: o.Command, Version: o.Version, Overwrite: true}
+	if o.Progress != nil {
+		to.Progress = func(e train.Event) { x := ev(Training); x.Train = &e; o.Progress(x) }
+		to.Log = func(s string) { x := ev(Notice); x.Message = s; o.Progress(x) }
+	}
+	cfg := c.Config
+	var err error
+	switch state {
+	case CellFinished:
+		emit(o.Progress, ev(CellKept))
+		return nil
+	case CellNew:
+		emit(o.Progress, ev(CellStarted))
+		if cfg.DType == "float32" {
+			_, err = train.Run[float32](ctx, cfg, to)
+		} else {
+			_, err = train.Run[float64](ctx, cfg, to)
+		}
+	case CellResume:
+		emit(o.Progress, ev(CellResumed))
+		limits := train.Config{TimeBudget: cfg.TimeBudget}
+		if cfg.DType == "float32" {
+			_, err = train.Resume[float32](ctx, cfg.Out, limits, to)
+		} else {
+			_, err = train.Resume[float64](ctx, cfg.Out, limits, to)
+		}
+	}
+	if errors.Is(err, train.ErrInterrupted) {
+		err = fmt.Errorf("%w; run the same command again to continue", err)
+	}
+	done := ev(CellDone)
+	done.Err = err
+	emit(o.Progress, done)
+	return err
+}
+
+// State says what the run directory of a cell (c.Out) holds. A run with
+// other settings is an error; the time budget, the evaluation interval that
+// follows it and the schedule the run completes may differ.
+func State(c train.Config) (CellState, error) {
+	var info train.Info
+	b, err := os.ReadFile(filepath.Join(c.Out, rundir.ConfigFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return CellNew, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	if err := json.Unmarshal(b, &info); err != nil {
+		return 0, fmt.Errorf("%s: %w", c.Out, err)
+	}
+	if _, err := os.Stat(filepath.Join(c.Out, rundir.CheckpointFile)); err != nil {
+		return CellNew, nil
+	}
+	saved, want := info.Config, c
+	saved.TimeBudget, want.TimeBudget = 0, 0
+	saved.EvalInterval, want.EvalInterval = 0, 0                       // follows the budget; a resumed run keeps its own
+	saved.Schedule, want.Schedule = train.Schedule{}, train.Schedule{} // constant, completed by the run
+	a, _ := json.Marshal(saved)
+	w, _ := json.Marshal(want)
+	if string(a) != string(w) {
+		return 0, &OtherSettingsError{Dir: c.Out, Saved: string(a), Want: string(w)}
+	}
+	m, err := rundir.ReadMetricsFile(filepath.Join(c.Out, rundir.MetricsFile))
+	if err != nil {
+		return CellResume, nil
+	}
+	if m.Final != nil && info.Config.TimeBudget == c.TimeBudget {
+		return CellFinished, nil
+	}
+	return CellResume, nil
+}
+
+// OtherSettingsError is State's error for a directory that holds a run of
+// other settings.
+type OtherSettingsError struct {
+	Dir         string
+	Saved, Want string // the settings as JSON
+}
+
+func (e *OtherSettingsError) Error() string {
+	return fmt.Sprintf("%s holds a run with other settings:\n  saved: %s\n  now:   %s", e.Dir, e.Saved, e.Want)
+}

@@ -1,0 +1,107 @@
+package experiment
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/adafisher-go/landscape/train"
+)
+
+// CompareConfig is a comparison of optimizers at equal training time.
+type CompareConfig struct {
+	// Train holds the settings every run shares: dataset, model, batch
+	// size, dtype, seed and TimeBudget (required). Out is the comparison's
+	// directory; each run goes to Out/runs/LABEL. Optimizer and Hyper come
+	// from each setting.
+	Train train.Config
+	// Settings are the optimizers with their settings (CompareSettings);
+	// empty: all of CompareLabels.
+	Settings []CompareSetting
+	// Overwrite starts every run afresh; otherwise finished runs are kept
+	// and interrupted ones resumed.
+	Overwrite bool
+	Command   []string // recorded in run.json
+	Version   string
+	Progress  func(Event)
+}
+
+// normalized returns the shared settings with the comparison's defaults:
+// shuffled batches, the paper's batch size of 256 (32 for text), an mlp
+// with one hidden layer of 16, and test evaluations every 1/20 of the
+// budget, whatever an epoch takes.
+func (c CompareConfig) normalized() (train.Config, []CompareSetting, error) {
+	t := c.Train
+	switch {
+	case t.Dataset == "" || t.Model == "":
+		return t, nil, fmt.Errorf("compare: a dataset and a model are required")
+	case t.Out == "":
+		return t, nil, fmt.Errorf("compare: no output directory")
+	case t.TimeBudget <= 0:
+		return t, nil, fmt.Errorf("compare: time budget %v, want a positive duration", t.TimeBudget)
+	}
+	t.Shuffle = true
+	if t.EvalInterval == 0 {
+		t.EvalInterval = t.TimeBudget / 20
+	}
+	if t.Model == "mlp" && len(t.Hidden) == 0 {
+		t.Hidden = []int{16}
+	}
+	if t.BatchSize == 0 {
+		t.BatchSize = 256
+		if IsText(t.Dataset) {
+			t.BatchSize = 32
+		}
+	}
+	settings := c.Settings
+	if len(settings) == 0 {
+		var err error
+		if settings, err = CompareSettings(CompareLabels, t.Dataset); err != nil {
+			return t, nil, err
+		}
+	}
+	return t, settings, nil
+}
+
+// Cells returns the comparison's cells, one per setting, in order.
+func (c CompareConfig) Cells() ([]Cell, error) {
+	base, settings, err := c.normalized()
+	if err != nil {
+		return nil, err
+	}
+	var cells []Cell
+	for i, s := range settings {
+		cfg := base
+		cfg.Optimizer, cfg.Hyper = s.Optimizer, s.Hyper
+		cfg.Hyper.Seed = cfg.Seed
+		cfg.Out = filepath.Join(base.Out, "runs", s.Label)
+		cells = append(cells, Cell{Index: i, Name: s.Label, Config: cfg})
+	}
+	return cells, nil
+}
+
+// Compare trains the model with each setting for the same training time,
+// from the same seed (the same initial weights and data order), each into
+// Out/runs/LABEL, and reads the runs back. Run again after an interruption,
+// it keeps finished runs and resumes the interrupted one; a larger budget
+// continues every run.
+func Compare(ctx context.Context, c CompareConfig) (*Comparison, error) {
+	base, settings, err := c.normalized()
+	if err != nil {
+		return nil, err
+	}
+	c.Settings = settings
+	cells, err := c.Cells()
+	if err != nil {
+		return nil, err
+	}
+	var dirs []string
+	for _, cell := range cells {
+		o := CellOptions{Keep: !c.Overwrite, Command: c.Command, Version: c.Version, Of: len(cells), Progress: c.Progress}
+		if err := RunCell(ctx, cell, o); err != nil {
+			return nil, fmt.Errorf("%s: %w", cell.Name, err)
+		}
+		dirs = append(dirs, cell.Config.Out)
+	}
+	return ReadComparison(base, settings, dirs)
+}

@@ -1,0 +1,92 @@
+package experiment_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+
+	"github.com/adafisher-go/landscape/experiment"
+)
+
+// A job's cells come in a fixed order; shards split them so that separate
+// processes (an array job, say) each train their share.
+func ExampleShard() {
+	cells, _, err := experiment.Figure1Config{Out: "figure1"}.Cells()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for k := 1; k <= 2; k++ {
+		shard := experiment.Shard{K: k, N: 2}
+		fmt.Printf("shard %d/%d:", shard.K, shard.N)
+		for _, c := range shard.Select(cells) {
+			fmt.Printf(" %d:%s", c.Index, c.Name)
+		}
+		fmt.Println()
+	}
+	s, err := experiment.ParseShard("3/2")
+	fmt.Println(s, err)
+	// Output:
+	// shard 1/2: 0:AdaFisher 2:Adam 4:Shampoo
+	// shard 2/2: 1:KFAC 3:AdaHessian 5:SGD
+	// {0 0} shard "3/2": want K/N with 1 <= K <= N
+}
+
+// The settings of a comparison depend on the task: language models take the
+// paper's language-model settings.
+func ExampleCompareSettings() {
+	for _, dataset := range []string{"fashion-mnist", "text:corpus.txt"} {
+		settings, err := experiment.CompareSettings([]string{"adam", "adafisher"}, dataset)
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, s := range settings {
+			fmt.Printf("%s: %s lr %g, weight decay %g\n", dataset, s.Optimizer, s.Hyper.LR, s.Hyper.WeightDecay)
+		}
+	}
+	_, err := experiment.CompareSettings([]string{"lbfgs"}, "iris")
+	fmt.Println(err)
+	// Output:
+	// fashion-mnist: adam lr 0.001, weight decay 0.0005
+	// fashion-mnist: adafisher lr 0.001, weight decay 0.0005
+	// text:corpus.txt: adamw lr 0.001, weight decay 0.1
+	// text:corpus.txt: adafisherw lr 0.0001, weight decay 0.1
+	// unknown optimizer "lbfgs" for compare, want some of [adam adafisher kfac shampoo adahessian sgd]
+}
+
+// Figure 1 with two optimizers, three epochs and a coarse grid: the same
+// function `landscape trajectory --dataset iris` calls.
+func ExampleFigure1() {
+	dir, err := os.MkdirTemp("", "figure1-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	res, err := experiment.Figure1(context.Background(), experiment.Figure1Config{
+		Epochs: 3, Grid: 11, Optimizers: []string{"Adam", "SGD"}, Out: dir,
+		Progress: func(e experiment.Event) {
+			if e.Kind == experiment.CellStarted {
+				fmt.Printf("training %s (cell %d of %d)\n", e.Cell.Name, e.Cell.Index+1, e.Of)
+			}
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, p := range res.Paths {
+		fmt.Printf("%s: %d points from (%.1f, %.1f), its surface evaluated at %d x %d points\n", p.Label, len(p.W1), res.Start[0], res.Start[1], len(p.Evaluated), len(p.Evaluated[0]))
+	}
+	back, err := experiment.ReadFigure1(dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = os.Stat(filepath.Join(dir, "runs", "adam", "run.json"))
+	fmt.Println(len(back.Paths), "paths in", experiment.TrajectoryFile+"; run directory written:", err == nil)
+	// Output:
+	// training Adam (cell 1 of 2)
+	// training SGD (cell 2 of 2)
+	// Adam: 3 points from (0.2, 0.2), its surface evaluated at 11 x 11 points
+	// SGD: 3 points from (0.2, 0.2), its surface evaluated at 11 x 11 points
+	// 2 paths in trajectory.json; run directory written: true
+}
