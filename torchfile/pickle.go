@@ -1,0 +1,699 @@
+package torchfile
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// ErrMalformed marks a file that is not a well-formed pickle or torch.save file.
+var ErrMalformed = errors.New("malformed file")
+
+// machine interprets one pickle stream (protocols 0 to 5) over an in-memory
+// buffer. It never calls anything: the callables a stream names are resolved
+// by resolve, and persistent ids by persistent.
+type machine struct {
+	buf   []byte
+	pos   int
+	stack []any
+	marks []int
+	memo  map[int64]any
+	// persistent loads a persistent id (PERSID, BINPERSID); nil refuses them.
+	persistent func(pid any) (any, error)
+	// env resolves globals and applies the allowed callables.
+	env *env
+}
+
+func (m *machine) fail(format string, args ...any) error {
+	return fmt.Errorf("%w at byte %d: "+format, append([]any{ErrMalformed, m.pos}, args...)...)
+}
+
+// take returns the next n bytes, failing if fewer remain. n is checked
+// against what remains before anything is allocated.
+func (m *machine) take(n uint64) ([]byte, error) {
+	if n > uint64(len(m.buf)-m.pos) {
+		return nil, m.fail("needs %d bytes, %d remain", n, len(m.buf)-m.pos)
+	}
+	b := m.buf[m.pos : m.pos+int(n)]
+	m.pos += int(n)
+	return b, nil
+}
+
+func (m *machine) u8() (uint64, error) {
+	b, err := m.take(1)
+	if err != nil {
+		return 0, err
+	}
+	return uint64(b[0]), nil
+}
+
+func (m *machine) u16() (uint64, error) {
+	b, err := m.take(2)
+	if err != nil {
+		return 0, err
+	}
+	return uint64(binary.LittleEndian.Uint16(b)), nil
+}
+
+func (m *machine) u32() (uint64, error) {
+	b, err := m.take(4)
+	if err != nil {
+		return 0, err
+	}
+	return uint64(binary.LittleEndian.Uint32(b)), nil
+}
+
+func (m *machine) u64() (uint64, error) {
+	b, err := m.take(8)
+	if err != nil {
+		return 0, err
+	}
+	return binary.LittleEndian.Uint64(b), nil
+}
+
+// line reads up to and excluding the next newline (the text opcodes).
+func (m *machine) line() (string, error) {
+	i := bytes.IndexByte(m.buf[m.pos:], '\n')
+	if i < 0 {
+		return "", m.fail("unterminated text argument")
+	}
+	s := string(m.buf[m.pos : m.pos+i])
+	m.pos += i + 1
+	return s, nil
+}
+
+func (m *machine) push(v any) { m.stack = append(m.stack, v) }
+
+func (m *machine) pop() (any, error) {
+	if len(m.stack) == 0 || (len(m.marks) > 0 && len(m.stack) <= m.marks[len(m.marks)-1]) {
+		return nil, m.fail("stack underflow")
+	}
+	v := m.stack[len(m.stack)-1]
+	m.stack = m.stack[:len(m.stack)-1]
+	return v, nil
+}
+
+func (m *machine) top() (any, error) {
+	if len(m.stack) == 0 || (len(m.marks) > 0 && len(m.stack) <= m.marks[len(m.marks)-1]) {
+		return nil, m.fail("stack underflow")
+	}
+	return m.stack[len(m.stack)-1], nil
+}
+
+// popMark pops everything above the last MARK, and the mark.
+func (m *machine) popMark() ([]any, error) {
+	if len(m.marks) == 0 {
+		return nil, m.fail("no MARK on the stack")
+	}
+	k := m.marks[len(m.marks)-1]
+	m.marks = m.marks[:len(m.marks)-1]
+	items := append([]any{}, m.stack[k:]...)
+	m.stack = m.stack[:k]
+	return items, nil
+}
+
+func (m *machine) memoGet(i int64) error {
+	v, ok := m.memo[i]
+	if !ok {
+		return m.fail("memo entry %d is not set", i)
+	}
+	m.push(v)
+	return nil
+}
+
+func (m *machine) memoPut(i int64) error {
+	v, err := m.top()
+	if err != nil {
+		return err
+	}
+	m.memo[i] = v
+	return nil
+}
+
+// run interprets the stream from the current position to its STOP and
+// returns the value STOP pops.
+func (m *machine) run() (any, error) {
+	if m.memo == nil {
+		m.memo = map[int64]any{}
+	}
+	for {
+		if m.pos >= len(m.buf) {
+			return nil, m.fail("the stream ends before STOP")
+		}
+		op := m.buf[m.pos]
+		m.pos++
+		if op == '.' { // STOP
+			v, err := m.pop()
+			if err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+		if err := m.step(op); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// step executes one opcode other than STOP.
+func (m *machine) step(op byte) error {
+	switch op {
+	case 0x80: // PROTO
+		p, err := m.u8()
+		if err != nil {
+			return err
+		}
+		if p > 5 {
+			return m.fail("pickle protocol %d is not supported", p)
+		}
+	case 0x95: // FRAME: framing only groups opcodes; the length is advisory
+		n, err := m.u64()
+		if err != nil {
+			return err
+		}
+		if n > uint64(len(m.buf)-m.pos) {
+			return m.fail("frame of %d bytes, %d remain", n, len(m.buf)-m.pos)
+		}
+	case '(': // MARK
+		m.marks = append(m.marks, len(m.stack))
+	case '0': // POP
+		if len(m.stack) > 0 && len(m.marks) > 0 && len(m.stack) == m.marks[len(m.marks)-1] {
+			m.marks = m.marks[:len(m.marks)-1] // POP of a mark, as CPython allows
+			return nil
+		}
+		_, err := m.pop()
+		return err
+	case '1': // POP_MARK
+		_, err := m.popMark()
+		return err
+	case '2': // DUP
+		v, err := m.top()
+		if err != nil {
+			return err
+		}
+		m.push(v)
+	case 'N':
+		m.push(nil)
+	case 0x88:
+		m.push(true)
+	case 0x89:
+		m.push(false)
+	case 'K': // BININT1
+		n, err := m.u8()
+		if err != nil {
+			return err
+		}
+		m.push(int64(n))
+	case 'M': // BININT2
+		n, err := m.u16()
+		if err != nil {
+			return err
+		}
+		m.push(int64(n))
+	case 'J': // BININT
+		n, err := m.u32()
+		if err != nil {
+			return err
+		}
+		m.push(int64(int32(uint32(n))))
+	case 0x8a, 0x8b: // LONG1, LONG4
+		var n uint64
+		var err error
+		if op == 0x8a {
+			n, err = m.u8()
+		} else {
+			n, err = m.u32()
+		}
+		if err != nil {
+			return err
+		}
+		b, err := m.take(n)
+		if err != nil {
+			return err
+		}
+		m.push(decodeLong(b))
+	case 'I', 'L': // INT, LONG (text)
+		s, err := m.line()
+		if err != nil {
+			return err
+		}
+		v, err := m.textInt(s, op == 'I')
+		if err != nil {
+			return err
+		}
+		m.push(v)
+	case 'G': // BINFLOAT, big-endian
+		b, err := m.take(8)
+		if err != nil {
+			return err
+		}
+		m.push(math.Float64frombits(binary.BigEndian.Uint64(b)))
+	case 'F': // FLOAT (text)
+		s, err := m.line()
+		if err != nil {
+			return err
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return m.fail("FLOAT %q", s)
+		}
+		m.push(f)
+	case 'X', 0x8c, 0x8d: // BINUNICODE, SHORT_BINUNICODE, BINUNICODE8
+		b, err := m.counted(op, 'X', 0x8c, 0x8d)
+		if err != nil {
+			return err
+		}
+		if !utf8.Valid(b) {
+			return m.fail("string is not valid UTF-8")
+		}
+		m.push(string(b))
+	case 'V': // UNICODE (text, raw-unicode-escape; only plain text is taken)
+		s, err := m.line()
+		if err != nil {
+			return err
+		}
+		if strings.Contains(s, `\u`) || strings.Contains(s, `\U`) || !utf8.ValidString(s) {
+			return m.fail("protocol-0 UNICODE with escapes is not supported")
+		}
+		m.push(s)
+	case 'B', 'C', 0x8e, 0x96: // BINBYTES, SHORT_BINBYTES, BINBYTES8, BYTEARRAY8
+		var b []byte
+		var err error
+		if op == 0x96 {
+			b, err = m.counted(op, 0, 0, 0x96)
+		} else {
+			b, err = m.counted(op, 'B', 'C', 0x8e)
+		}
+		if err != nil {
+			return err
+		}
+		m.push(pyBytes(b))
+	case 'T', 'U': // BINSTRING, SHORT_BINSTRING: Python 2 str, read as bytes
+		b, err := m.counted(op, 'T', 'U', 0)
+		if err != nil {
+			return err
+		}
+		m.push(pyBytes(b))
+	case ')':
+		m.push(&pyTuple{})
+	case 0x85, 0x86, 0x87: // TUPLE1..3
+		n := int(op-0x85) + 1
+		items := make([]any, n)
+		for i := n - 1; i >= 0; i-- {
+			v, err := m.pop()
+			if err != nil {
+				return err
+			}
+			items[i] = v
+		}
+		m.push(&pyTuple{items: items})
+	case 't': // TUPLE
+		items, err := m.popMark()
+		if err != nil {
+			return err
+		}
+		m.push(&pyTuple{items: items})
+	case ']':
+		m.push(&pyList{})
+	case 'l': // LIST
+		items, err := m.popMark()
+		if err != nil {
+			return err
+		}
+		m.push(&pyList{items: items})
+	case 'a': // APPEND
+		v, err := m.pop()
+		if err != nil {
+			return err
+		}
+		return m.appendTo([]any{v})
+	case 'e': // APPENDS
+		items, err := m.popMark()
+		if err != nil {
+			return err
+		}
+		return m.appendTo(items)
+	case '}':
+		m.push(newDict())
+	case 'd': // DICT
+		items, err := m.popMark()
+		if err != nil {
+			return err
+		}
+		d := newDict()
+		m.push(d)
+		return m.setItems(items)
+	case 's': // SETITEM
+		v, err := m.pop()
+		if err != nil {
+			return err
+		}
+		k, err := m.pop()
+		if err != nil {
+			return err
+		}
+		return m.setItems([]any{k, v})
+	case 'u': // SETITEMS
+		items, err := m.popMark()
+		if err != nil {
+			return err
+		}
+		return m.setItems(items)
+	case 0x8f: // EMPTY_SET
+		m.push(&pySet{})
+	case 0x90: // ADDITEMS
+		items, err := m.popMark()
+		if err != nil {
+			return err
+		}
+		t, err := m.top()
+		if err != nil {
+			return err
+		}
+		s, ok := t.(*pySet)
+		if !ok {
+			return m.fail("ADDITEMS to a %s", typeName(t))
+		}
+		s.items = append(s.items, items...)
+	case 0x91: // FROZENSET
+		items, err := m.popMark()
+		if err != nil {
+			return err
+		}
+		m.push(&pySet{items: items})
+	case 'g', 'h', 'j': // GET, BINGET, LONG_BINGET
+		i, err := m.memoIndex(op, 'g', 'h', 'j')
+		if err != nil {
+			return err
+		}
+		return m.memoGet(i)
+	case 'p', 'q', 'r': // PUT, BINPUT, LONG_BINPUT
+		i, err := m.memoIndex(op, 'p', 'q', 'r')
+		if err != nil {
+			return err
+		}
+		return m.memoPut(i)
+	case 0x94: // MEMOIZE
+		return m.memoPut(int64(len(m.memo)))
+	case 'c': // GLOBAL
+		mod, err := m.line()
+		if err != nil {
+			return err
+		}
+		name, err := m.line()
+		if err != nil {
+			return err
+		}
+		g, err := m.env.lookup(mod, name)
+		if err != nil {
+			return err
+		}
+		m.push(g)
+	case 0x93: // STACK_GLOBAL
+		name, err := m.pop()
+		if err != nil {
+			return err
+		}
+		mod, err := m.pop()
+		if err != nil {
+			return err
+		}
+		ms, ok1 := mod.(string)
+		ns, ok2 := name.(string)
+		if !ok1 || !ok2 {
+			return m.fail("STACK_GLOBAL of a %s and a %s", typeName(mod), typeName(name))
+		}
+		g, err := m.env.lookup(ms, ns)
+		if err != nil {
+			return err
+		}
+		m.push(g)
+	case 'R': // REDUCE
+		args, err := m.pop()
+		if err != nil {
+			return err
+		}
+		f, err := m.pop()
+		if err != nil {
+			return err
+		}
+		t, ok := args.(*pyTuple)
+		if !ok {
+			return m.fail("REDUCE with %s arguments", typeName(args))
+		}
+		v, err := m.env.call(f, t.items)
+		if err != nil {
+			return err
+		}
+		m.push(v)
+	case 0x81: // NEWOBJ
+		args, err := m.pop()
+		if err != nil {
+			return err
+		}
+		cls, err := m.pop()
+		if err != nil {
+			return err
+		}
+		t, ok := args.(*pyTuple)
+		if !ok {
+			return m.fail("NEWOBJ with %s arguments", typeName(args))
+		}
+		v, err := m.env.call(cls, t.items)
+		if err != nil {
+			return err
+		}
+		m.push(v)
+	case 0x92: // NEWOBJ_EX
+		kw, err := m.pop()
+		if err != nil {
+			return err
+		}
+		args, err := m.pop()
+		if err != nil {
+			return err
+		}
+		cls, err := m.pop()
+		if err != nil {
+			return err
+		}
+		t, ok := args.(*pyTuple)
+		if d, isDict := kw.(*pyDict); !ok || !isDict || len(d.keys) > 0 {
+			return m.fail("NEWOBJ_EX with keyword arguments is not supported")
+		}
+		v, err := m.env.call(cls, t.items)
+		if err != nil {
+			return err
+		}
+		m.push(v)
+	case 'i': // INST (protocol 0): module, name, then the marked arguments
+		mod, err := m.line()
+		if err != nil {
+			return err
+		}
+		name, err := m.line()
+		if err != nil {
+			return err
+		}
+		g, err := m.env.lookup(mod, name)
+		if err != nil {
+			return err
+		}
+		items, err := m.popMark()
+		if err != nil {
+			return err
+		}
+		v, err := m.env.call(g, items)
+		if err != nil {
+			return err
+		}
+		m.push(v)
+	case 'o': // OBJ: the class is the first marked item
+		items, err := m.popMark()
+		if err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			return m.fail("OBJ without a class")
+		}
+		v, err := m.env.call(items[0], items[1:])
+		if err != nil {
+			return err
+		}
+		m.push(v)
+	case 'b': // BUILD
+		state, err := m.pop()
+		if err != nil {
+			return err
+		}
+		t, err := m.top()
+		if err != nil {
+			return err
+		}
+		return m.env.build(t, state)
+	case 'Q': // BINPERSID
+		pid, err := m.pop()
+		if err != nil {
+			return err
+		}
+		return m.persistentLoad(pid)
+	case 'P': // PERSID (text)
+		s, err := m.line()
+		if err != nil {
+			return err
+		}
+		return m.persistentLoad(s)
+	default:
+		return m.fail("opcode 0x%02x is not supported", op)
+	}
+	return nil
+}
+
+func (m *machine) persistentLoad(pid any) error {
+	if m.persistent == nil {
+		return m.fail("persistent id %s outside a torch.save file", typeName(pid))
+	}
+	v, err := m.persistent(pid)
+	if err != nil {
+		return err
+	}
+	m.push(v)
+	return nil
+}
+
+// counted reads a length-prefixed argument; the three opcodes given are the
+// forms with 4-, 1- and 8-byte lengths.
+func (m *machine) counted(op, four, one, eight byte) ([]byte, error) {
+	var n uint64
+	var err error
+	switch op {
+	case four:
+		n, err = m.u32()
+	case one:
+		n, err = m.u8()
+	case eight:
+		n, err = m.u64()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return m.take(n)
+}
+
+func (m *machine) memoIndex(op, text, one, four byte) (int64, error) {
+	switch op {
+	case one:
+		n, err := m.u8()
+		return int64(n), err
+	case four:
+		n, err := m.u32()
+		return int64(n), err
+	}
+	s, err := m.line()
+	if err != nil {
+		return 0, err
+	}
+	i, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, m.fail("memo index %q", s)
+	}
+	return i, nil
+}
+
+func (m *machine) textInt(s string, short bool) (any, error) {
+	if short && s == "01" {
+		return true, nil
+	}
+	if short && s == "00" {
+		return false, nil
+	}
+	s = strings.TrimSuffix(s, "L")
+	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return i, nil
+	}
+	if len(s) > 1000 {
+		return nil, m.fail("integer of %d digits", len(s))
+	}
+	b, ok := new(big.Int).SetString(s, 10)
+	if !ok {
+		return nil, m.fail("integer %q", s)
+	}
+	return &pyBig{b}, nil
+}
+
+// decodeLong reads a little-endian two's-complement integer.
+func decodeLong(b []byte) any {
+	if len(b) == 0 {
+		return int64(0)
+	}
+	if len(b) <= 8 {
+		var u uint64
+		for i := len(b) - 1; i >= 0; i-- {
+			u = u<<8 | uint64(b[i])
+		}
+		if shift := 64 - 8*uint(len(b)); shift > 0 {
+			return int64(u<<shift) >> shift
+		}
+		return int64(u)
+	}
+	be := make([]byte, len(b))
+	for i, c := range b {
+		be[len(b)-1-i] = c
+	}
+	v := new(big.Int).SetBytes(be)
+	if b[len(b)-1]&0x80 != 0 {
+		v.Sub(v, new(big.Int).Lsh(big.NewInt(1), uint(8*len(b))))
+	}
+	if v.IsInt64() {
+		return v.Int64()
+	}
+	return &pyBig{v}
+}
+
+func (m *machine) appendTo(items []any) error {
+	t, err := m.top()
+	if err != nil {
+		return err
+	}
+	l, ok := t.(*pyList)
+	if !ok {
+		return m.fail("APPEND to a %s", typeName(t))
+	}
+	l.items = append(l.items, items...)
+	return nil
+}
+
+func (m *machine) setItems(items []any) error {
+	if len(items)%2 != 0 {
+		return m.fail("SETITEMS with an odd number of items")
+	}
+	t, err := m.top()
+	if err != nil {
+		return err
+	}
+	switch d := t.(type) {
+	case *pyDict:
+		for i := 0; i < len(items); i += 2 {
+			d.set(items[i], items[i+1])
+		}
+		return nil
+	case *object:
+		// A dict subclass admitted as opaque (defaultdict): keep the items.
+		if d.state == nil {
+			d.state = newDict()
+		}
+		if sd, ok := d.state.(*pyDict); ok {
+			for i := 0; i < len(items); i += 2 {
+				sd.set(items[i], items[i+1])
+			}
+			return nil
+		}
+	}
+	return m.fail("SETITEM on a %s", typeName(t))
+}
