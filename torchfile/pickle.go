@@ -28,6 +28,8 @@ type machine struct {
 	persistent func(pid any) (any, error)
 	// env resolves globals and applies the allowed callables.
 	env *env
+	// trace, if set, sees every opcode (the writer's tests use it).
+	trace func(op byte)
 }
 
 func (m *machine) fail(format string, args ...any) error {
@@ -148,6 +150,9 @@ func (m *machine) run() (any, error) {
 		}
 		op := m.buf[m.pos]
 		m.pos++
+		if m.trace != nil {
+			m.trace(op)
+		}
 		if op == '.' { // STOP
 			v, err := m.pop()
 			if err != nil {

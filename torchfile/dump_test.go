@@ -1,0 +1,120 @@
+package torchfile
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// dumpGolden is dumps/matrices.json: what pickle.load gave in Python.
+type dumpGolden struct {
+	Steps []struct {
+		Step int          `json:"step"`
+		HRaw []goldMatrix `json:"H"`
+		SRaw []goldMatrix `json:"S"`
+	} `json:"steps"`
+	ModelOrder []string `json:"model_order"`
+	HOrder     []int    `json:"H_order"`
+	SOrder     []int    `json:"S_order"`
+}
+
+type goldMatrix struct {
+	Class  string    `json:"class"`
+	Shape  []int     `json:"shape"`
+	Values []float64 `json:"values"`
+}
+
+func checkMatrix(t *testing.T, where string, got *Tensor, want goldMatrix) {
+	t.Helper()
+	if got == nil {
+		t.Errorf("%s: no matrix, want %s %v", where, want.Class, want.Shape)
+		return
+	}
+	if !slices.Equal(got.Shape, want.Shape) || !slices.Equal(got.Float64s(), want.Values) {
+		t.Errorf("%s: %v matrix differs from %s %v", where, got.Shape, want.Class, want.Shape)
+	}
+}
+
+func TestReadDumps(t *testing.T) {
+	var g dumpGolden
+	if err := json.Unmarshal(readTestFile(t, td("dumps/matrices.json")), &g); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(g.HOrder, []int{0, 1, 2, 3}) || !slices.Equal(g.SOrder, []int{3, 2, 1, 0}) {
+		t.Fatalf("the generated dumps should have H in model order and S reversed: %v %v", g.HOrder, g.SOrder)
+	}
+	for _, p := range []Pairing{PairReference, PairLayer} {
+		t.Run(string(p), func(t *testing.T) {
+			d, err := ReadDumps(td("dumps"), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Steps) != len(g.Steps) {
+				t.Fatalf("%d steps, want %d", len(d.Steps), len(g.Steps))
+			}
+			for k, st := range d.Steps {
+				gs := g.Steps[k]
+				if st.Step != gs.Step || len(st.Layers) != len(gs.HRaw) {
+					t.Fatalf("step %d with %d layers, want step %d with %d", st.Step, len(st.Layers), gs.Step, len(gs.HRaw))
+				}
+				for i, l := range st.Layers {
+					checkMatrix(t, l.Name(p)+"/H", l.H, gs.HRaw[i])
+					wantS := i // the notebooks' index pairing
+					if p == PairLayer {
+						wantS = slices.Index(g.SOrder, i)
+					}
+					checkMatrix(t, l.Name(p)+"/S", l.S, gs.SRaw[wantS])
+					if l.HModule.Position != i || l.HModule.Class != g.ModelOrder[i] {
+						t.Errorf("H module %+v, want %s at %d", l.HModule, g.ModelOrder[i], i)
+					}
+					if pos := g.SOrder[wantS]; l.SModule.Position != pos || l.SModule.Class != g.ModelOrder[pos] {
+						t.Errorf("S module %+v, want %s at %d", l.SModule, g.ModelOrder[pos], pos)
+					}
+				}
+			}
+			if p == PairReference {
+				if got := d.Steps[0].Layers[3].Name(p); got != "#3 H=03.Linear S=00.Conv2d" {
+					t.Errorf("name %q", got)
+				}
+			} else if got := d.Steps[0].Layers[1].Name(p); got != "01.BatchNorm2d" {
+				t.Errorf("name %q", got)
+			}
+		})
+	}
+}
+
+func TestReadDumpsErrors(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := ReadDumps(dir, PairLayer); err == nil || !strings.Contains(err.Error(), "H_bar_resnet") {
+		t.Errorf("empty directory: %v", err)
+	}
+	if _, err := ReadDumps(td("dumps"), "index"); err == nil {
+		t.Error("unknown pairing accepted")
+	}
+	// A step with an H file and no S file.
+	for _, sub := range []string{"H_bar_resnet", "S_resnet"} {
+		if err := os.Mkdir(filepath.Join(dir, sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyFile(t, td("dumps/H_bar_resnet/H_bar_50.pkl"), filepath.Join(dir, "H_bar_resnet", "H_bar_50.pkl"))
+	if _, err := ReadDumps(dir, PairLayer); err == nil || !strings.Contains(err.Error(), "S_50.pkl") {
+		t.Errorf("missing S file: %v", err)
+	}
+	// Without the admitted globals, a dump is refused by name.
+	b := readTestFile(t, td("dumps/S_resnet/S_50.pkl"))
+	if _, err := decodeDump(b, admit([]string{"torch.nn.modules."})); !errors.Is(err, ErrGlobal) || !strings.Contains(err.Error(), "builtins.getattr") {
+		t.Errorf("narrow allow-list: %v", err)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	if err := os.WriteFile(to, readTestFile(t, from), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
