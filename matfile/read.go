@@ -2,13 +2,17 @@ package matfile
 
 import (
 	"bytes"
+	"errors"
 	"path/filepath"
 	"strings"
+
+	"github.com/adafisher-go/landscape/torchfile"
 )
 
-// Read reads every 2-D array of a .npy, .npz or .safetensors file, chosen by
-// the extension (case-insensitive); a file with another extension is
-// recognised by its first bytes.
+// Read reads every 2-D array of a .npy, .npz, .safetensors or torch.save
+// (.pt, .pth) file, or of an analysis dump (.pkl), chosen by the extension
+// (case-insensitive); a file with another extension is recognised by its
+// first bytes.
 func Read(path string) ([]Matrix, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".npy":
@@ -17,6 +21,10 @@ func Read(path string) ([]Matrix, error) {
 		return ReadNPZ(path)
 	case ".safetensors":
 		return ReadSafetensors(path)
+	case ".pt", ".pth":
+		return ReadTorch(path)
+	case ".pkl":
+		return ReadTorchDump(path)
 	}
 	b, err := readFile(path)
 	if err != nil {
@@ -25,12 +33,20 @@ func Read(path string) ([]Matrix, error) {
 	switch {
 	case bytes.HasPrefix(b, []byte(npyMagic)):
 		return ReadNPY(path)
+	case bytes.HasPrefix(b, []byte("PK\x03\x04")) && isTorchZip(b):
+		return ReadTorch(path)
 	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
 		return ReadNPZ(path)
+	case b[0] == 0x80: // a pickle: a legacy torch.save file or a dump
+		ms, err := ReadTorch(path)
+		if errors.Is(err, torchfile.ErrGlobal) || errors.Is(err, torchfile.ErrNotStateDict) {
+			return ReadTorchDump(path) // dumps are keyed by module objects
+		}
+		return ms, err
 	case isSafetensors(b):
 		return ReadSafetensors(path)
 	}
-	return nil, fail(path, "", ErrUnknownFormat, "not .npy, .npz or .safetensors")
+	return nil, fail(path, "", ErrUnknownFormat, "not .npy, .npz, .safetensors, .pt or an analysis dump .pkl")
 }
 
 // ReadAll reads every file with Read and returns all their matrices, in

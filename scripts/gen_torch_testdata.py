@@ -26,6 +26,8 @@ Needs Debian's python3-torch (1.13). Writes, all small:
                                          what the official analysis optimizer
                                          writes, for a tiny CNN, and the
                                          matrices in the dicts' order
+  dumps/step50_by_layer.pt               step 50's H and S paired by layer,
+                                         "00.Conv2d/H", "00.Conv2d/S", ...
 
 and, when testdata/torch/go_written.pt exists (the Go writer's output, written
 by `go test ./torchfile -run TestWriteGolden -update`), checks that
@@ -316,6 +318,20 @@ def gen_dumps():
     golden["S_order"] = [order.index(m) for m in opt.S_dict]
     with open(os.path.join(out, "matrices.json"), "w") as f:
         json.dump(golden, f)
+    # Step 50's factors paired by layer, as a state_dict: the same matrices
+    # given as a plain file (--matrix) rather than as a dump directory.
+    with open(os.path.join(out, "H_bar_resnet", "H_bar_50.pkl"), "rb") as f:
+        hd = pickle.load(f)
+    with open(os.path.join(out, "S_resnet", "S_50.pkl"), "rb") as f:
+        sd = pickle.load(f)
+    pairs = collections.OrderedDict()
+    for hm, h in hd.items():
+        pos = list(hd).index(hm)
+        pairs[f"{pos:02d}.{type(hm).__name__}/H"] = h
+        sm = [m for m in sd if all(torch.equal(a, b) for a, b in zip(m.state_dict().values(), hm.state_dict().values()))
+              and type(m) is type(hm)]
+        pairs[f"{pos:02d}.{type(hm).__name__}/S"] = sd[sm[0]]
+    torch.save(pairs, os.path.join(out, "step50_by_layer.pt"))
 
 
 # ---------------------------------------------------------------- Go writer

@@ -210,6 +210,31 @@ func dumpSteps(dir, prefix string) (map[int]string, error) {
 	return out, nil
 }
 
+// DumpEntry is one key and value of a single dump file.
+type DumpEntry struct {
+	// Class is the key module's class name (or the key itself if the dict
+	// is keyed by strings).
+	Class string
+	// Index is the entry's position in the dict's insertion order.
+	Index int
+	// Matrix is the value, a square 2-D tensor.
+	Matrix *Tensor
+}
+
+// ReadDumpFile reads one file of an analysis dump, a pickled dict
+// {module: matrix}, in the dict's order; see ReadDumps for allow.
+func ReadDumpFile(path string, allow ...string) ([]DumpEntry, error) {
+	es, err := readDumpFile(path, admit(append(append([]string{}, DumpGlobals...), allow...)))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]DumpEntry, len(es))
+	for i, e := range es {
+		out[i] = DumpEntry{Class: e.class, Index: i, Matrix: e.matrix}
+	}
+	return out, nil
+}
+
 // dumpEntry is one key and matrix of a dump dict.
 type dumpEntry struct {
 	class  string

@@ -1,0 +1,138 @@
+package torchfile
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// oneTensorPickle is data.pkl for {"w": tensor} with the given storage
+// size, tensor offset, size and stride, for crafting hostile files.
+func oneTensorPickle(dt DType, numel, offset int, size, stride []int) []byte {
+	p := &pickler{}
+	p.op(0x80)
+	p.op(2)
+	p.orderedDict()
+	p.str("w")
+	p.global("torch._utils", "_rebuild_tensor_v2")
+	p.op('(')
+	p.op('(')
+	p.str("storage")
+	p.global("torch", dt.storageClass())
+	p.str("0")
+	p.str("cpu")
+	p.int(numel)
+	p.op('t')
+	p.op('Q')
+	p.int(offset)
+	p.ints(size)
+	p.ints(stride)
+	p.op(0x89)
+	p.orderedDict()
+	p.op('t')
+	p.op('R')
+	p.op('s')
+	p.op('.')
+	return p.b
+}
+
+func zipOf(t testing.TB, pkl, data []byte) []byte {
+	var buf bytes.Buffer
+	if err := writeZip(&buf, []record{{"data.pkl", pkl}, {"data/0", data}, {"version", []byte("3\n")}}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestHostileSizes: sizes declared far beyond the file are errors, found
+// before anything of that size is allocated.
+func TestHostileSizes(t *testing.T) {
+	cases := map[string][]byte{
+		"storage of 2^40 elements": zipOf(t, oneTensorPickle(Float32, 1<<40, 0, []int{1 << 20, 1 << 20}, []int{1 << 20, 1}), make([]byte, 16)),
+		"view beyond its storage":  zipOf(t, oneTensorPickle(Float32, 4, 2, []int{2, 2}, []int{2, 1}), make([]byte, 16)),
+		"expanded view":            zipOf(t, oneTensorPickle(Float32, 1, 0, []int{1 << 30, 1 << 10}, []int{0, 0}), make([]byte, 4)),
+		"size overflowing int64":   zipOf(t, oneTensorPickle(Float32, 1, 0, []int{1 << 62, 1 << 62}, []int{0, 0}), make([]byte, 4)),
+		"BINUNICODE8 of 2^60":      append([]byte{0x80, 4, 0x8d}, binary.LittleEndian.AppendUint64(nil, 1<<60)...),
+		"LONG4 of 2^31":            append([]byte{0x80, 2, 0x8b}, binary.LittleEndian.AppendUint32(nil, 1<<31)...),
+		"FRAME of 2^62":            append([]byte{0x80, 4, 0x95}, binary.LittleEndian.AppendUint64(nil, 1<<62)...),
+		"legacy storage of 2^40": func() []byte {
+			b, err := legacyOf(oneTensorPickle(Float32, 1<<40, 0, []int{1}, []int{1})[2:], 1<<40)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}(),
+	}
+	for name, b := range cases {
+		t.Run(name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, err := DecodeStateDict(b)
+			runtime.ReadMemStats(&after)
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("error %v, want ErrMalformed", err)
+			}
+			if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+				t.Errorf("allocated %d bytes for a %d-byte file", n, len(b))
+			}
+		})
+	}
+}
+
+// legacyOf wraps a protocol-2 pickle body (after PROTO) in the legacy
+// format with one storage "0" whose recorded element count is count.
+func legacyOf(body []byte, count uint64) ([]byte, error) {
+	var b []byte
+	b = append(b, legacyMagic...)
+	b = append(b, '.')
+	b = append(b, 0x80, 2, 'M', 0xe9, 0x03, '.') // 1001
+	b = append(b, 0x80, 2, '}', '.')             // sys_info
+	b = append(b, 0x80, 2)
+	b = append(b, body...)
+	b = append(b, 0x80, 2, '(', 'X', 1, 0, 0, 0, '0', 'l', '.')
+	b = binary.LittleEndian.AppendUint64(b, count)
+	return append(b, 1, 2, 3, 4), nil
+}
+
+func TestLegacyCrafted(t *testing.T) {
+	// The crafted legacy writer above is right: a storage of 1 float32 reads.
+	b, _ := legacyOf(oneTensorPickle(Float32, 1, 0, []int{1}, []int{1})[2:], 1)
+	ts, err := DecodeStateDict(b)
+	if err != nil || len(ts) != 1 || !bytes.Equal(ts[0].Data, []byte{1, 2, 3, 4}) {
+		t.Fatalf("%v %v", ts, err)
+	}
+}
+
+// FuzzDecode feeds arbitrary bytes to the checkpoint and dump readers: no
+// input may panic, and none may allocate far beyond its size.
+func FuzzDecode(f *testing.F) {
+	for _, name := range []string{"iris_mlp.pt", "iris_mlp_legacy.pt", "dtypes.pt", "dtypes_legacy.pt", "evil.pt", "go_written.pt", "dumps/S_resnet/S_0.pkl"} {
+		f.Add(readTestFile(f, td(name)))
+	}
+	f.Add(zipOf(f, oneTensorPickle(Float64, 6, 1, []int{2, 2}, []int{1, 2}), make([]byte, 48)))
+	opaque := admit(DumpGlobals)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		ts, err := DecodeStateDict(b)
+		if err == nil {
+			for _, x := range ts {
+				if len(x.Data) != x.NumElements()*x.DType.Size() {
+					t.Fatalf("tensor %s: %d bytes for shape %v", x.Name, len(x.Data), x.Shape)
+				}
+			}
+		} else if strings.Contains(err.Error(), "%!") {
+			t.Fatalf("badly formatted error: %v", err)
+		}
+		if _, err := decodeDump(b, opaque); err != nil && strings.Contains(err.Error(), "%!") {
+			t.Fatalf("badly formatted error: %v", err)
+		}
+		runtime.ReadMemStats(&after)
+		if n := after.TotalAlloc - before.TotalAlloc; n > uint64(64*len(b))+4<<20 {
+			t.Fatalf("allocated %d bytes for a %d-byte input", n, len(b))
+		}
+	})
+}
