@@ -26,6 +26,8 @@ Needs Debian's python3-torch (1.13). Writes, all small:
                                          what the official analysis optimizer
                                          writes, for a tiny CNN, and the
                                          matrices in the dicts' order
+  dumps_torchsave/                       step 50 of the dumps saved with
+                                         torch.save rather than pickle.dump
   dumps/step50_by_layer.pt               step 50's H and S paired by layer,
                                          "00.Conv2d/H", "00.Conv2d/S", ...
 
@@ -332,6 +334,13 @@ def gen_dumps():
               and type(m) is type(hm)]
         pairs[f"{pos:02d}.{type(hm).__name__}/S"] = sd[sm[0]]
     torch.save(pairs, os.path.join(out, "step50_by_layer.pt"))
+    # The same step written with torch.save instead of pickle.dump, in case
+    # a copy of the analysis code saves that way.
+    ts = path("dumps_torchsave")
+    for d in ("H_bar_resnet", "S_resnet"):
+        os.makedirs(os.path.join(ts, d), exist_ok=True)
+    torch.save(hd, os.path.join(ts, "H_bar_resnet", "H_bar_50.pkl"))
+    torch.save(sd, os.path.join(ts, "S_resnet", "S_50.pkl"))
 
 
 # ---------------------------------------------------------------- Go writer

@@ -118,3 +118,73 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// TestPositions pairs S entries with H entries by fingerprint, falls back to
+// backward (reversed) order only when fingerprints repeat, and reports a
+// module whose S is missing (a backward hook that never fired).
+func TestPositions(t *testing.T) {
+	e := func(class string, print byte) dumpEntry {
+		return dumpEntry{class: class, print: [32]byte{print}, matrix: &Tensor{Shape: []int{1, 1}, DType: Float64, Data: make([]byte, 8)}}
+	}
+	cases := []struct {
+		name string
+		h, s []dumpEntry
+		want []int
+		err  string
+	}{
+		{"by fingerprint", []dumpEntry{e("Conv2d", 1), e("Linear", 2), e("Linear", 3)}, []dumpEntry{e("Linear", 2), e("Linear", 3), e("Conv2d", 1)}, []int{1, 2, 0}, ""},
+		{"stem S missing", []dumpEntry{e("Conv2d", 1), e("Linear", 2)}, []dumpEntry{e("Linear", 2)}, []int{1}, ""},
+		{"unknown S", []dumpEntry{e("Conv2d", 1)}, []dumpEntry{e("Linear", 9)}, []int{-1}, ""},
+		{"twins, reversed", []dumpEntry{e("BatchNorm2d", 1), e("BatchNorm2d", 1), e("Linear", 2)}, []dumpEntry{e("Linear", 2), e("BatchNorm2d", 1), e("BatchNorm2d", 1)}, []int{2, 1, 0}, ""},
+		{"twins, not reversed", []dumpEntry{e("BatchNorm2d", 1), e("BatchNorm2d", 1), e("Linear", 2)}, []dumpEntry{e("BatchNorm2d", 1), e("BatchNorm2d", 1), e("Linear", 2)}, nil, "reversed"},
+		{"twins, counts differ", []dumpEntry{e("BatchNorm2d", 1), e("BatchNorm2d", 1)}, []dumpEntry{e("BatchNorm2d", 1)}, nil, "2 H against 1 S"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := positions(c.h, c.s)
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) {
+					t.Fatalf("error %v, want one saying %q", err, c.err)
+				}
+				return
+			}
+			if err != nil || !slices.Equal(got, c.want) {
+				t.Fatalf("positions %v (%v), want %v", got, err, c.want)
+			}
+			layers, err := pair(c.h, c.s, PairLayer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for j, p := range c.want {
+				if p >= 0 && layers[p].S != c.s[j].matrix {
+					t.Errorf("layer %d does not hold S entry %d", p, j)
+				}
+			}
+		})
+	}
+}
+
+// Dumps written with torch.save (zip) read as the pickle.dump ones do.
+func TestReadDumpsTorchSave(t *testing.T) {
+	a, err := ReadDumps(td("dumps"), PairLayer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := ReadDumps(td("dumps_torchsave"), PairLayer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Steps) != 1 || b.Steps[0].Step != 50 || a.Steps[1].Step != 50 {
+		t.Fatalf("steps %+v", b.Steps)
+	}
+	la, lb := a.Steps[1].Layers, b.Steps[0].Layers
+	if len(la) != len(lb) {
+		t.Fatalf("%d layers, want %d", len(lb), len(la))
+	}
+	for i := range la {
+		if la[i].Name(PairLayer) != lb[i].Name(PairLayer) ||
+			!slices.Equal(la[i].H.Float64s(), lb[i].H.Float64s()) || !slices.Equal(la[i].S.Float64s(), lb[i].S.Float64s()) {
+			t.Errorf("layer %d: %s differs from %s", i, lb[i].Name(PairLayer), la[i].Name(PairLayer))
+		}
+	}
+}

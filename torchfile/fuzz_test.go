@@ -136,3 +136,32 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPickle feeds arbitrary pickles to the interpreter, as a checkpoint's
+// data.pkl (with storages of any declared size up to 64 KiB) and as a dump.
+func FuzzPickle(f *testing.F) {
+	f.Add(statePickle(goWritten()))
+	f.Add(oneTensorPickle(Float64, 6, 1, []int{2, 2}, []int{1, 2}))
+	f.Add(readTestFile(f, td("dumps/S_resnet/S_0.pkl")))
+	f.Add([]byte("\x80\x02}q\x00(X\x01\x00\x00\x00aq\x01]q\x02(K\x01G?\xf0\x00\x00\x00\x00\x00\x00\x88N\x8a\x01\xffe\x85q\x03u."))
+	opaque := admit(DumpGlobals)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		persistent, _ := storageCache(func(st *storage) error {
+			n := uint64(st.numel) * uint64(st.dtype.Size())
+			if n > 1<<16 {
+				return ErrMalformed
+			}
+			st.data = make([]byte, n)
+			return nil
+		})
+		for _, e := range []*env{{}, {opaque: opaque}} {
+			m := &machine{buf: b, env: e, persistent: persistent}
+			top, err := m.run()
+			if err != nil {
+				continue
+			}
+			stateDict(top, len(b)+1<<16)
+		}
+		decodeDump(b, opaque)
+	})
+}

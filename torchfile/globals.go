@@ -41,16 +41,16 @@ func init() {
 		}
 	}
 	add([]string{"collections.OrderedDict"}, newOrderedDict)
-	add([]string{"builtins.dict", "__builtin__.dict"}, newOrderedDict)
-	add([]string{"builtins.set", "__builtin__.set", "builtins.frozenset", "__builtin__.frozenset"}, newSet)
-	add([]string{"builtins.list", "__builtin__.list"}, func(_ *env, args []any) (any, error) {
+	add([]string{"builtins.dict"}, newOrderedDict)
+	add([]string{"builtins.set", "builtins.frozenset"}, newSet)
+	add([]string{"builtins.list"}, func(_ *env, args []any) (any, error) {
 		s, err := newSet(nil, args)
 		if err != nil {
 			return nil, err
 		}
 		return &pyList{items: s.(*pySet).items}, nil
 	})
-	add([]string{"torch.Size", "builtins.tuple", "__builtin__.tuple"}, func(_ *env, args []any) (any, error) {
+	add([]string{"torch.Size", "builtins.tuple"}, func(_ *env, args []any) (any, error) {
 		s, err := newSet(nil, args)
 		if err != nil {
 			return nil, err
@@ -65,6 +65,13 @@ func init() {
 
 // lookup resolves a global by module and name.
 func (e *env) lookup(module, name string) (any, error) {
+	// Python 3 writes protocols 0-2 with Python 2's module names.
+	switch module {
+	case "__builtin__":
+		module = "builtins"
+	case "copy_reg":
+		module = "copyreg"
+	}
 	full := module + "." + name
 	if b, ok := builtins[full]; ok {
 		return b, nil

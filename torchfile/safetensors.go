@@ -52,6 +52,18 @@ func EncodeSafetensors(w io.Writer, ts []Tensor) error {
 	return run.Encode(w, SafetensorsTensors(ts), map[string]string{"format": "pt"})
 }
 
+// LoadAsSafetensors reads the state_dict of a torch.save file as an
+// in-memory safetensors file, so that code taking a safetensors file by
+// name (a model's initial weights) takes a .pt or .pth file too. Tensors are
+// in alignment order (see SafetensorsTensors); Metadata is nil.
+func LoadAsSafetensors(path string) (*run.File, error) {
+	ts, err := LoadStateDict(path)
+	if err != nil {
+		return nil, err
+	}
+	return &run.File{Tensors: SafetensorsTensors(ts)}, nil
+}
+
 // ConvertToSafetensors reads the state_dict of a torch.save file and writes
 // it to out as safetensors, bit for bit.
 func ConvertToSafetensors(in, out string) error {

@@ -49,3 +49,25 @@ func TestConvertRoundTrip(t *testing.T) {
 		t.Errorf("%d tensors back, want %d", len(back), len(want))
 	}
 }
+
+// A .pt loaded as a safetensors file holds what the same weights saved as
+// safetensors hold.
+func TestLoadAsSafetensors(t *testing.T) {
+	got, err := LoadAsSafetensors(td("resnet8_checkpoint.pt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := run.Read(td("resnet8.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Tensors) != len(want.Tensors) {
+		t.Fatalf("%d tensors, want %d", len(got.Tensors), len(want.Tensors))
+	}
+	for _, w := range want.Tensors {
+		g, ok := got.Get(w.Name)
+		if !ok || g.DType != w.DType || !slices.Equal(g.Shape, w.Shape) || !bytes.Equal(g.Data, w.Data) {
+			t.Errorf("%s differs", w.Name)
+		}
+	}
+}

@@ -50,6 +50,12 @@ func DecodeStateDict(b []byte) ([]Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
+	return stateDict(top, len(b))
+}
+
+// stateDict finds the state_dict in a file's top-level value and copies its
+// tensors out, within maxExpansion times the file's size.
+func stateDict(top any, fileLen int) ([]Tensor, error) {
 	d, where, err := findStateDict(top)
 	if err != nil {
 		return nil, err
@@ -64,7 +70,7 @@ func DecodeStateDict(b []byte) ([]Tensor, error) {
 	}
 	names = stripPrefixes(names)
 	out := make([]Tensor, len(d.keys))
-	budget := maxExpansion*len(b) + 1<<20
+	budget := maxExpansion*fileLen + 1<<20
 	for i, v := range d.vals {
 		r, ok := v.(*tensorRef)
 		if !ok {
