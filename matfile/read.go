@@ -21,10 +21,8 @@ func Read(path string) ([]Matrix, error) {
 		return ReadNPZ(path)
 	case ".safetensors":
 		return ReadSafetensors(path)
-	case ".pt", ".pth":
-		return ReadTorch(path)
-	case ".pkl":
-		return ReadTorchDump(path)
+	case ".pt", ".pth", ".pkl":
+		return readTorchOrDump(path)
 	}
 	b, err := readFile(path)
 	if err != nil {
@@ -38,15 +36,28 @@ func Read(path string) ([]Matrix, error) {
 	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
 		return ReadNPZ(path)
 	case b[0] == 0x80: // a pickle: a legacy torch.save file or a dump
-		ms, err := ReadTorch(path)
-		if errors.Is(err, torchfile.ErrGlobal) || errors.Is(err, torchfile.ErrNotStateDict) {
-			return ReadTorchDump(path) // dumps are keyed by module objects
-		}
-		return ms, err
+		return readTorchOrDump(path)
 	case isSafetensors(b):
 		return ReadSafetensors(path)
 	}
 	return nil, fail(path, "", ErrUnknownFormat, "not .npy, .npz, .safetensors, .pt or an analysis dump .pkl")
+}
+
+// readTorchOrDump reads a torch.save state_dict or, failing that because
+// the file holds something else, an analysis dump (a dict keyed by module
+// objects).
+func readTorchOrDump(path string) ([]Matrix, error) {
+	ms, err := ReadTorch(path)
+	if errors.Is(err, torchfile.ErrGlobal) || errors.Is(err, torchfile.ErrNotStateDict) {
+		dm, derr := ReadTorchDump(path)
+		if derr == nil {
+			return dm, nil
+		}
+		if strings.Contains(err.Error(), "torch.nn.modules.") {
+			return nil, derr // keyed by modules: a dump, with its own problem
+		}
+	}
+	return ms, err
 }
 
 // ReadAll reads every file with Read and returns all their matrices, in

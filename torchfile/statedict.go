@@ -114,7 +114,11 @@ func findStateDict(top any) (*pyDict, string, error) {
 	}
 	var keys []string
 	for _, k := range d.keys {
-		keys = append(keys, fmt.Sprintf("%v", k))
+		if s, ok := k.(string); ok {
+			keys = append(keys, fmt.Sprintf("%q", s))
+		} else {
+			keys = append(keys, typeName(k))
+		}
 		if len(keys) == 8 {
 			keys = append(keys, "...")
 			break

@@ -97,6 +97,10 @@ func typeName(v any) string {
 		return x.String()
 	case *object:
 		return x.class.String() + " object"
+	case *builtin:
+		return x.name
+	case *storageClass:
+		return "torch." + x.dtype.storageClass()
 	case *tensorRef:
 		return "tensor"
 	case *storage:
