@@ -24,6 +24,9 @@
 // "module." prefix of DataParallel; Match checks it against the names and
 // shapes a model expects, as load_state_dict(strict=True) does;
 // WriteStateDict writes a state_dict that torch.load(weights_only=True)
-// reads. ReadDumps reads the H_bar_resnet/ and S_resnet/ directories of the
-// official analysis optimizer.
+// reads. OpenDumps and ReadDumps read the H_bar_resnet/ and S_resnet/
+// directories of the official analysis optimizer, pairing each layer's
+// factors either as the official notebooks do (by dict index, which pairs
+// different layers) or by layer. Contiguous tensors share the bytes of the
+// file read rather than being copied.
 package torchfile

@@ -106,15 +106,23 @@ type Dumps struct {
 	Steps []DumpStep
 }
 
-// ReadDumps reads the dumps of the official analysis optimizer in dir:
-// H_bar_resnet/H_bar_{step}.pkl and S_resnet/S_{step}.pkl (any one
-// H_bar_*/ and S_*/ directory), each a pickled dict {module: matrix}, and
-// pairs the matrices as pairing says. Globals beyond DumpGlobals may be
-// admitted as opaque with allow.
-func ReadDumps(dir string, pairing Pairing, allow ...string) (*Dumps, error) {
-	if pairing != PairReference && pairing != PairLayer {
-		return nil, fmt.Errorf("torchfile: pairing %q, want %q or %q", pairing, PairReference, PairLayer)
-	}
+// DumpDir is an analysis dump directory with its files listed, not read:
+// the dumps of a ResNet-18 run hold hundreds of megabytes per step, so
+// steps are read one at a time.
+type DumpDir struct {
+	Dir string
+	// Steps are the dumped steps, in increasing order.
+	Steps  []int
+	h, s   map[int]string
+	opaque func(module, name string) bool
+}
+
+// OpenDumps lists the dumps of the official analysis optimizer in dir:
+// H_bar_resnet/H_bar_{step}.pkl and S_resnet/S_{step}.pkl (any one H_bar_*/
+// and one S_*/ directory), each a dict {module: matrix} written by
+// pickle.dump (or torch.save). Every step must have both files. Globals
+// beyond DumpGlobals may be admitted as opaque with allow.
+func OpenDumps(dir string, allow ...string) (*DumpDir, error) {
 	hDir, err := oneDir(dir, "H_bar_*")
 	if err != nil {
 		return nil, err
@@ -123,48 +131,72 @@ func ReadDumps(dir string, pairing Pairing, allow ...string) (*Dumps, error) {
 	if err != nil {
 		return nil, err
 	}
-	hSteps, err := dumpSteps(hDir, "H_bar_")
-	if err != nil {
+	d := &DumpDir{Dir: dir, opaque: admit(append(append([]string{}, DumpGlobals...), allow...))}
+	if d.h, err = dumpSteps(hDir, "H_bar_"); err != nil {
 		return nil, err
 	}
-	sSteps, err := dumpSteps(sDir, "S_")
-	if err != nil {
+	if d.s, err = dumpSteps(sDir, "S_"); err != nil {
 		return nil, err
 	}
-	for s := range hSteps {
-		if _, ok := sSteps[s]; !ok {
-			return nil, fmt.Errorf("torchfile: %s has no S_%d.pkl for %s", sDir, s, hSteps[s])
+	for st := range d.h {
+		if _, ok := d.s[st]; !ok {
+			return nil, fmt.Errorf("torchfile: %s has no S_%d.pkl for %s", sDir, st, d.h[st])
+		}
+		d.Steps = append(d.Steps, st)
+	}
+	for st := range d.s {
+		if _, ok := d.h[st]; !ok {
+			return nil, fmt.Errorf("torchfile: %s has no H_bar_%d.pkl for %s", hDir, st, d.s[st])
 		}
 	}
-	for s := range sSteps {
-		if _, ok := hSteps[s]; !ok {
-			return nil, fmt.Errorf("torchfile: %s has no H_bar_%d.pkl for %s", hDir, s, sSteps[s])
-		}
-	}
-	if len(hSteps) == 0 {
+	if len(d.Steps) == 0 {
 		return nil, fmt.Errorf("torchfile: %s holds no H_bar_{step}.pkl files", hDir)
 	}
-	steps := make([]int, 0, len(hSteps))
-	for s := range hSteps {
-		steps = append(steps, s)
+	slices.Sort(d.Steps)
+	return d, nil
+}
+
+// Step reads one dumped step and pairs its matrices as p says.
+func (d *DumpDir) Step(step int, p Pairing) (*DumpStep, error) {
+	if p != PairReference && p != PairLayer {
+		return nil, fmt.Errorf("torchfile: pairing %q, want %q or %q", p, PairReference, PairLayer)
 	}
-	slices.Sort(steps)
-	opaque := admit(append(append([]string{}, DumpGlobals...), allow...))
+	hp, ok := d.h[step]
+	if !ok {
+		return nil, fmt.Errorf("torchfile: %s has no step %d (it has %v)", d.Dir, step, d.Steps)
+	}
+	h, err := readDumpFile(hp, d.opaque)
+	if err != nil {
+		return nil, err
+	}
+	g, err := readDumpFile(d.s[step], d.opaque)
+	if err != nil {
+		return nil, err
+	}
+	layers, err := pair(h, g, p)
+	if err != nil {
+		return nil, fmt.Errorf("torchfile: step %d (%s, %s): %w", step, hp, d.s[step], err)
+	}
+	return &DumpStep{Step: step, Layers: layers}, nil
+}
+
+// ReadDumps reads every step of a dump directory (see OpenDumps), for
+// dumps small enough to hold in memory at once.
+func ReadDumps(dir string, pairing Pairing, allow ...string) (*Dumps, error) {
+	if pairing != PairReference && pairing != PairLayer {
+		return nil, fmt.Errorf("torchfile: pairing %q, want %q or %q", pairing, PairReference, PairLayer)
+	}
+	d, err := OpenDumps(dir, allow...)
+	if err != nil {
+		return nil, err
+	}
 	out := &Dumps{Pairing: pairing}
-	for _, s := range steps {
-		h, err := readDumpFile(hSteps[s], opaque)
+	for _, st := range d.Steps {
+		s, err := d.Step(st, pairing)
 		if err != nil {
 			return nil, err
 		}
-		g, err := readDumpFile(sSteps[s], opaque)
-		if err != nil {
-			return nil, err
-		}
-		layers, err := pair(h, g, pairing)
-		if err != nil {
-			return nil, fmt.Errorf("torchfile: step %d (%s, %s): %w", s, hSteps[s], sSteps[s], err)
-		}
-		out.Steps = append(out.Steps, DumpStep{Step: s, Layers: layers})
+		out.Steps = append(out.Steps, *s)
 	}
 	return out, nil
 }

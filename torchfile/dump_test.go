@@ -105,6 +105,16 @@ func TestReadDumpsErrors(t *testing.T) {
 	if _, err := ReadDumps(dir, PairLayer); err == nil || !strings.Contains(err.Error(), "S_50.pkl") {
 		t.Errorf("missing S file: %v", err)
 	}
+	d, err := OpenDumps(td("dumps"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(d.Steps, []int{0, 50, 100}) {
+		t.Errorf("steps %v", d.Steps)
+	}
+	if _, err := d.Step(75, PairLayer); err == nil || !strings.Contains(err.Error(), "no step 75") {
+		t.Errorf("step 75: %v", err)
+	}
 	// Without the admitted globals, a dump is refused by name.
 	b := readTestFile(t, td("dumps/S_resnet/S_50.pkl"))
 	if _, err := decodeDump(b, admit([]string{"torch.nn.modules."})); !errors.Is(err, ErrGlobal) || !strings.Contains(err.Error(), "builtins.getattr") {

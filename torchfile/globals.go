@@ -187,7 +187,7 @@ func encodeBytes(_ *env, args []any) (any, error) {
 		}
 		b = append(b, byte(r))
 	}
-	return pyBytes(b), nil
+	return &pyBytes{b}, nil
 }
 
 // rebuildTensor is torch._utils._rebuild_tensor_v2(storage, offset, size,
@@ -229,7 +229,7 @@ func loadFromBytes(e *env, args []any) (any, error) {
 	if len(args) != 1 {
 		return nil, fmt.Errorf("%w: %d arguments", ErrMalformed, len(args))
 	}
-	b, ok := args[0].(pyBytes)
+	b, ok := args[0].(*pyBytes)
 	if !ok {
 		return nil, fmt.Errorf("%w: the argument is a %s", ErrMalformed, typeName(args[0]))
 	}
@@ -237,7 +237,7 @@ func loadFromBytes(e *env, args []any) (any, error) {
 		return nil, fmt.Errorf("%w: storages nested more than %d deep", ErrMalformed, maxNesting)
 	}
 	inner := &env{depth: e.depth + 1}
-	v, err := loadBytes([]byte(b), inner)
+	v, err := loadBytes(b.b, inner)
 	if err != nil {
 		return nil, err
 	}

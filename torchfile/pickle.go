@@ -188,7 +188,7 @@ func (m *machine) step(op byte) error {
 	case '(': // MARK
 		m.marks = append(m.marks, len(m.stack))
 	case '0': // POP
-		if len(m.stack) > 0 && len(m.marks) > 0 && len(m.stack) == m.marks[len(m.marks)-1] {
+		if len(m.marks) > 0 && len(m.stack) == m.marks[len(m.marks)-1] {
 			m.marks = m.marks[:len(m.marks)-1] // POP of a mark, as CPython allows
 			return nil
 		}
@@ -298,13 +298,13 @@ func (m *machine) step(op byte) error {
 		if err != nil {
 			return err
 		}
-		m.push(pyBytes(b))
+		m.push(&pyBytes{b})
 	case 'T', 'U': // BINSTRING, SHORT_BINSTRING: Python 2 str, read as bytes
 		b, err := m.counted(op, 'T', 'U', 0)
 		if err != nil {
 			return err
 		}
-		m.push(pyBytes(b))
+		m.push(&pyBytes{b})
 	case ')':
 		m.push(&pyTuple{})
 	case 0x85, 0x86, 0x87: // TUPLE1..3

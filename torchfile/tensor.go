@@ -87,8 +87,9 @@ type tensorRef struct {
 	stride []int
 }
 
-// Tensor is one named tensor with its elements copied out of its storage
-// into C (row-major) order.
+// Tensor is one named tensor with its elements in C (row-major) order: a
+// strided view is copied out of its storage, a contiguous one shares the
+// bytes of the file read (callers must not write to Data).
 type Tensor struct {
 	Name  string
 	DType DType
@@ -231,6 +232,9 @@ func materialize(name string, r *tensorRef) (*Tensor, error) {
 				return nil, fmt.Errorf("tensor %q: stride %v is too large", name, r.stride)
 			}
 			last += lo
+			if last > math.MaxInt64/4 {
+				return nil, fmt.Errorf("tensor %q: stride %v is too large", name, r.stride)
+			}
 		}
 	}
 	shape := append([]int{}, r.size...)
@@ -249,6 +253,12 @@ func materialize(name string, r *tensorRef) (*Tensor, error) {
 			name, numel, st.numel)
 	}
 	es := st.dtype.Size()
+	if contiguous(r.size, r.stride) {
+		// The common case: the tensor's bytes are one run of its storage,
+		// shared rather than copied (nothing writes to them).
+		b := st.data[r.offset*es : (r.offset+int(numel))*es]
+		return &Tensor{Name: name, DType: st.dtype, Shape: shape, Data: b[:len(b):len(b)]}, nil
+	}
 	out := make([]byte, int(numel)*es)
 	idx := make([]int, len(r.size))
 	src := r.offset
@@ -266,4 +276,17 @@ func materialize(name string, r *tensorRef) (*Tensor, error) {
 		}
 	}
 	return &Tensor{Name: name, DType: st.dtype, Shape: shape, Data: out}, nil
+}
+
+// contiguous reports whether strides are the C-order strides of size
+// (dimensions of size 1 may have any stride, as in PyTorch).
+func contiguous(size, stride []int) bool {
+	want := 1
+	for i := len(size) - 1; i >= 0; i-- {
+		if size[i] != 1 && stride[i] != want {
+			return false
+		}
+		want *= size[i]
+	}
+	return true
 }

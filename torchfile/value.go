@@ -11,8 +11,10 @@ import (
 // by hash; here unhashable keys compare by identity, which is how the module
 // objects keying the analysis dumps behave in Python too).
 
-// pyBytes is a Python bytes object.
-type pyBytes string
+// pyBytes is a Python bytes object. Its bytes alias the pickle's buffer,
+// which is never written to: a storage nested in a dump as bytes is not
+// copied.
+type pyBytes struct{ b []byte }
 
 // pyTuple is a Python tuple.
 type pyTuple struct{ items []any }
@@ -83,7 +85,7 @@ func typeName(v any) string {
 		return "float"
 	case string:
 		return "str"
-	case pyBytes:
+	case *pyBytes:
 		return "bytes"
 	case *pyTuple:
 		return "tuple"
