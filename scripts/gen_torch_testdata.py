@@ -8,6 +8,7 @@ Needs Debian's python3-torch (1.13). Writes, all small:
   iris_mlp.pt, iris_mlp.safetensors      the iris MLP (4-16-3) state_dict and
                                          the same weights as safetensors
   iris_mlp_legacy.pt                     the same, legacy (non-zip) format
+  iris_mlp_proto4.pt                     the same, pickled with protocol 4
   iris_mlp_wrapped.pt                    {"state_dict": {"module." + name: ...},
                                          "epoch": 3} as DataParallel gives
   resnet8.pt, resnet8.safetensors        a CIFAR ResNet-8 of width 4 (BatchNorm
@@ -126,6 +127,8 @@ def gen_models():
     torch.save(sd, path("iris_mlp.pt"))
     write_safetensors(path("iris_mlp.safetensors"), sd)
     torch.save(sd, path("iris_mlp_legacy.pt"), _use_new_zipfile_serialization=False)
+    # (protocol 0 writes persistent ids as text that torch.load cannot read)
+    torch.save(sd, path("iris_mlp_proto4.pt"), pickle_protocol=4)  # frames, memoize
     wrapped = collections.OrderedDict(("module." + k, v) for k, v in sd.items())
     torch.save({"state_dict": wrapped, "epoch": 3}, path("iris_mlp_wrapped.pt"))
     torch.save(mlp, path("whole_model.pt"))

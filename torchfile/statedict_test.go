@@ -121,6 +121,7 @@ func TestSameAsSafetensors(t *testing.T) {
 	for _, c := range []struct{ pt, st string }{
 		{"iris_mlp.pt", "iris_mlp.safetensors"},
 		{"iris_mlp_legacy.pt", "iris_mlp.safetensors"},
+		{"iris_mlp_proto4.pt", "iris_mlp.safetensors"},
 		{"iris_mlp_wrapped.pt", "iris_mlp.safetensors"},
 		{"resnet8.pt", "resnet8.safetensors"},
 		{"resnet8_checkpoint.pt", "resnet8.safetensors"},
