@@ -22,6 +22,7 @@ Needs Debian's python3-torch (1.13). Writes, all small:
                                          scalar and an empty tensor; and each
                                          tensor's values for the Go tests
   evil.pt                                a torch.save file naming os.system
+  plain_p{0..5}.pkl                      plain data pickled with protocols 0-5
   whole_model.pt                         torch.save of a module object
   dumps/H_bar_resnet/H_bar_{N}.pkl, dumps/S_resnet/S_{N}.pkl, dumps/matrices.json
                                          what the official analysis optimizer
@@ -188,6 +189,25 @@ class Evil:
 
 def gen_evil():
     torch.save({"w": torch.ones(2), "x": Evil()}, path("evil.pt"))
+
+
+# ---------------------------------------------------------------- plain
+
+def gen_plain():
+    """One plain value pickled with every protocol, for the interpreter's
+    opcodes (TestPlainPickles spells out what it must read)."""
+    obj = {"ints": [0, 1, -1, 255, 256, 65535, 65536, -2 ** 31, 2 ** 31, 2 ** 63 - 1, -2 ** 63, 2 ** 70, -2 ** 70],
+           "floats": [0.5, -1e300, 1e-300],
+           "flags": (True, False, None),
+           "text": ["", "plain", "caf\u00e9", "\u2211 \\u", "line\nbreak"],
+           "bytes": b"\x00\xffab",
+           "sets": [{3}, frozenset()],
+           "shared": None}
+    inner = [1, 2]
+    obj["shared"] = [inner, inner]
+    for proto in range(6):
+        with open(path(f"plain_p{proto}.pkl"), "wb") as f:
+            pickle.dump(obj, f, protocol=proto)
 
 
 # ---------------------------------------------------------------- dumps
@@ -376,6 +396,7 @@ if __name__ == "__main__":
     gen_models()
     gen_dtypes()
     gen_evil()
+    gen_plain()
     gen_dumps()
     check_go_written()
     total = 0

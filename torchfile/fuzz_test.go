@@ -143,6 +143,9 @@ func FuzzPickle(f *testing.F) {
 	f.Add(statePickle(goWritten()))
 	f.Add(oneTensorPickle(Float64, 6, 1, []int{2, 2}, []int{1, 2}))
 	f.Add(readTestFile(f, td("dumps/S_resnet/S_0.pkl")))
+	f.Add(readTestFile(f, td("plain_p0.pkl")))
+	f.Add(readTestFile(f, td("plain_p2.pkl")))
+	f.Add(readTestFile(f, td("plain_p4.pkl")))
 	f.Add([]byte("\x80\x02}q\x00(X\x01\x00\x00\x00aq\x01]q\x02(K\x01G?\xf0\x00\x00\x00\x00\x00\x00\x88N\x8a\x01\xffe\x85q\x03u."))
 	opaque := admit(DumpGlobals)
 	f.Fuzz(func(t *testing.T, b []byte) {

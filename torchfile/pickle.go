@@ -278,15 +278,16 @@ func (m *machine) step(op byte) error {
 			return m.fail("string is not valid UTF-8")
 		}
 		m.push(string(b))
-	case 'V': // UNICODE (text, raw-unicode-escape; only plain text is taken)
+	case 'V': // UNICODE (text, raw-unicode-escape)
 		s, err := m.line()
 		if err != nil {
 			return err
 		}
-		if strings.Contains(s, `\u`) || strings.Contains(s, `\U`) || !utf8.ValidString(s) {
-			return m.fail("protocol-0 UNICODE with escapes is not supported")
+		u, ok := rawUnicodeEscape(s)
+		if !ok {
+			return m.fail("UNICODE %q: bad escape", s)
 		}
-		m.push(s)
+		m.push(u)
 	case 'B', 'C', 0x8e, 0x96: // BINBYTES, SHORT_BINBYTES, BINBYTES8, BYTEARRAY8
 		var b []byte
 		var err error
@@ -701,4 +702,31 @@ func (m *machine) setItems(items []any) error {
 		}
 	}
 	return m.fail("SETITEM on a %s", typeName(t))
+}
+
+// rawUnicodeEscape decodes Python's raw-unicode-escape: \uXXXX and
+// \UXXXXXXXX are code points, every other byte is a Latin-1 character.
+func rawUnicodeEscape(s string) (string, bool) {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\\' && i+1 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') {
+			n := 4
+			if s[i+1] == 'U' {
+				n = 8
+			}
+			if i+2+n > len(s) {
+				return "", false
+			}
+			r, err := strconv.ParseUint(s[i+2:i+2+n], 16, 32)
+			if err != nil || r > utf8.MaxRune {
+				return "", false
+			}
+			b.WriteRune(rune(r))
+			i += 1 + n
+			continue
+		}
+		b.WriteRune(rune(c))
+	}
+	return b.String(), true
 }
