@@ -46,7 +46,7 @@ type Module struct {
 	// Position is the module's 0-based position in the model, taken as the
 	// order of the activation-side (H) dict: the forward hooks add each
 	// module when it first runs, which is model order for the networks the
-	// analysis uses.
+	// analysis uses. Modules only the S dict holds come after, in its order.
 	Position int
 }
 
@@ -407,7 +407,8 @@ func pair(h, s []dumpEntry, p Pairing) ([]DumpLayer, error) {
 	}
 	for j, p := range sPos {
 		if p < 0 {
-			out = append(out, DumpLayer{Index: len(out), HModule: sMod(j), SModule: sMod(j), S: s[j].matrix})
+			m := Module{Class: s[j].class, Position: len(out)}
+			out = append(out, DumpLayer{Index: len(out), HModule: m, SModule: m, S: s[j].matrix})
 		}
 	}
 	return out, nil

@@ -165,9 +165,13 @@ func TestPositions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			extra := len(c.h)
 			for j, p := range c.want {
-				if p >= 0 && layers[p].S != c.s[j].matrix {
-					t.Errorf("layer %d does not hold S entry %d", p, j)
+				if p < 0 {
+					p, extra = extra, extra+1 // after the H modules
+				}
+				if layers[p].S != c.s[j].matrix || layers[p].SModule.Position != p || layers[p].SModule.Class != c.s[j].class {
+					t.Errorf("layer %d (%+v) does not hold S entry %d", p, layers[p].SModule, j)
 				}
 			}
 		})

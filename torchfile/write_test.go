@@ -135,6 +135,9 @@ func TestWriteGolden(t *testing.T) {
 // TestWriteTorchLoads has PyTorch read a written file; it is skipped where
 // /usr/bin/python3 has no torch.
 func TestWriteTorchLoads(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts PyTorch")
+	}
 	py := "/usr/bin/python3"
 	if _, err := os.Stat(py); err != nil {
 		t.Skip("no /usr/bin/python3")
