@@ -23,6 +23,7 @@ var DumpGlobals = []string{
 	"optimizers.", // the official code's optimizers.AdaFisher.AdaFisher
 	"builtins.getattr",
 	"collections.defaultdict",
+	"functools.partial", // hooks registered with arguments bound
 }
 
 // admit returns an opaque-global predicate for the given names and prefixes.

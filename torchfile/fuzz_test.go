@@ -168,3 +168,39 @@ func FuzzPickle(f *testing.F) {
 		decodeDump(b, opaque)
 	})
 }
+
+// TestLoadFromBytesOnce: a storage pickled as bytes and named many times
+// through the memo is parsed once (and so shared), not once per use.
+func TestLoadFromBytesOnce(t *testing.T) {
+	p := &pickler{}
+	p.op('(')
+	p.str("storage")
+	p.global("torch", "FloatStorage")
+	p.str("0")
+	p.str("cpu")
+	p.int(1)
+	p.op('t')
+	p.op('Q')
+	p.op('.')
+	inner, _ := legacyOf(p.b, 1)
+	outer := []byte{0x80, 4, 'B'}
+	outer = binary.LittleEndian.AppendUint32(outer, uint32(len(inner)))
+	outer = append(outer, inner...)
+	outer = append(outer, 'q', 0, '0', ']', '(')
+	for i := 0; i < 1000; i++ {
+		outer = append(outer, "ctorch.storage\n_load_from_bytes\nh\x00\x85R"...)
+	}
+	outer = append(outer, 'e', '.')
+	m := &machine{buf: outer, env: &env{}}
+	v, err := m.run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := v.(*pyList)
+	if len(l.items) != 1000 || l.items[0] != l.items[999] {
+		t.Fatalf("%d storages, first and last shared: %v", len(l.items), l.items[0] == l.items[len(l.items)-1])
+	}
+	if st := l.items[0].(*storage); !bytes.Equal(st.data, []byte{1, 2, 3, 4}) {
+		t.Errorf("storage bytes %v", st.data)
+	}
+}

@@ -28,6 +28,10 @@ type env struct {
 	// functions; nil admits none.
 	opaque func(module, name string) bool
 	depth  int
+	// loaded caches _load_from_bytes by bytes object: a pickle may name one
+	// object many times (memo), and parsing it each time would take time
+	// quadratic in the file's size.
+	loaded map[*pyBytes]*storage
 }
 
 // builtins is the allow-list: what the tensor files of PyTorch need, and
@@ -236,13 +240,21 @@ func loadFromBytes(e *env, args []any) (any, error) {
 	if e.depth >= maxNesting {
 		return nil, fmt.Errorf("%w: storages nested more than %d deep", ErrMalformed, maxNesting)
 	}
+	if st, ok := e.loaded[b]; ok {
+		return st, nil
+	}
 	inner := &env{depth: e.depth + 1}
 	v, err := loadBytes(b.b, inner)
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := v.(*storage); !ok {
+	st, ok := v.(*storage)
+	if !ok {
 		return nil, fmt.Errorf("%w: the bytes hold a %s, not a storage", ErrMalformed, typeName(v))
 	}
-	return v, nil
+	if e.loaded == nil {
+		e.loaded = map[*pyBytes]*storage{}
+	}
+	e.loaded[b] = st
+	return st, nil
 }
