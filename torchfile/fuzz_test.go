@@ -157,7 +157,8 @@ func FuzzPickle(f *testing.F) {
 			st.data = make([]byte, n)
 			return nil
 		})
-		for _, e := range []*env{{}, {opaque: opaque}} {
+		limit := workFactor*len(b) + 1<<20
+		for _, e := range []*env{{limit: limit}, {opaque: opaque, limit: limit}} {
 			m := &machine{buf: b, env: e, persistent: persistent}
 			top, err := m.run()
 			if err != nil {
@@ -202,5 +203,26 @@ func TestLoadFromBytesOnce(t *testing.T) {
 	}
 	if st := l.items[0].(*storage); !bytes.Equal(st.data, []byte{1, 2, 3, 4}) {
 		t.Errorf("storage bytes %v", st.data)
+	}
+}
+
+// TestWorkLimit: one long list passed, through the memo, to many calls is
+// refused once the calls' work outgrows the file.
+func TestWorkLimit(t *testing.T) {
+	const call = "c__builtin__\nset\nh\x00\x85R"
+	pickle := func(calls int) []byte {
+		b := []byte{0x80, 2, '('}
+		b = append(b, bytes.Repeat([]byte{'N'}, 20000)...)
+		b = append(b, 'l', 'q', 0, '0', ']', '(')
+		b = append(b, strings.Repeat(call, calls)...)
+		return append(b, 'e', '.')
+	}
+	_, err := DecodeStateDict(pickle(2000))
+	if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "size justifies") {
+		t.Fatalf("error %v", err)
+	}
+	// The same with 10 calls is fine (and not a state_dict).
+	if _, err := DecodeStateDict(pickle(10)); !errors.Is(err, ErrNotStateDict) {
+		t.Fatalf("10 calls: %v", err)
 	}
 }

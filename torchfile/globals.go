@@ -32,7 +32,15 @@ type env struct {
 	// object many times (memo), and parsing it each time would take time
 	// quadratic in the file's size.
 	loaded map[*pyBytes]*storage
+	// work counts the argument items the calls have taken, against limit
+	// (0: none): memo references let a short pickle pass one long list to
+	// many calls.
+	work, limit int
 }
+
+// workFactor bounds the work of a pickle's calls, in argument items per
+// byte of the file.
+const workFactor = 16
 
 // builtins is the allow-list: what the tensor files of PyTorch need, and
 // plain data constructors.
@@ -94,6 +102,24 @@ func (e *env) lookup(module, name string) (any, error) {
 
 // call applies an allowed callable, or records a call of an opaque one.
 func (e *env) call(f any, args []any) (any, error) {
+	for _, a := range args {
+		e.work++
+		switch a := a.(type) {
+		case *pyList:
+			e.work += len(a.items)
+		case *pyTuple:
+			e.work += len(a.items)
+		case *pySet:
+			e.work += len(a.items)
+		case *pyDict:
+			e.work += len(a.keys)
+		case string:
+			e.work += len(a)
+		}
+	}
+	if e.limit > 0 && e.work > e.limit {
+		return nil, fmt.Errorf("%w: the pickle's calls take more than %d arguments' items in all, beyond what its size justifies", ErrMalformed, e.limit)
+	}
 	switch f := f.(type) {
 	case *builtin:
 		v, err := f.call(e, args)
@@ -162,13 +188,14 @@ func newSet(_ *env, args []any) (any, error) {
 	if len(args) > 1 {
 		return nil, fmt.Errorf("%w: %d arguments", ErrMalformed, len(args))
 	}
+	// The items are shared, capped so that appending to either copies.
 	switch a := args[0].(type) {
 	case *pyList:
-		return &pySet{items: append([]any{}, a.items...)}, nil
+		return &pySet{items: a.items[:len(a.items):len(a.items)]}, nil
 	case *pyTuple:
-		return &pySet{items: append([]any{}, a.items...)}, nil
+		return &pySet{items: a.items[:len(a.items):len(a.items)]}, nil
 	case *pySet:
-		return &pySet{items: append([]any{}, a.items...)}, nil
+		return &pySet{items: a.items[:len(a.items):len(a.items)]}, nil
 	}
 	return nil, fmt.Errorf("%w: argument is a %s", ErrMalformed, typeName(args[0]))
 }

@@ -19,6 +19,7 @@ const legacyProtocol = 1001
 // loadBytes reads a torch.save file (zip or legacy) or a plain pickle and
 // returns its top-level value, tensors still as views of their storages.
 func loadBytes(b []byte, e *env) (any, error) {
+	e.limit = workFactor*len(b) + 1<<20
 	switch {
 	case len(b) == 0:
 		return nil, fmt.Errorf("%w: empty file", ErrMalformed)
@@ -164,7 +165,7 @@ func loadZip(b []byte, e *env) (any, error) {
 // of storage keys, then each storage as a little-endian int64 element count
 // followed by its bytes.
 func loadLegacy(b []byte, e *env) (any, error) {
-	m := &machine{buf: b, env: &env{depth: e.depth}}
+	m := &machine{buf: b, env: &env{depth: e.depth, limit: e.limit}}
 	if _, err := m.run(); err != nil { // magic number, checked by the caller
 		return nil, err
 	}
@@ -194,7 +195,7 @@ func loadLegacy(b []byte, e *env) (any, error) {
 		return nil, err
 	}
 	m.stack, m.marks, m.memo = nil, nil, nil
-	m.env, m.persistent = &env{}, nil
+	m.env, m.persistent = &env{limit: e.limit}, nil
 	keys, err := m.run()
 	if err != nil {
 		return nil, err
