@@ -1,5 +1,8 @@
 // Package matfile reads 2-D float matrices from the files PyTorch and numpy
-// users save: .npy, .npz and .safetensors.
+// users save: .npy, .npz, .safetensors, torch.save checkpoints (.pt, .pth)
+// and the pickled factor dumps of the official AdaFisher analysis code
+// (.pkl), the last two through package torchfile, which never runs a
+// pickle.
 //
 // Read returns every array of a file as a Matrix: its name, its shape and
 // its entries as float64 in row-major order, whatever the stored dtype
@@ -23,5 +26,7 @@
 //
 // Matrix names are the path as given for .npy files, and "path:tensor" for
 // the arrays of .npz (the member name without ".npy", as numpy.load gives
-// it) and .safetensors files.
+// it), .safetensors and .pt files, and "path:INDEX:CLASS" for the entries of
+// a dump. Errors of torch files wrap ErrBadHeader and the torchfile kind
+// (torchfile.ErrGlobal for a pickle naming a global outside the allow-list).
 package matfile
