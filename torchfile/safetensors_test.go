@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 )
 
 // TestConvertRoundTrip converts PyTorch's resnet8.pt to safetensors and
@@ -24,7 +24,7 @@ func TestConvertRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := run.Read(st)
+	f, err := rundir.Read(st)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestLoadAsSafetensors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := run.Read(td("resnet8.safetensors"))
+	want, err := rundir.Read(td("resnet8.safetensors"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/adafisher-go/landscape/run"
+	"github.com/adafisher-go/landscape/rundir"
 )
 
 func td(name string) string { return filepath.Join("..", "testdata", "torch", name) }
@@ -131,7 +131,7 @@ func TestSameAsSafetensors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f, err := run.Read(td(c.st))
+			f, err := rundir.Read(td(c.st))
 			if err != nil {
 				t.Fatal(err)
 			}
