@@ -110,7 +110,7 @@ func (s *session[T]) buildModel() error {
 		return err
 	}
 	if s.cfg.Init != "" {
-		f, err := rundir.Read(s.cfg.Init)
+		f, err := ReadWeights(s.cfg.Init)
 		if err != nil {
 			return settingErrorf("{init}: %w", err)
 		}

@@ -58,44 +58,94 @@ func SaveModel[T nn.Float](path string, m *nn.Model[T], meta map[string]string) 
 
 // LoadModel sets the model's state from tensors named as its state_dict under
 // prefix. Every parameter must be present with the right shape. When strict,
-// every buffer must be present too and no other tensor may be; without
-// strict, missing buffers keep their values (a file of weights only, as
-// model.parameters() would give).
+// every buffer must be present too; without strict, missing buffers keep
+// their values (a file of weights only, as model.parameters() would give).
+// No other tensor may be present. Like PyTorch's load_state_dict, it checks
+// everything first and reports every missing, unexpected and mis-shaped
+// tensor in one *StateDictError, changing nothing when there is one.
 func LoadModel[T nn.Float](f *rundir.File, m *nn.Model[T], prefix string, strict bool) error {
+	bad := &StateDictError{Model: m.Arch}
 	want := map[string]bool{}
+	type load struct {
+		e nn.StateEntry[T]
+		t rundir.Tensor
+	}
+	var loads []load
 	for _, e := range m.State() {
 		want[prefix+e.Name] = true
 		t, ok := f.Get(prefix + e.Name)
 		if !ok {
 			if e.Trainable || strict {
-				return fmt.Errorf("tensor %q is missing (the model %s needs it)", e.Name, m.Arch)
+				bad.Missing = append(bad.Missing, e.Name)
 			}
 			continue
 		}
-		if e.Count != nil {
-			if len(t.Shape) != 0 && !(len(t.Shape) == 1 && t.Shape[0] == 1) {
-				return fmt.Errorf("tensor %q has shape %v, want a scalar", e.Name, t.Shape)
-			}
-			v, err := t.Int64s()
+		shape := []int{}
+		if e.Count == nil {
+			shape = e.Value.Shape
+		} else if len(t.Shape) == 1 && t.Shape[0] == 1 {
+			shape = t.Shape
+		}
+		if !nn.SameShape(t.Shape, shape) {
+			bad.Mismatched = append(bad.Mismatched, fmt.Sprintf("%q has shape %v, want %v", e.Name, t.Shape, shape))
+			continue
+		}
+		loads = append(loads, load{e, t})
+	}
+	for _, t := range f.Tensors {
+		if strings.HasPrefix(t.Name, prefix) && !want[t.Name] {
+			bad.Unexpected = append(bad.Unexpected, strings.TrimPrefix(t.Name, prefix))
+		}
+	}
+	sort.Strings(bad.Unexpected)
+	if len(bad.Missing)+len(bad.Unexpected)+len(bad.Mismatched) > 0 {
+		return bad
+	}
+	for _, l := range loads {
+		if l.e.Count != nil {
+			v, err := l.t.Int64s()
 			if err != nil {
-				return fmt.Errorf("tensor %q: %w", e.Name, err)
+				return fmt.Errorf("tensor %q: %w", l.e.Name, err)
 			}
-			*e.Count = v[0]
+			*l.e.Count = v[0]
 			continue
 		}
-		if err := fromFile(t, e.Value); err != nil {
+		if err := fromFile(l.t, l.e.Value); err != nil {
 			return err
 		}
 	}
-	var extra []string
-	for _, t := range f.Tensors {
-		if strings.HasPrefix(t.Name, prefix) && !want[t.Name] {
-			extra = append(extra, strings.TrimPrefix(t.Name, prefix))
+	return nil
+}
+
+// StateDictError lists everything that keeps a file's tensors from loading
+// into a model by name, as PyTorch's load_state_dict(strict=True) does.
+type StateDictError struct {
+	Model      string
+	Missing    []string // the model's tensors absent from the file
+	Unexpected []string // the file's tensors the model does not have
+	Mismatched []string // "name" has shape [..], want [..]
+}
+
+func (e *StateDictError) Error() string {
+	var parts []string
+	quote := func(names []string) string {
+		q := make([]string, len(names))
+		for i, n := range names {
+			q[i] = fmt.Sprintf("%q", n)
+		}
+		return strings.Join(q, ", ")
+	}
+	if len(e.Missing) > 0 {
+		parts = append(parts, fmt.Sprintf("missing %s (the model %s needs them)", quote(e.Missing), e.Model))
+		if len(e.Missing) == 1 {
+			parts[len(parts)-1] = fmt.Sprintf("tensor %s is missing (the model %s needs it)", quote(e.Missing), e.Model)
 		}
 	}
-	if len(extra) > 0 {
-		sort.Strings(extra)
-		return fmt.Errorf("unexpected tensor %q: the model %s has no such parameter or buffer", extra[0], m.Arch)
+	if len(e.Unexpected) > 0 {
+		parts = append(parts, fmt.Sprintf("unexpected tensor %s: the model %s has no such parameter or buffer", quote(e.Unexpected), e.Model))
 	}
-	return nil
+	if len(e.Mismatched) > 0 {
+		parts = append(parts, "shape mismatch: tensor "+strings.Join(e.Mismatched, "; tensor "))
+	}
+	return strings.Join(parts, "; ")
 }
