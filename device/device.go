@@ -49,7 +49,7 @@ type Buffer interface {
 // Mat is a row-major matrix in a buffer: element (i, j) is at Off + i*LD + j.
 // Stride is the distance between consecutive matrices of a batched GEMM.
 type Mat struct {
-	Buf            Buffer
+	Buf             Buffer
 	Off, LD, Stride int
 }
 
@@ -68,9 +68,9 @@ const (
 // ConvGeom is a 2-D convolution's shapes: input Batch x C x H x W, a square
 // kernel K with Stride and Pad, output OH x OW (see nn.Conv2d).
 type ConvGeom struct {
-	Batch, C, H, W  int
-	K, Stride, Pad  int
-	OH, OW          int
+	Batch, C, H, W int
+	K, Stride, Pad int
+	OH, OW         int
 }
 
 // Patch is the number of columns of the patch matrix, C*K*K.

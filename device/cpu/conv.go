@@ -1,27 +1,15 @@
 package cpu
 
 import (
-	"fmt"
-
 	"github.com/adafisher-go/landscape/device"
 	"github.com/adafisher-go/landscape/device/internal/check"
 )
 
 func (d *Device) convOK(op string, g device.ConvGeom, args ...check.Arg) (device.DType, bool) {
-	if err := checkGeom(g); err != nil {
-		d.errs.Set(fmt.Errorf("device cpu %s: %w", op, err))
+	if !check.Conv(&d.errs, op, g) {
 		return 0, false
 	}
 	return d.ok(op, []int{g.Batch * g.C * g.H * g.W, g.Rows() * g.Patch()}, args...)
-}
-
-// checkGeom rejects inconsistent convolution shapes.
-func checkGeom(g device.ConvGeom) error {
-	if g.Batch < 0 || g.C < 1 || g.H < 1 || g.W < 1 || g.K < 1 || g.Stride < 1 || g.Pad < 0 ||
-		g.OH != (g.H+2*g.Pad-g.K)/g.Stride+1 || g.OW != (g.W+2*g.Pad-g.K)/g.Stride+1 || g.OH < 1 || g.OW < 1 {
-		return fmt.Errorf("convolution geometry %+v is inconsistent", g)
-	}
-	return nil
 }
 
 func (d *Device) Im2col(g device.ConvGeom, x, cols device.Buffer) {

@@ -1,7 +1,6 @@
 package cpu
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/adafisher-go/landscape/device"
@@ -9,8 +8,7 @@ import (
 )
 
 func (d *Device) poolOK(op string, g device.PoolGeom, args ...check.Arg) (device.DType, bool) {
-	if g.Planes < 0 || g.K < 1 || g.Stride < 1 || g.H < g.K || g.W < g.K {
-		d.errs.Set(fmt.Errorf("device cpu %s: pooling geometry %+v is inconsistent", op, g))
+	if !check.Pool(&d.errs, op, g) {
 		return 0, false
 	}
 	return d.ok(op, []int{g.Planes * g.H * g.W}, args...)

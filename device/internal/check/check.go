@@ -54,7 +54,9 @@ func Opt(name string, b device.Buffer, need int) Arg {
 }
 
 // I is a required I32 buffer.
-func I(name string, b device.Buffer, need int) Arg { return Arg{Name: name, B: b, Need: need, Int: true} }
+func I(name string, b device.Buffer, need int) Arg {
+	return Arg{Name: name, B: b, Need: need, Int: true}
+}
 
 // Op checks an operation's sizes (all non-negative and within int32) and
 // buffers: the float ones share one DType, the one returned.
@@ -133,4 +135,31 @@ func Gemm(s *Sticky, op string, transA, transB bool, m, n, k int, a, b, c device
 	}
 	return Op(s, op, []int{m, n, k, batch},
 		B("A", a.Buf, MatNeed(a, ar, ac, batch)), B("B", b.Buf, MatNeed(b, br, bc, batch)), B("C", c.Buf, MatNeed(c, m, n, batch)))
+}
+
+// Conv checks a convolution's geometry.
+func Conv(s *Sticky, op string, g device.ConvGeom) bool {
+	if g.Batch < 0 || g.C < 1 || g.H < 1 || g.W < 1 || g.K < 1 || g.Stride < 1 || g.Pad < 0 ||
+		g.OH < 1 || g.OW < 1 || g.OH != (g.H+2*g.Pad-g.K)/g.Stride+1 || g.OW != (g.W+2*g.Pad-g.K)/g.Stride+1 {
+		s.Set(fmt.Errorf("device %s: convolution geometry %+v is inconsistent", op, g))
+		return false
+	}
+	return true
+}
+
+// Pool checks a pooling geometry.
+func Pool(s *Sticky, op string, g device.PoolGeom) bool {
+	if g.Planes < 0 || g.K < 1 || g.Stride < 1 || g.H < g.K || g.W < g.K {
+		s.Set(fmt.Errorf("device %s: pooling geometry %+v is inconsistent", op, g))
+		return false
+	}
+	return true
+}
+
+// That records a failure of op described by format unless cond holds.
+func That(s *Sticky, cond bool, op, format string, args ...any) bool {
+	if !cond {
+		s.Set(fmt.Errorf("device "+op+": "+format, args...))
+	}
+	return cond
 }
