@@ -1,39 +1,49 @@
 /* BatchNorm2d over B x C x HW and LayerNorm over rows of D, as nn: the
  * statistics in ACC by two passes, one work-group per channel or row. */
 
-KERNEL void bn_forward(GLOBAL const REAL* x, GLOBAL const REAL* w, GLOBAL const REAL* bias,
-		GLOBAL REAL* rmean, GLOBAL REAL* rvar, GLOBAL REAL* xhat, GLOBAL REAL* y, GLOBAL REAL* invstd,
-		int B, int C, int HW, ACC eps, ACC mom, int train) {
-	SHARED ACC red[WG];
-	int c = GROUP(0), l = LID(0), n = B * HW;
-	ACC mean, inv;
-	if (train) {
-		ACC s = 0;
-		for (int k = l; k < n; k += WG) s += (ACC)x[((k / HW) * C + c) * HW + k % HW];
-		mean = reduce_sum(red, s, l) / (ACC)n;
-		ACC q = 0;
-		for (int k = l; k < n; k += WG) {
-			ACC dv = (ACC)x[((k / HW) * C + c) * HW + k % HW] - mean;
-			q += dv * dv;
-		}
-		ACC sq = reduce_sum(red, q, l);
-		inv = 1 / sqrt(sq / (ACC)n + eps);
-		if (l == 0) {
-			rmean[c] = (REAL)((1 - mom) * (ACC)rmean[c] + mom * mean);
-			rvar[c] = (REAL)((1 - mom) * (ACC)rvar[c] + mom * sq / (ACC)(n - 1));
-		}
-	} else {
-		mean = (ACC)rmean[c];
-		inv = 1 / sqrt((ACC)rvar[c] + eps);
-	}
+/* bn_apply writes xhat and y of channel c from its mean and 1/std. */
+DEVICE_FN void bn_apply(GLOBAL const REAL* x, GLOBAL const REAL* w, GLOBAL const REAL* bias, GLOBAL REAL* xhat, GLOBAL REAL* y,
+		GLOBAL REAL* invstd, int B, int C, int HW, int c, int l, ACC mean, ACC inv) {
 	if (l == 0) invstd[c] = (REAL)inv;
 	ACC gamma = (ACC)w[c], beta = (ACC)bias[c];
-	for (int k = l; k < n; k += WG) {
+	for (int k = l; k < B * HW; k += WG) {
 		int at = ((k / HW) * C + c) * HW + k % HW;
 		ACC z = ((ACC)x[at] - mean) * inv;
 		xhat[at] = (REAL)z;
 		y[at] = (REAL)(gamma * z + beta);
 	}
+}
+
+/* bn_forward_train normalises with the batch statistics (the biased
+ * variance) and updates the running ones with the unbiased variance. */
+KERNEL void bn_forward_train(GLOBAL const REAL* x, GLOBAL const REAL* w, GLOBAL const REAL* bias,
+		GLOBAL REAL* rmean, GLOBAL REAL* rvar, GLOBAL REAL* xhat, GLOBAL REAL* y, GLOBAL REAL* invstd,
+		int B, int C, int HW, ACC eps, ACC mom) {
+	SHARED ACC red[WG];
+	int c = GROUP(0), l = LID(0), n = B * HW;
+	ACC s = 0;
+	for (int k = l; k < n; k += WG) s += (ACC)x[((k / HW) * C + c) * HW + k % HW];
+	ACC mean = reduce_sum(red, s, l) / (ACC)n;
+	ACC q = 0;
+	for (int k = l; k < n; k += WG) {
+		ACC dv = (ACC)x[((k / HW) * C + c) * HW + k % HW] - mean;
+		q += dv * dv;
+	}
+	ACC sq = reduce_sum(red, q, l);
+	ACC inv = 1 / sqrt(sq / (ACC)n + eps);
+	if (l == 0) {
+		rmean[c] = (REAL)((1 - mom) * (ACC)rmean[c] + mom * mean);
+		rvar[c] = (REAL)((1 - mom) * (ACC)rvar[c] + mom * sq / (ACC)(n - 1));
+	}
+	bn_apply(x, w, bias, xhat, y, invstd, B, C, HW, c, l, mean, inv);
+}
+
+/* bn_forward_eval normalises with the running statistics. */
+KERNEL void bn_forward_eval(GLOBAL const REAL* x, GLOBAL const REAL* w, GLOBAL const REAL* bias,
+		GLOBAL const REAL* rmean, GLOBAL const REAL* rvar, GLOBAL REAL* xhat, GLOBAL REAL* y, GLOBAL REAL* invstd,
+		int B, int C, int HW, ACC eps) {
+	int c = GROUP(0), l = LID(0);
+	bn_apply(x, w, bias, xhat, y, invstd, B, C, HW, c, l, (ACC)rmean[c], 1 / sqrt((ACC)rvar[c] + eps));
 }
 
 KERNEL void bn_backward(GLOBAL const REAL* dy, GLOBAL const REAL* xhat, GLOBAL const REAL* w, GLOBAL const REAL* invstd,

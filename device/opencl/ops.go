@@ -122,9 +122,13 @@ func (d *Device) BatchNormForward(a device.NormArgs, x, weight, bias, runMean, r
 		check.B("x", x, n), check.B("weight", weight, a.C), check.B("bias", bias, a.C),
 		check.B("runMean", runMean, a.C), check.B("runVar", runVar, a.C),
 		check.B("xhat", xhat, n), check.B("y", y, n), check.B("invStd", invStd, a.C))
-	if ok {
-		d.groups(dt, "bn_forward", a.C, x, weight, bias, runMean, runVar, xhat, y, invStd,
-			a.Batch, a.C, a.HW, accv(a.Eps), accv(a.Momentum), a.Train)
+	switch {
+	case ok && a.Train:
+		d.groups(dt, "bn_forward_train", a.C, x, weight, bias, runMean, runVar, xhat, y, invStd,
+			a.Batch, a.C, a.HW, accv(a.Eps), accv(a.Momentum))
+	case ok:
+		d.groups(dt, "bn_forward_eval", a.C, x, weight, bias, runMean, runVar, xhat, y, invStd,
+			a.Batch, a.C, a.HW, accv(a.Eps))
 	}
 }
 
