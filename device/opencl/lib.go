@@ -73,54 +73,62 @@ var (
 func loadOpenCL() error {
 	loadOnce.Do(func() {
 		names, _ := libNames()
-		lib, err := openLib(names)
-		if err != nil {
-			loadErr = fmt.Errorf("%w: cannot open the OpenCL library (%v); %s", ErrUnavailable, err, installOpenCL)
-			return
-		}
-		loadErr = bind(lib, names[0], map[string]any{
-			"clGetPlatformIDs":          &cl.GetPlatformIDs,
-			"clGetPlatformInfo":         &cl.GetPlatformInfo,
-			"clGetDeviceIDs":            &cl.GetDeviceIDs,
-			"clGetDeviceInfo":           &cl.GetDeviceInfo,
-			"clCreateContext":           &cl.CreateContext,
-			"clCreateCommandQueue":      &cl.CreateCommandQueue,
-			"clCreateBuffer":            &cl.CreateBuffer,
-			"clEnqueueWriteBuffer":      &cl.EnqueueWriteBuffer,
-			"clEnqueueReadBuffer":       &cl.EnqueueReadBuffer,
-			"clEnqueueCopyBuffer":       &cl.EnqueueCopyBuffer,
-			"clCreateProgramWithSource": &cl.CreateProgramWithSource,
-			"clBuildProgram":            &cl.BuildProgram,
-			"clGetProgramBuildInfo":     &cl.GetProgramBuildInfo,
-			"clCreateKernel":            &cl.CreateKernel,
-			"clSetKernelArg":            &cl.SetKernelArg,
-			"clEnqueueNDRangeKernel":    &cl.EnqueueNDRangeKernel,
-			"clFinish":                  &cl.Finish,
-			"clReleaseMemObject":        &cl.ReleaseMemObject,
-			"clReleaseKernel":           &cl.ReleaseKernel,
-			"clReleaseProgram":          &cl.ReleaseProgram,
-			"clReleaseCommandQueue":     &cl.ReleaseCommandQueue,
-			"clReleaseContext":          &cl.ReleaseContext,
-		})
+		loadErr = openOpenCL(names)
 	})
 	return loadErr
+}
+
+// openOpenCL opens the first library of names and binds the entry points.
+func openOpenCL(names []string) error {
+	lib, err := openLib(names)
+	if err != nil {
+		return fmt.Errorf("%w: cannot open the OpenCL library (%v); %s", ErrUnavailable, err, installOpenCL)
+	}
+	return bind(lib, names[0], map[string]any{
+		"clGetPlatformIDs":          &cl.GetPlatformIDs,
+		"clGetPlatformInfo":         &cl.GetPlatformInfo,
+		"clGetDeviceIDs":            &cl.GetDeviceIDs,
+		"clGetDeviceInfo":           &cl.GetDeviceInfo,
+		"clCreateContext":           &cl.CreateContext,
+		"clCreateCommandQueue":      &cl.CreateCommandQueue,
+		"clCreateBuffer":            &cl.CreateBuffer,
+		"clEnqueueWriteBuffer":      &cl.EnqueueWriteBuffer,
+		"clEnqueueReadBuffer":       &cl.EnqueueReadBuffer,
+		"clEnqueueCopyBuffer":       &cl.EnqueueCopyBuffer,
+		"clCreateProgramWithSource": &cl.CreateProgramWithSource,
+		"clBuildProgram":            &cl.BuildProgram,
+		"clGetProgramBuildInfo":     &cl.GetProgramBuildInfo,
+		"clCreateKernel":            &cl.CreateKernel,
+		"clSetKernelArg":            &cl.SetKernelArg,
+		"clEnqueueNDRangeKernel":    &cl.EnqueueNDRangeKernel,
+		"clFinish":                  &cl.Finish,
+		"clReleaseMemObject":        &cl.ReleaseMemObject,
+		"clReleaseKernel":           &cl.ReleaseKernel,
+		"clReleaseProgram":          &cl.ReleaseProgram,
+		"clReleaseCommandQueue":     &cl.ReleaseCommandQueue,
+		"clReleaseContext":          &cl.ReleaseContext,
+	})
 }
 
 // loadCLBlast opens the CLBlast library once.
 func loadCLBlast() error {
 	blastOnce.Do(func() {
 		_, names := libNames()
-		lib, err := openLib(names)
-		if err != nil {
-			blastErr = fmt.Errorf("%w: cannot open the CLBlast library (%v); %s", ErrUnavailable, err, installCLBlast)
-			return
-		}
-		blastErr = bind(lib, names[0], map[string]any{
-			"CLBlastSgemm":               &blast.sgemm,
-			"CLBlastDgemm":               &blast.dgemm,
-			"CLBlastSgemmStridedBatched": &blast.sgemmBatched,
-			"CLBlastDgemmStridedBatched": &blast.dgemmBatched,
-		})
+		blastErr = openCLBlast(names)
 	})
 	return blastErr
+}
+
+// openCLBlast opens the first library of names and binds its GEMMs.
+func openCLBlast(names []string) error {
+	lib, err := openLib(names)
+	if err != nil {
+		return fmt.Errorf("%w: cannot open the CLBlast library (%v); %s", ErrUnavailable, err, installCLBlast)
+	}
+	return bind(lib, names[0], map[string]any{
+		"CLBlastSgemm":               &blast.sgemm,
+		"CLBlastDgemm":               &blast.dgemm,
+		"CLBlastSgemmStridedBatched": &blast.sgemmBatched,
+		"CLBlastDgemmStridedBatched": &blast.dgemmBatched,
+	})
 }
