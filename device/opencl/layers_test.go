@@ -41,6 +41,8 @@ var blasCases = []opCase{
 	gemmCase("gemm/NT", false, true, 13, 17, 19, 1, 0),
 	gemmCase("gemm/TT", true, true, 13, 17, 19, 1, 1),
 	gemmCase("gemm/k0", false, false, 5, 4, 0, 1, 0.5),
+	gemmCase("gemm/large", false, true, 130, 70, 300, 1, 1),
+	gemmCase("gemm/largeTN", true, false, 96, 200, 150, 1, 0),
 	gemmCase("gemm/batchedNT", false, true, 7, 6, 5, 3, 0),
 	gemmCase("gemm/batchedTN", true, false, 7, 6, 5, 4, 1),
 }
