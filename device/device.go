@@ -162,6 +162,9 @@ type Device interface {
 	Copy(dst Buffer, dOff int, src Buffer, sOff int, n int)
 	// Add sets dst = a + b element-wise (dst may be a or b).
 	Add(dst, a, b Buffer, n int)
+	// Mul sets dst = a * b element-wise (dst may be a or b): dropout with a
+	// mask of 0 and 1/(1-p) drawn by the host as nn.Dropout draws it.
+	Mul(dst, a, b Buffer, n int)
 	// BroadcastRows sets every row of the rows x cols dst to src (cols).
 	BroadcastRows(dst, src Buffer, rows, cols int)
 	// SumRows adds the column sums of the rows x cols src into dst (cols),

@@ -70,6 +70,20 @@ func add[T float](dst, a, b []T, n int) {
 	}
 }
 
+func (d *Device) Mul(dst, a, b device.Buffer, n int) {
+	dt, ok := d.ok("Mul", []int{n}, check.B("dst", dst, n), check.B("a", a, n), check.B("b", b, n))
+	if !ok {
+		return
+	}
+	run(dt, func() { mul(f32(dst), f32(a), f32(b), n) }, func() { mul(f64(dst), f64(a), f64(b), n) })
+}
+
+func mul[T float](dst, a, b []T, n int) {
+	for i := 0; i < n; i++ {
+		dst[i] = a[i] * b[i]
+	}
+}
+
 func (d *Device) BroadcastRows(dst, src device.Buffer, rows, cols int) {
 	dt, ok := d.ok("BroadcastRows", []int{rows, cols, rows * cols}, check.B("dst", dst, rows*cols), check.B("src", src, cols))
 	if !ok {

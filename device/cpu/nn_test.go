@@ -254,3 +254,26 @@ func TestEmbeddingMatchesNN(t *testing.T) {
 	f.near("y", yb, y.Data)
 	f.near("dW", dw, layer.Weight.Grad.Data)
 }
+
+func TestDropoutMatchesNN(t *testing.T) {
+	f := newFixture(t)
+	layer := nn.NewDropout[float64](0.3, 9)
+	layer.SetStep(4)
+	x := f.tensor(5, 8)
+	y := layer.Forward(x, nn.Mode{Train: true}).Clone()
+	dy := f.tensor(5, 8)
+	dx := layer.Backward(dy, true).Clone()
+	// The host draws the mask as nn.Dropout does; here it is read off a
+	// pass on ones.
+	ones := nn.NewTensor[float64](5, 8)
+	for i := range ones.Data {
+		ones.Data[i] = 1
+	}
+	mask := append([]float64(nil), layer.Forward(ones, nn.Mode{Train: true}).Data...)
+	n := len(x.Data)
+	mb, yb, dxb := f.up(mask), f.zeros(n), f.zeros(n)
+	f.d.Mul(yb, f.up(x.Data), mb, n)
+	f.d.Mul(dxb, f.up(dy.Data), mb, n)
+	f.near("y", yb, y.Data)
+	f.near("dx", dxb, dx.Data)
+}

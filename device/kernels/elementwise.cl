@@ -13,6 +13,11 @@ KERNEL void add(GLOBAL REAL* dst, GLOBAL const REAL* a, GLOBAL const REAL* b, in
 	if (i < n) dst[i] = a[i] + b[i];
 }
 
+KERNEL void mul(GLOBAL REAL* dst, GLOBAL const REAL* a, GLOBAL const REAL* b, int n) {
+	int i = GID(0);
+	if (i < n) dst[i] = a[i] * b[i];
+}
+
 /* scale_mat sets the rows x cols matrix at off (leading dimension ld) to
  * beta times itself, 0 when beta is 0: a GEMM with an empty inner
  * dimension. */

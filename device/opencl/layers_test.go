@@ -70,7 +70,9 @@ var elementCases = []opCase{
 		c := e.zeros(100)
 		e.d.Add(c, a, b, 100)
 		e.d.Add(a, a, c, 100)
-		return outs{"c": c, "a": a}
+		m := e.zeros(100)
+		e.d.Mul(m, a, b, 100)
+		return outs{"c": c, "a": a, "mul": m}
 	}},
 	{name: "rows", exact: true, run: func(e *env) outs {
 		dst, src := e.zeros(7*9), e.rand(9, -1, 1)

@@ -45,6 +45,12 @@ func (d *Device) Add(dst, a, b device.Buffer, n int) {
 	}
 }
 
+func (d *Device) Mul(dst, a, b device.Buffer, n int) {
+	if dt, ok := d.ok("Mul", []int{n}, check.B("dst", dst, n), check.B("a", a, n), check.B("b", b, n)); ok {
+		d.launch(dt, "mul", n, dst, a, b, n)
+	}
+}
+
 func (d *Device) BroadcastRows(dst, src device.Buffer, rows, cols int) {
 	if dt, ok := d.ok("BroadcastRows", []int{rows, cols, rows * cols}, check.B("dst", dst, rows*cols), check.B("src", src, cols)); ok {
 		d.launch(dt, "broadcast_rows", rows*cols, dst, src, rows, cols)
