@@ -104,3 +104,26 @@ KERNEL void act_backward(int f, GLOBAL const REAL* x, GLOBAL const REAL* y, GLOB
 	}
 	}
 }
+
+/* gemm_batched: C_i = alpha*op(A_i)*op(B_i) + beta*C_i for batch small
+ * products (attention's per-head ones), one work item per entry of C, the
+ * inner products by fma in order. With beta 0, C is not read. */
+KERNEL void gemm_batched(GLOBAL const REAL* a, GLOBAL const REAL* b, GLOBAL REAL* c, int m, int n, int k,
+		REAL alpha, REAL beta, int ta, int tb, int aOff, int lda, int sa, int bOff, int ldb, int sb,
+		int cOff, int ldc, int sc, int batch) {
+	int t = GID(0);
+	if (t >= batch * m * n) return;
+	int bi = t / (m * n), i = (t / n) % m, j = t % n;
+	GLOBAL const REAL* ap = a + aOff + bi * sa;
+	GLOBAL const REAL* bp = b + bOff + bi * sb;
+	REAL sum = 0;
+	for (int p = 0; p < k; p++) {
+		REAL x = ta ? ap[p * lda + i] : ap[i * lda + p];
+		REAL y = tb ? bp[j * ldb + p] : bp[p * ldb + j];
+		sum = fma(x, y, sum);
+	}
+	GLOBAL REAL* cp = c + cOff + bi * sc + i * ldc + j;
+	REAL r = alpha * sum;
+	if (beta != 0) r = r + beta * cp[0];
+	cp[0] = r;
+}

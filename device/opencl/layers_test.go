@@ -45,6 +45,8 @@ var blasCases = []opCase{
 	gemmCase("gemm/largeTN", true, false, 96, 200, 150, 1, 0),
 	gemmCase("gemm/batchedNT", false, true, 7, 6, 5, 3, 0),
 	gemmCase("gemm/batchedTN", true, false, 7, 6, 5, 4, 1),
+	gemmCase("gemm/batchedTT", true, true, 9, 4, 6, 2, 0.5),
+	gemmCase("gemm/batchedLarge", false, true, 130, 130, 130, 2, 0.5),
 }
 
 func TestGemm(t *testing.T) { compare(t, blasCases) }

@@ -54,7 +54,7 @@ var cl struct {
 	ReleaseContext          func(c uintptr) int32
 }
 
-// CLBlast's C API (clblast_c.h): row-major GEMM and strided batched GEMM.
+// CLBlast's C API (clblast_c.h): GEMM.
 var blast struct {
 	sgemm        func(layout, ta, tb int32, m, n, k uintptr, alpha float32, a, aOff, aLD, b, bOff, bLD uintptr, beta float32, c, cOff, cLD uintptr, q *uintptr, ev uintptr) int32
 	dgemm        func(layout, ta, tb int32, m, n, k uintptr, alpha float64, a, aOff, aLD, b, bOff, bLD uintptr, beta float64, c, cOff, cLD uintptr, q *uintptr, ev uintptr) int32
@@ -126,9 +126,7 @@ func openCLBlast(names []string) error {
 		return fmt.Errorf("%w: cannot open the CLBlast library (%v); %s", ErrUnavailable, err, installCLBlast)
 	}
 	return bind(lib, names[0], map[string]any{
-		"CLBlastSgemm":               &blast.sgemm,
-		"CLBlastDgemm":               &blast.dgemm,
-		"CLBlastSgemmStridedBatched": &blast.sgemmBatched,
-		"CLBlastDgemmStridedBatched": &blast.dgemmBatched,
+		"CLBlastSgemm": &blast.sgemm,
+		"CLBlastDgemm": &blast.dgemm,
 	})
 }
