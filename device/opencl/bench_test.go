@@ -14,7 +14,7 @@ import (
 // PyTorch on a GPU).
 
 func benchDevices(b *testing.B) []device.Device {
-	return []device.Device{cpu.New(), open(b)}
+	return []device.Device{cpu.New(), openDevice(b)}
 }
 
 func randBuf(b *testing.B, d device.Device, dt device.DType, n int) device.Buffer {
@@ -144,4 +144,23 @@ func short(d device.Device) string {
 		return "opencl"
 	}
 	return "cpu"
+}
+
+// BenchmarkLaunch is the cost of queuing one small kernel (an Add of 256
+// elements), which bounds the step time of models made of many small
+// operations.
+func BenchmarkLaunch(b *testing.B) {
+	d := openDevice(b)
+	x := randBuf(b, d, device.F32, 256)
+	d.Add(x, x, x, 256)
+	if err := d.Sync(); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d.Add(x, x, x, 256)
+	}
+	if err := d.Sync(); err != nil {
+		b.Fatal(err)
+	}
 }

@@ -26,7 +26,7 @@ func TestMissingLibraries(t *testing.T) {
 }
 
 func TestOpenBadIndex(t *testing.T) {
-	open(t)
+	openDevice(t)
 	if _, err := Open(1 << 20); err == nil || !strings.Contains(err.Error(), "no device") {
 		t.Errorf("Open(1<<20): %v", err)
 	}
@@ -35,7 +35,7 @@ func TestOpenBadIndex(t *testing.T) {
 // Bad indices met by kernels are reported by Sync; misuse is kept by Err
 // and stops later operations.
 func TestErrors(t *testing.T) {
-	cl := open(t)
+	cl := openDevice(t)
 	d, err := Open(cl.Info().Index) // a device of its own: errors are sticky
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +77,7 @@ func TestErrors(t *testing.T) {
 }
 
 func TestReadWriteFree(t *testing.T) {
-	d := open(t)
+	d := openDevice(t)
 	b, err := device.Upload(d, []float64{1, 2, 3, 4})
 	if err != nil {
 		t.Fatal(err)

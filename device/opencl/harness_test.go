@@ -143,9 +143,13 @@ func relDiff(a, b []float64) (float64, error) {
 // compare runs the cases on the CPU reference and on OpenCL, in float32 and
 // (where the device has it) float64.
 func compare(t *testing.T, cases []opCase) {
-	cl := open(t)
+	compareOn(t, openDevice(t), cases, device.F32, device.F64)
+}
+
+// compareOn runs the cases on the CPU and cl in the given types.
+func compareOn(t *testing.T, cl *Device, cases []opCase, types ...device.DType) {
 	ref := cpu.New()
-	for _, dt := range []device.DType{device.F32, device.F64} {
+	for _, dt := range types {
 		if dt == device.F64 && !cl.Float64() {
 			t.Logf("%s has no float64: float64 cases skipped", cl.Name())
 			continue

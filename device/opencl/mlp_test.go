@@ -150,7 +150,7 @@ func checkClose(t *testing.T, d device.Device, name string, b device.Buffer, wan
 // devicesUnderTest are the CPU reference and, when present, OpenCL.
 func devicesUnderTest(t *testing.T) []device.Device {
 	ds := []device.Device{cpu.New()}
-	if cl := open(t); cl.Float64() {
+	if cl := openDevice(t); cl.Float64() {
 		ds = append(ds, cl)
 	} else {
 		t.Logf("%s has no float64", cl.Name())

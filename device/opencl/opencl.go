@@ -45,7 +45,11 @@ var _ device.Device = (*Device)(nil)
 // GPU (the first device when there is none). It compiles the kernels, which
 // takes a few seconds on pocl. Without OpenCL, CLBlast or a device the
 // error wraps ErrUnavailable and says what to install.
-func Open(index int) (*Device, error) {
+func Open(index int) (*Device, error) { return open(index, false) }
+
+// open opens a device; float32Only treats it as one without float64 (the
+// tests run the float32 kernels as such a GPU compiles them).
+func open(index int, float32Only bool) (*Device, error) {
 	infos, err := Devices()
 	if err != nil {
 		return nil, err
@@ -66,6 +70,9 @@ func Open(index int) (*Device, error) {
 		return nil, fmt.Errorf("opencl: no device %d: there are %d (opencl:0 to opencl:%d)", index, len(infos), len(infos)-1)
 	}
 	d := &Device{info: infos[index], live: map[*buffer]struct{}{}}
+	if float32Only {
+		d.info.Float64 = false
+	}
 	if err := d.init(); err != nil {
 		d.Close()
 		return nil, err
