@@ -1,6 +1,7 @@
 /* Shared helpers. WG is the work-group size of the kernels that reduce
  * with one group per segment (a channel, a row); they are launched with
- * exactly WG work-items per group. */
+ * exactly WG work-items per group. No BARRIER() may sit inside a branch,
+ * even one every work-item takes: pocl 3.1 miscomputes such kernels. */
 #define WG 64
 
 /* reduce_sum returns the sum of v over the group, to every work-item. */

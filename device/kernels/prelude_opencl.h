@@ -16,7 +16,9 @@
  *   #define GROUP(d)  ((int)blockIdx.x)
  *   #define BARRIER() __syncthreads()
  *   #define IS_INF(x) isinf(x)
+ *   #define INFINITY  __int_as_float(0x7f800000)   (NVRTC includes no headers)
  *
+ * The CUDA prelude has not been compiled yet: no CUDA machine was at hand.
  * The build defines REAL (the element type: float or double) and ACC (the
  * accumulator of sums and of the functions nn computes in float64: double
  * where the device has it, else float).
