@@ -3,6 +3,7 @@ module github.com/adafisher-go/landscape
 go 1.26
 
 require (
+	github.com/ebitengine/purego v0.11.3
 	github.com/go-echarts/go-echarts/v2 v2.6.7
 	gonum.org/v1/gonum v0.17.0
 	gonum.org/v1/plot v0.17.0

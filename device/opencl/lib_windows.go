@@ -1,0 +1,34 @@
+package opencl
+
+import (
+	"errors"
+	"fmt"
+	"syscall"
+
+	"github.com/ebitengine/purego"
+)
+
+// openLib opens the first DLL of names that loads.
+func openLib(names []string) (uintptr, error) {
+	var errs []error
+	for _, n := range names {
+		h, err := syscall.LoadLibrary(n)
+		if err == nil {
+			return uintptr(h), nil
+		}
+		errs = append(errs, err)
+	}
+	return 0, errors.Join(errs...)
+}
+
+// bind sets each function pointer in fns to the symbol of lib it names.
+func bind(lib uintptr, libName string, fns map[string]any) error {
+	for name, fptr := range fns {
+		sym, err := syscall.GetProcAddress(syscall.Handle(lib), name)
+		if err != nil {
+			return fmt.Errorf("%w: %s has no %s: %v", ErrUnavailable, libName, name, err)
+		}
+		purego.RegisterFunc(fptr, sym)
+	}
+	return nil
+}
