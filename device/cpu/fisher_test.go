@@ -38,7 +38,7 @@ func TestFisherFactorsMatchOptim(t *testing.T) {
 			model.ZeroGrad()
 			model.Backward(grad)
 			caps := model.Captures()
-			if err := opt.Step(caps); err != nil {
+			if err := opt.Step(optim.StepInput[float64]{Captures: caps}); err != nil {
 				t.Fatal(err)
 			}
 			st := opt.State()

@@ -47,7 +47,7 @@ func stepAgainstOptim[T float32 | float64](t *testing.T, name string, h optim.Hy
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := opt.Step(nil); err != nil {
+		if err := opt.Step(optim.StepInput[T]{}); err != nil {
 			t.Fatal(err)
 		}
 		update(d, pb, gb, state, n, s)

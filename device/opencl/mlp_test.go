@@ -183,7 +183,7 @@ func TestMLPAdamMatchesNN(t *testing.T) {
 				if math.Abs(got-want) > 1e-12*math.Abs(want) {
 					t.Errorf("%s decoupled %v step %d: loss %.17g, nn %.17g", d.Name(), decoupled, s, got, want)
 				}
-				if err := opt.Step(nil); err != nil {
+				if err := opt.Step(optim.StepInput[float64]{}); err != nil {
 					t.Fatal(err)
 				}
 				c := device.NewAdamCoef(lr, 0.9, 0.999, 1e-8, wd, decoupled, int64(s+1))
@@ -266,7 +266,7 @@ func TestMLPAdaFisherMatchesNN(t *testing.T) {
 					if math.Abs(got-want) > 1e-12*math.Abs(want) {
 						t.Errorf("%s %s step %d: loss %.17g, nn %.17g", d.Name(), mode, s, got, want)
 					}
-					if err := opt.Step(model.Captures()); err != nil {
+					if err := opt.Step(optim.StepInput[float64]{Captures: model.Captures()}); err != nil {
 						t.Fatal(err)
 					}
 					if s%tcov == 0 {
