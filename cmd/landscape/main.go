@@ -40,6 +40,8 @@ var commands = []struct {
 	{"surface", "loss along a line or on a plane around a run's weights", cmdSurface},
 	{"trajectory", "weight trajectories over interpolated and evaluated loss surfaces (the paper's Figure 1)", cmdTrajectory},
 	{"compare", "train with several optimizers for the same wall-clock time and compare them in one report", cmdCompare},
+	{"convert", "convert weights between PyTorch's .pt and safetensors", cmdConvert},
+	{"devices", "list the CPU and the OpenCL devices found", cmdDevices},
 }
 
 func main() {

@@ -15,10 +15,10 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	out := fs.String("out", "", "the directory to write index.html into (default RUN/report for one run; required for several)")
 	png := fs.Bool("png", false, "also write every figure as a PNG file (gonum/plot) beside the page")
-	jsDir := fs.String("js", "", "the node_modules directory holding echarts and echarts-gl (default: found by walking up from the working directory and the executable, or $"+report.JSDirEnv+")")
+	jsDir := fs.String("js", "", "read echarts and echarts-gl from this node_modules directory instead of the copy built into the binary (or $"+report.JSDirEnv+")")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: landscape report RUN [RUN ...] [--out DIR] [--png]")
-		fmt.Fprintln(stderr, "\nWrites DIR/index.html: losses against step and wall-clock time, per-epoch test loss and accuracy,\nlearning rate, time per step and curvature diagnostics of the runs, one colour per run. The page\ninlines its JavaScript (run \"npm ci\" in the repository root once) and opens offline.\n\nflags:")
+		fmt.Fprintln(stderr, "\nWrites DIR/index.html: losses against step and wall-clock time, per-epoch test loss and accuracy,\nlearning rate, time per step and curvature diagnostics of the runs, one colour per run. The page\ninlines its JavaScript (built into the binary) and opens offline.\n\nflags:")
 		printFlags(fs, stderr)
 	}
 	// Flags may come before, between or after the run directories.
