@@ -1,0 +1,48 @@
+package train
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/adafisher-go/landscape/rundir"
+)
+
+// lockRun takes the one-writer lock of the run directory dir for the whole
+// run, so that a second process on the same directory is refused with the
+// holder's pid, host and start time. A lock left by a process that died is
+// taken over, and Options.Log is told so.
+func lockRun(dir string, o Options) (*rundir.Held, error) {
+	h, err := rundir.Lock(dir, o.Command)
+	if err != nil {
+		return nil, err
+	}
+	if h.Stale != nil && o.Log != nil {
+		o.Log(fmt.Sprintf("%s: took over the lock of %s, which ended without releasing it", dir, *h.Stale))
+	}
+	return h, nil
+}
+
+// removeTemps removes the temporary files that a process killed in the
+// middle of an atomic write left in the run directory (".NAME.tmp-*", see
+// rundir.WriteFileAtomic). Only the holder of the directory's lock may call
+// it: no other writer can be using them.
+func removeTemps(dir string, o Options) {
+	for _, sub := range []string{"", rundir.WeightsDir, rundir.FactorsDir} {
+		entries, err := os.ReadDir(filepath.Join(dir, sub))
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			name := e.Name()
+			if !e.Type().IsRegular() || !strings.HasPrefix(name, ".") || !strings.Contains(name, ".tmp-") {
+				continue
+			}
+			path := filepath.Join(dir, sub, name)
+			if os.Remove(path) == nil && o.Log != nil {
+				o.Log(fmt.Sprintf("removed %s, the unfinished write of a process that stopped", path))
+			}
+		}
+	}
+}
