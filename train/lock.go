@@ -2,9 +2,7 @@ package train
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/adafisher-go/landscape/rundir"
 )
@@ -25,22 +23,12 @@ func lockRun(dir string, o Options) (*rundir.Held, error) {
 }
 
 // removeTemps removes the temporary files that a process killed in the
-// middle of an atomic write left in the run directory (".NAME.tmp-*", see
-// rundir.WriteFileAtomic). Only the holder of the directory's lock may call
-// it: no other writer can be using them.
+// middle of an atomic write left in the run directory (see
+// rundir.RemoveTemps). Only the holder of the directory's lock may call it.
 func removeTemps(dir string, o Options) {
 	for _, sub := range []string{"", rundir.WeightsDir, rundir.FactorsDir} {
-		entries, err := os.ReadDir(filepath.Join(dir, sub))
-		if err != nil {
-			continue
-		}
-		for _, e := range entries {
-			name := e.Name()
-			if !e.Type().IsRegular() || !strings.HasPrefix(name, ".") || !strings.Contains(name, ".tmp-") {
-				continue
-			}
-			path := filepath.Join(dir, sub, name)
-			if os.Remove(path) == nil && o.Log != nil {
+		for _, path := range rundir.RemoveTemps(filepath.Join(dir, sub)) {
+			if o.Log != nil {
 				o.Log(fmt.Sprintf("removed %s, the unfinished write of a process that stopped", path))
 			}
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -179,5 +180,94 @@ func TestTrainLock(t *testing.T) {
 	msg := runChild(t, "train", "--resume", dir)
 	if !strings.Contains(msg, "took over the lock of pid "+pid) || !strings.Contains(msg, "removed ") {
 		t.Errorf("resume after the holder was killed:\n%s", msg)
+	}
+}
+
+// surfaceArgs evaluates a random plane around a run's final weights, point
+// after point (one worker keeps the point log in grid order).
+func surfaceArgs(run, out string) []string {
+	return []string{"surface", run, "--mode", "random", "--resolution", "61", "--workers", "1", "--no-html", "--out", out}
+}
+
+// surfaceJob is `landscape surface` as a killJob: it is continued by
+// running the same command again.
+func surfaceJob(run, out string) *killJob {
+	args := surfaceArgs(run, out)
+	return &killJob{dir: out, start: args, total: 61 * 61,
+		again: func() []string { return args },
+		progress: func() int {
+			b, _ := os.ReadFile(filepath.Join(out, "surface.points.jsonl"))
+			return max(bytes.Count(b, []byte("\n"))-1, 0)
+		},
+		pauses: []pause{{"surface.json", 1, 61 * 61}},
+	}
+}
+
+// A surface evaluation SIGKILLed at random points and run again each time
+// ends with the uninterrupted evaluation's points and surface.json.
+func TestKillSurface(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills real processes: a few seconds")
+	}
+	root := t.TempDir()
+	run := filepath.Join(root, "run")
+	runChild(t, trainArgs(run, 30)...)
+	ref, got := filepath.Join(root, "ref"), filepath.Join(root, "got")
+	runChild(t, surfaceArgs(run, ref)...)
+	j := surfaceJob(run, got)
+	plan := killPlan(rand.New(rand.NewPCG(14, 4)), j, 3, 17)
+	st := killRun(t, j, plan)
+	t.Logf("%d kill points: %d processes killed, %d ended first; %d temporary files left by kills", len(plan), st.kills, st.finished, st.temps)
+	for _, n := range st.notes {
+		t.Log(n)
+	}
+	if st.kills < 20 {
+		t.Errorf("%d kills, want at least 20", st.kills)
+	}
+	sameFiles(t, ref, got, []string{"surface.points.jsonl"}, nil)
+	var a, b map[string]any
+	for _, c := range []struct {
+		dir string
+		v   *map[string]any
+	}{{ref, &a}, {got, &b}} {
+		raw, err := os.ReadFile(filepath.Join(c.dir, "surface.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(raw, c.v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sameRecords(t, "surface.json", []map[string]any{a}, []map[string]any{b}, "seconds")
+}
+
+// A second surface evaluation into the same directory is refused while the
+// first runs; after the first is killed its lock is taken over.
+func TestSurfaceLock(t *testing.T) {
+	root := t.TempDir()
+	run, out := filepath.Join(root, "run"), filepath.Join(root, "surface")
+	runChild(t, trainArgs(run, 20)...)
+	holder, hout := landscapeCmd([]string{rundir.PauseEnv + "=surface.json:1"}, surfaceArgs(run, out)...)
+	if err := holder.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- holder.Wait() }()
+	for !hasTemp(out, "surface.json") {
+		select {
+		case err := <-exited:
+			t.Fatalf("the holder ended: %v\n%s", err, hout)
+		case <-time.After(time.Millisecond):
+		}
+	}
+	cmd, cout := landscapeCmd(nil, surfaceArgs(run, out)...)
+	if err := cmd.Run(); err == nil || !strings.Contains(cout.String(), "being written by another process: pid "+itoa(holder.Process.Pid)) {
+		t.Errorf("a second surface beside a live one: %v\n%s", err, cout)
+	}
+	holder.Process.Kill()
+	<-exited
+	msg := runChild(t, surfaceArgs(run, out)...)
+	if !strings.Contains(msg, "took over the lock of pid "+itoa(holder.Process.Pid)) || !strings.Contains(msg, "(3721 reused)") || !strings.Contains(msg, "removed ") {
+		t.Errorf("after the holder was killed:\n%s", msg)
 	}
 }

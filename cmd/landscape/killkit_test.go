@@ -186,8 +186,8 @@ func killRun(t *testing.T, j *killJob, plan []killPoint) killStats {
 	if out := runChild(t, args...); strings.Contains(out, "panic") {
 		t.Fatalf("final run: %s", out)
 	}
-	if _, err := checkReadable(j.dir); err != nil {
-		t.Fatal(err)
+	if temps, err := checkReadable(j.dir); err != nil || temps > 0 {
+		t.Fatalf("after the last run: %v; %d temporary files left", err, temps)
 	}
 	return st
 }

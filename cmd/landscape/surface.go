@@ -116,6 +116,9 @@ flags:`)
 	if lock.Stale != nil {
 		fmt.Fprintf(stderr, "%s: took over the lock of %s, which ended without releasing it\n", *out, *lock.Stale)
 	}
+	for _, path := range rundir.RemoveTemps(*out) {
+		fmt.Fprintf(stderr, "removed %s, the unfinished write of a process that stopped\n", path)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	bar := newGridProgress(stderr)
