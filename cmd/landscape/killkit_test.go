@@ -196,10 +196,19 @@ func killRun(t *testing.T, j *killJob, plan []killPoint) killStats {
 // returns whether it killed it, and the process's error when it did not.
 func killAt(k killPoint, j *killJob, cmd *exec.Cmd, exited chan error) (bool, error) {
 	deadline := time.Now().Add(20 * time.Second)
+	var stale []string // temporary files of earlier kills, not this process's
+	if k.pause != "" {
+		stale = temps(j.dir, k.pause)
+	}
 	due := func() bool {
 		switch {
 		case k.pause != "":
-			return hasTemp(j.dir, k.pause)
+			for _, name := range temps(j.dir, k.pause) {
+				if !slices.Contains(stale, name) {
+					return true
+				}
+			}
+			return false
 		case k.at > 0:
 			return j.progress() >= k.at
 		}
@@ -231,12 +240,15 @@ func killAt(k killPoint, j *killJob, cmd *exec.Cmd, exited chan error) (bool, er
 
 // hasTemp reports whether a temporary file of an atomic write of the file
 // name is anywhere in dir.
-func hasTemp(dir, name string) bool {
-	found := false
+func hasTemp(dir, name string) bool { return len(temps(dir, name)) > 0 }
+
+// temps lists the temporary files of atomic writes of the file name
+// anywhere in dir.
+func temps(dir, name string) []string {
+	var found []string
 	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err == nil && strings.HasPrefix(d.Name(), "."+name+".tmp-") {
-			found = true
-			return filepath.SkipAll
+			found = append(found, path)
 		}
 		return nil
 	})
