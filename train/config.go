@@ -58,7 +58,7 @@ type Config struct {
 	CheckpointEvery      int `json:"checkpoint_every,omitempty"`
 
 	// OnNaN is what a loss, gradient or weight that is NaN or infinite
-	// does: "stop" (the default) ends the run with an error wrapping
+	// does: "stop" (the default, also "") ends the run with an error wrapping
 	// ErrNonFinite before anything poisoned is written; "continue" trains
 	// on and records the non-finite losses (as null, with "non_finite").
 	OnNaN string `json:"on_nan,omitempty"`

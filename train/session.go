@@ -54,9 +54,6 @@ type session[T nn.Float] struct {
 // run's batches, steps and schedule.
 func setup[T nn.Float](cfg Config, o Options) (*session[T], error) {
 	s := &session[T]{cfg: cfg, progress: o.Progress}
-	if s.cfg.OnNaN == "" {
-		s.cfg.OnNaN = "stop" // run.json records what the run did
-	}
 	if err := s.loadData(); err != nil {
 		return nil, err
 	}
