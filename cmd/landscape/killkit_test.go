@@ -167,6 +167,9 @@ func killRun(t *testing.T, j *killJob, plan []killPoint) killStats {
 		exited := make(chan error, 1)
 		go func() { exited <- cmd.Wait() }()
 		killed, err := killAt(k, j, cmd, exited)
+		if errors.Is(err, errUnreadable) {
+			t.Fatalf("while landscape %s ran: %v", strings.Join(args, " "), err)
+		}
 		if !killed {
 			if err != nil {
 				t.Fatalf("landscape %s (kill point %v): %v\n%s", strings.Join(args, " "), k, err, out)
@@ -221,11 +224,18 @@ func killAt(k killPoint, j *killJob, cmd *exec.Cmd, exited chan error) (bool, er
 		case <-time.After(k.delay):
 		}
 	}
-	for !due() {
+	for i := 0; !due(); i++ {
 		select {
 		case err := <-exited:
 			return false, err
 		case <-time.After(time.Millisecond):
+		}
+		if i%20 == 19 { // a reader beside the writer sees whole files too
+			if _, err := checkReadable(j.dir); err != nil {
+				cmd.Process.Kill()
+				<-exited
+				return false, fmt.Errorf("%w: %v", errUnreadable, err)
+			}
 		}
 		if time.Now().After(deadline) {
 			cmd.Process.Kill()
@@ -255,6 +265,9 @@ func temps(dir, name string) []string {
 	return found
 }
 
+// errUnreadable marks a file found unreadable while the job ran.
+var errUnreadable = errors.New("a file could not be read")
+
 // checkReadable reads every file under dir as what its name says it is:
 // JSON, metrics JSON Lines (whose step records must count 1, 2, 3, ...
 // without a gap or a repeat), other JSON Lines, safetensors. It returns the
@@ -263,6 +276,9 @@ func temps(dir, name string) []string {
 func checkReadable(dir string) (int, error) {
 	temps := 0
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // not made yet, or removed since the listing
+		}
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -272,6 +288,9 @@ func checkReadable(dir string) (int, error) {
 			return nil
 		}
 		b, err := os.ReadFile(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // replaced or removed since the listing: a writer is at work
+		}
 		if err != nil {
 			return err
 		}

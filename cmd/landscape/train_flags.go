@@ -125,7 +125,7 @@ func (f *trainFlags) runFlags() {
 	fs.BoolVar(&f.overwrite, "overwrite", false, "replace an existing run in --out")
 	fs.BoolVar(&f.report, "report", false, "write the run's HTML report into DIR/report/index.html at the end (needs \"npm ci\" once)")
 	fs.BoolVar(&f.png, "png", false, "with --report: also write every figure as a PNG")
-	fs.StringVar(&f.resume, "resume", "", "continue the interrupted run in this directory with its saved settings")
+	fs.StringVar(&f.resume, "resume", "", "continue the interrupted (or killed) run in this directory with its saved settings; one process writes a run directory at a time")
 	for s, fl := range map[string]string{"seed": "seed", "dtype": "dtype", "epochs": "epochs", "steps": "steps", "time_budget_ns": "time-budget",
 		"eval_interval_ns": "eval-every", "snapshot_every": "snapshot-every", "checkpoint_every": "checkpoint-every", "init": "init", "out": "out", "on_nan": "on-nan"} {
 		f.names(s, fl)
