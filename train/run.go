@@ -54,6 +54,7 @@ func Run[T nn.Float](ctx context.Context, cfg Config, o Options) (*Result, error
 		return nil, err
 	}
 	defer lock.Release()
+	removeTemps(cfg.Out, o)
 	if err := s.create(o.Overwrite); err != nil {
 		return nil, err
 	}

@@ -62,7 +62,10 @@ func TestKillTrain(t *testing.T) {
 	runChild(t, trainArgs(ref, steps)...)
 	j := trainJob(got, steps)
 	rng := rand.New(rand.NewPCG(14, 3))
-	plan := killPlan(rng, j, 3, 14)
+	// The first two kills come while the run is being created: before its
+	// run.json is in place (it is started again), and during its step-0
+	// checkpoint (--resume starts it from step 0).
+	plan := append([]killPoint{{pause: rundir.ConfigFile, n: 1}, {pause: rundir.CheckpointFile, n: 1}}, killPlan(rng, j, 3, 14)...)
 	st := killRun(t, j, plan)
 	t.Logf("%d kill points: %d processes killed, %d ended first; %d temporary files left by kills", len(plan), st.kills, st.finished, st.temps)
 	for _, n := range st.notes {
