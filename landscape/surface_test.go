@@ -183,6 +183,9 @@ func TestPointLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, ok := l.Known(2, 0)
+	if l.Cut() != int64(len(`{"i":1,"j":`)) {
+		t.Errorf("cut %d bytes, want %d", l.Cut(), len(`{"i":1,"j":`))
+	}
 	if l.Len() != 2 || !ok || !math.IsNaN(p.Loss) || p.Accuracy != 1e-7 {
 		t.Fatalf("read back %d points, (2,0) = %+v", l.Len(), p)
 	}

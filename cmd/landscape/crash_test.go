@@ -245,7 +245,8 @@ func TestKillSurface(t *testing.T) {
 }
 
 // A second surface evaluation into the same directory is refused while the
-// first runs; after the first is killed its lock is taken over.
+// first runs; after the first is killed its lock is taken over, its
+// temporary file removed, and a point log's cut last line reported.
 func TestSurfaceLock(t *testing.T) {
 	root := t.TempDir()
 	run, out := filepath.Join(root, "run"), filepath.Join(root, "surface")
@@ -269,8 +270,16 @@ func TestSurfaceLock(t *testing.T) {
 	}
 	holder.Process.Kill()
 	<-exited
+	// And a point cut short, as a power cut leaves one.
+	f, err := os.OpenFile(filepath.Join(out, "surface.points.jsonl"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(`{"i":3`)
+	f.Close()
 	msg := runChild(t, surfaceArgs(run, out)...)
-	if !strings.Contains(msg, "took over the lock of pid "+itoa(holder.Process.Pid)) || !strings.Contains(msg, "(3721 reused)") || !strings.Contains(msg, "removed ") {
+	if !strings.Contains(msg, "took over the lock of pid "+itoa(holder.Process.Pid)) || !strings.Contains(msg, "(3721 reused)") || !strings.Contains(msg, "removed ") ||
+		!strings.Contains(msg, "surface.points.jsonl: dropped its last line, a point cut short when an evaluation stopped (6 bytes)") {
 		t.Errorf("after the holder was killed:\n%s", msg)
 	}
 }

@@ -135,6 +135,9 @@ flags:`)
 		}
 		return err
 	}
+	if res.Cut > 0 {
+		fmt.Fprintf(stderr, "%s: dropped its last line, a point cut short when an evaluation stopped (%d bytes); evaluated it again\n", pointsPath, res.Cut)
+	}
 	b, err := json.Marshal(res)
 	if err != nil {
 		return err
