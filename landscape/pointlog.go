@@ -27,6 +27,7 @@ type PointLog[S any] struct {
 	path  string
 	known map[[2]int]Point
 	valid int64 // bytes of whole lines read back
+	cut   int64 // bytes after them, dropped: a line cut short by a crash
 	mu    sync.Mutex
 	f     *os.File
 	w     *bufio.Writer
@@ -79,7 +80,7 @@ func OpenPointLog[S any](path string, settings S) (*PointLog[S], error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(l.known) > 0 {
+	if len(l.known) > 0 && l.cut > 0 {
 		// Drop what follows the last whole point (a line cut short), so
 		// that the next point starts a line of its own.
 		if err := f.Truncate(l.valid); err != nil {
@@ -122,6 +123,11 @@ func (l *PointLog[S]) read(settings S) error {
 		return nil
 	}
 	l.valid = int64(len(line))
+	defer func() {
+		if fi, err := f.Stat(); err == nil && len(l.known) > 0 {
+			l.cut = fi.Size() - l.valid
+		}
+	}()
 	for {
 		line, err := r.ReadBytes('\n')
 		var p logPoint
@@ -142,6 +148,11 @@ func (l *PointLog[S]) Known(i, j int) (Point, bool) {
 	p, ok := l.known[[2]int{i, j}]
 	return p, ok
 }
+
+// Cut is the number of bytes that followed the last whole point when the log
+// was opened, dropped: a line that a crash cut short, whose point is
+// evaluated again.
+func (l *PointLog[S]) Cut() int64 { return l.cut }
 
 // Len is the number of points the log had when opened.
 func (l *PointLog[S]) Len() int { return len(l.known) }

@@ -53,8 +53,10 @@ type SurfaceResult struct {
 	Path      []PathPoint `json:"path,omitempty"`
 	Explained Floats      `json:"pca_explained_share,omitempty"`
 	Seconds   float64     `json:"seconds"`
-	// Reused is the number of points taken from the point log.
-	Reused int `json:"-"`
+	// Reused is the number of points taken from the point log, and Cut
+	// the bytes of a last line cut short by a crash dropped from it.
+	Reused int   `json:"-"`
+	Cut    int64 `json:"-"`
 }
 
 // PathPoint is one weight snapshot of the run placed on the plane.
@@ -103,7 +105,7 @@ func Surface(ctx context.Context, c SurfaceConfig) (*SurfaceResult, error) {
 			return nil, err
 		}
 		defer log.Close()
-		res.Reused = log.Len()
+		res.Reused, res.Cut = log.Len(), log.Cut()
 	}
 	rows, cols := g.Size()
 	total, done := rows*cols, res.Reused

@@ -20,13 +20,10 @@ var oneDModes = map[string]trajectory.OneDMode{"zero": trajectory.OneDZero, "cop
 // centre, or the first of three checkpoints.
 func surfaceGrid(st SurfaceSettings, cps []Checkpoint) (*SurfaceResult, Grid, *nn.Model[float64], error) {
 	var g Grid
-	if st.Resolution < 2 {
-		return nil, g, nil, fmt.Errorf("landscape: resolution %d, want at least 2 grid points per axis", st.Resolution)
+	if err := st.Validate(); err != nil {
+		return nil, g, nil, err
 	}
-	oneD, ok := oneDModes[st.OneD]
-	if !ok {
-		return nil, g, nil, fmt.Errorf("landscape: one-dimensional parameters %q, want zero, copy or filter", st.OneD)
-	}
+	oneD := oneDModes[st.OneD]
 	rangeGiven := st.Range != [2]float64{}
 	if rangeGiven && st.RangeB == [2]float64{} {
 		st.RangeB = st.Range

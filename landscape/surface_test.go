@@ -101,8 +101,8 @@ func TestSurfaceModes(t *testing.T) {
 	}{
 		{SurfaceSettings{Mode: "sphere"}, "mode"},
 		{SurfaceSettings{Mode: "line", From: "15", To: "final"}, "no weights snapshot at step 15"},
-		{SurfaceSettings{Mode: "three", Steps: []string{"0", "10"}}, "want 3"},
-		{SurfaceSettings{Mode: "random", Range: [2]float64{1, -1}}, "min < max"},
+		{SurfaceSettings{Mode: "three", Steps: []string{"0", "10"}}, "three checkpoints in steps, got 2"},
+		{SurfaceSettings{Mode: "random", Range: [2]float64{1, -1}}, "range 1:-1, want finite MIN < MAX"},
 	} {
 		c.st.OneD, c.st.Resolution = "zero", 3
 		_, err := Surface(context.Background(), SurfaceConfig{Settings: c.st, Checkpoints: cps, Build: build, Data: d})
@@ -183,6 +183,9 @@ func TestPointLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, ok := l.Known(2, 0)
+	if l.Cut() != int64(len(`{"i":1,"j":`)) {
+		t.Errorf("cut %d bytes, want %d", l.Cut(), len(`{"i":1,"j":`))
+	}
 	if l.Len() != 2 || !ok || !math.IsNaN(p.Loss) || p.Accuracy != 1e-7 {
 		t.Fatalf("read back %d points, (2,0) = %+v", l.Len(), p)
 	}

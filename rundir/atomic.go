@@ -55,6 +55,7 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) error {
 	if err := write(f); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	pauseForTest(base)
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("write %s: sync: %w", path, err)
 	}

@@ -25,6 +25,14 @@ const (
 func (s *session[T]) checkpoint(elapsed time.Duration) error {
 	tensors := ModelTensors(s.model, modelPrefix)
 	st := s.opt.State()
+	if !s.stepper.KeepNonFinite {
+		if name := firstNonFinite(s.model.Params(), false); name != "" {
+			return fmt.Errorf("step %d: %w: the weights of %s; %s keeps the checkpoint of step %d", s.step, ErrNonFinite, name, s.dir.Path, s.ckptStep)
+		}
+		if name := checkFinite(sortedKeys(st.Tensors), st.Tensors); name != "" {
+			return fmt.Errorf("step %d: %w: the optimizer's state %s; %s keeps the checkpoint of step %d", s.step, ErrNonFinite, name, s.dir.Path, s.ckptStep)
+		}
+	}
 	for _, name := range sortedKeys(st.Tensors) {
 		tensors = append(tensors, toFile(optimPrefix+name, st.Tensors[name]))
 	}
@@ -44,6 +52,7 @@ func (s *session[T]) checkpoint(elapsed time.Duration) error {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
 	s.lastCkpt = time.Now()
+	s.ckptStep = s.step
 	return nil
 }
 
@@ -90,6 +99,7 @@ func (s *session[T]) loadCheckpoint() error {
 		return fmt.Errorf("resume: %s: metadata elapsed_ns: %w", path, err)
 	}
 	s.elapsed = time.Duration(ns)
+	s.ckptStep = s.step
 	if s.epochLoss, err = strconv.ParseFloat(f.Metadata["epoch_loss_sum"], 64); err != nil {
 		return fmt.Errorf("resume: %s: metadata epoch_loss_sum: %w", path, err)
 	}

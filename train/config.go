@@ -57,6 +57,12 @@ type Config struct {
 	SnapshotFactorsEvery int `json:"snapshot_factors_every,omitempty"`
 	CheckpointEvery      int `json:"checkpoint_every,omitempty"`
 
+	// OnNaN is what a loss, gradient or weight that is NaN or infinite
+	// does: "stop" (the default, also "") ends the run with an error wrapping
+	// ErrNonFinite before anything poisoned is written; "continue" trains
+	// on and records the non-finite losses (as null, with "non_finite").
+	OnNaN string `json:"on_nan,omitempty"`
+
 	Init string `json:"init,omitempty"`
 	Out  string `json:"out"`
 }
@@ -73,6 +79,17 @@ func (c *Config) DataOptions() data.Options {
 	return data.Options{Standardize: c.Standardize, TestFraction: c.TestFraction, Seed: c.Seed, PCA: c.PCA, Context: c.Context}
 }
 
+// The limits of a run's length. Beyond them the step count overflows
+// (epochs times steps per epoch) or the run would outlast any machine; they
+// are refused before anything is written.
+const (
+	MaxEpochs = 1_000_000
+	MaxSteps  = 1 << 31
+	// MaxSnapshots is the most weight (or factor) snapshots a run may
+	// write: each is a file of the model's size.
+	MaxSnapshots = 100_000
+)
+
 // Validate checks the settings that do not need the data. Its errors are
 // *SettingError.
 func (c *Config) Validate() error {
@@ -85,8 +102,14 @@ func (c *Config) Validate() error {
 	if c.DType != "float32" && c.DType != "float64" {
 		return settingErrorf("{dtype} %q, want float32 or float64", c.DType)
 	}
-	if c.Epochs < 0 || c.Steps < 0 || c.TimeBudget < 0 {
-		return settingErrorf("{epochs}, {steps} and {time_budget_ns} must not be negative")
+	if c.Epochs < 0 || c.Epochs > MaxEpochs {
+		return settingErrorf("{epochs} %d, want a number of epochs from 1 to %d", c.Epochs, MaxEpochs)
+	}
+	if c.Steps < 0 || c.Steps > MaxSteps {
+		return settingErrorf("{steps} %d, want a number of steps from 1 to %d", c.Steps, MaxSteps)
+	}
+	if c.TimeBudget < 0 {
+		return settingErrorf("{time_budget_ns} %v, want a positive duration", c.TimeBudget)
 	}
 	if c.Epochs == 0 && c.Steps == 0 && c.TimeBudget == 0 {
 		return settingErrorf("give {epochs}, {steps} or {time_budget_ns} to say how long to train")
@@ -111,6 +134,9 @@ func (c *Config) Validate() error {
 	}
 	if c.TestFraction < 0 || c.TestFraction >= 1 {
 		return settingErrorf("{test_fraction} %g, want a fraction in [0, 1)", c.TestFraction)
+	}
+	if c.OnNaN != "" && c.OnNaN != "stop" && c.OnNaN != "continue" {
+		return settingErrorf("{on_nan} %q, want stop or continue", c.OnNaN)
 	}
 	if c.Out == "" {
 		return settingErrorf("{out} is required: the run directory to write")

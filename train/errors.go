@@ -63,3 +63,9 @@ func (e *SettingError) Unwrap() error {
 // ErrInterrupted is returned when the context was cancelled: the run stopped
 // after a whole step and wrote a checkpoint that Resume continues from.
 var ErrInterrupted = errors.New("training interrupted")
+
+// ErrNonFinite is matched (with errors.Is) by the error that stops a run
+// whose loss, gradients or weights stopped being finite (Config.OnNaN
+// "stop"): the message names the step and the first parameter concerned,
+// and the run directory keeps the last checkpoint written before.
+var ErrNonFinite = errors.New("non-finite value")

@@ -2,6 +2,7 @@ package train
 
 import (
 	"errors"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -29,6 +30,13 @@ func TestValidateNamesSettings(t *testing.T) {
 		{func(c *Config) { c.Dropout = 1 }, []string{"dropout"}, "dropout 1, want"},
 		{func(c *Config) { c.TestFraction = 1 }, []string{"test_fraction"}, "test_fraction 1, want"},
 		{func(c *Config) { c.Out = "" }, []string{"out"}, "out is required"},
+		{func(c *Config) { c.Steps, c.Epochs = 0, -3 }, []string{"epochs"}, "epochs -3, want a number of epochs from 1 to 1000000"},
+		{func(c *Config) { c.Steps, c.Epochs = 0, MaxEpochs+1 }, []string{"epochs"}, "epochs 1000001, want a number of epochs from 1 to 1000000"},
+		{func(c *Config) { c.Steps = -1 }, []string{"steps"}, "steps -1, want a number of steps from 1 to 2147483648"},
+		{func(c *Config) { c.Steps = MaxSteps + 1 }, []string{"steps"}, "steps 2147483649, want"},
+		{func(c *Config) { c.TimeBudget = -time.Second }, []string{"time_budget_ns"}, "time_budget_ns -1s, want a positive duration"},
+		{func(c *Config) { c.Hyper.LR = math.NaN() }, []string{"hyper.lr"}, "hyper.lr NaN, want"},
+		{func(c *Config) { c.OnNaN = "ignore" }, []string{"on_nan"}, `on_nan "ignore", want stop or continue`},
 	}
 	for _, c := range cases {
 		cfg := base

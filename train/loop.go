@@ -3,7 +3,6 @@ package train
 import (
 	"context"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/adafisher-go/landscape/nn"
@@ -89,8 +88,8 @@ func (s *session[T]) trainStep() error {
 	if err != nil {
 		return fmt.Errorf("step %d: %w", s.step+1, err)
 	}
-	if math.IsNaN(r.Loss) || math.IsInf(r.Loss, 0) {
-		return fmt.Errorf("step %d (epoch %d): the loss is %v; training stopped. The metrics up to step %d and the last checkpoint and snapshots in %s are intact", s.step+1, epoch+1, r.Loss, s.step, s.dir.Path)
+	if !s.stepper.KeepNonFinite && !r.Finite() {
+		return s.nonFinite(epoch, &r)
 	}
 	if err := s.report(factorsDue, r.Captures); err != nil {
 		return err
@@ -109,7 +108,7 @@ func (s *session[T]) trainStep() error {
 // writes a checkpoint when one is due.
 func (s *session[T]) afterStep(epoch int, epochEnds bool, lr, loss float64) error {
 	t := s.trainingTime()
-	if err := s.metrics.Write(stepRecord{Kind: "step", Step: s.step, Epoch: epoch + 1, Loss: loss, LR: lr, TimeS: t.Seconds()}); err != nil {
+	if err := s.metrics.Write(stepRecord{Kind: "step", Step: s.step, Epoch: epoch + 1, Loss: metricFloat(loss), NonFinite: nonFiniteText(loss), LR: lr, TimeS: t.Seconds()}); err != nil {
 		return err
 	}
 	if s.cfg.SnapshotEvery > 0 && s.step%s.cfg.SnapshotEvery == 0 {
@@ -147,7 +146,13 @@ func (s *session[T]) report(factorsDue bool, caps []*nn.Capture[T]) error {
 		}
 	}
 	if rep.Diagnostics != nil {
-		return s.metrics.Write(curvatureRecord{Kind: "curvature", Step: s.step + 1, Layers: rep.Diagnostics.Layers})
+		err := s.metrics.Write(curvatureRecord{Kind: "curvature", Step: s.step + 1, Layers: rep.Diagnostics.Layers})
+		if err != nil && s.stepper.KeepNonFinite {
+			// Diagnostics of factors gone NaN cannot be written as JSON:
+			// say so instead of ending a run that was told to go on.
+			err = s.metrics.Write(curvatureRecord{Kind: "curvature", Step: s.step + 1, NonFinite: true})
+		}
+		return err
 	}
 	return nil
 }
@@ -168,12 +173,12 @@ func (s *session[T]) finish(stopped string) (*Result, error) {
 	}
 	res := &Result{Dir: s.dir.Path, Steps: s.step, Epochs: (s.step + s.spe - 1) / s.spe, LastLoss: s.last, Elapsed: t, Stopped: stopped}
 	res.FinalTrain = evaluate(s.model, s.train, s.xs)
-	rec := finalRecord{Kind: "final", Step: s.step, TimeS: t.Seconds(), TrainLoss: res.FinalTrain.Loss, TrainAccuracy: res.FinalTrain.Accuracy,
+	rec := finalRecord{Kind: "final", Step: s.step, TimeS: t.Seconds(), TrainLoss: metricFloat(res.FinalTrain.Loss), TrainAccuracy: res.FinalTrain.Accuracy,
 		TrainPerplexity: perplexityOf(res.FinalTrain)}
 	if s.test != nil {
 		e := s.evalTest()
 		res.FinalTest = &e
-		rec.TestLoss, rec.TestAccuracy, rec.TestPerplexity = &e.Loss, &e.Accuracy, perplexityOf(e)
+		rec.TestLoss, rec.TestAccuracy, rec.TestPerplexity = (*metricFloat)(&e.Loss), &e.Accuracy, perplexityOf(e)
 	}
 	if err := s.metrics.Write(rec); err != nil {
 		return nil, err

@@ -16,55 +16,60 @@ import (
 // "final" when the run ends.
 
 type stepRecord struct {
-	Kind  string  `json:"kind"`
-	Step  int     `json:"step"`
-	Epoch int     `json:"epoch"`
-	Loss  float64 `json:"loss"`
-	LR    float64 `json:"lr"`
-	TimeS float64 `json:"time_s"`
+	Kind  string      `json:"kind"`
+	Step  int         `json:"step"`
+	Epoch int         `json:"epoch"`
+	Loss  metricFloat `json:"loss"`
+	// NonFinite is "NaN", "+Inf" or "-Inf" when the loss is (recorded as
+	// null), with Config.OnNaN "continue".
+	NonFinite string  `json:"non_finite,omitempty"`
+	LR        float64 `json:"lr"`
+	TimeS     float64 `json:"time_s"`
 }
 
 type curvatureRecord struct {
 	Kind   string                   `json:"kind"`
 	Step   int                      `json:"step"`
-	Layers []optim.LayerDiagnostics `json:"layers"`
+	Layers []optim.LayerDiagnostics `json:"layers,omitempty"`
+	// NonFinite marks diagnostics left out because they were not finite.
+	NonFinite bool `json:"non_finite,omitempty"`
 }
 
 type epochRecord struct {
-	Kind            string   `json:"kind"`
-	Epoch           int      `json:"epoch"`
-	Step            int      `json:"step"`
-	TimeS           float64  `json:"time_s"`
-	TrainLoss       float64  `json:"train_loss"`
-	TrainAccuracy   float64  `json:"train_accuracy"`
-	TrainPerplexity *float64 `json:"train_perplexity,omitempty"`
-	TestLoss        *float64 `json:"test_loss,omitempty"`
-	TestAccuracy    *float64 `json:"test_accuracy,omitempty"`
-	TestPerplexity  *float64 `json:"test_perplexity,omitempty"`
-	Partial         bool     `json:"partial,omitempty"`
+	Kind            string       `json:"kind"`
+	Epoch           int          `json:"epoch"`
+	Step            int          `json:"step"`
+	TimeS           float64      `json:"time_s"`
+	TrainLoss       metricFloat  `json:"train_loss"`
+	TrainAccuracy   float64      `json:"train_accuracy"`
+	TrainPerplexity *metricFloat `json:"train_perplexity,omitempty"`
+	TestLoss        *metricFloat `json:"test_loss,omitempty"`
+	TestAccuracy    *float64     `json:"test_accuracy,omitempty"`
+	TestPerplexity  *metricFloat `json:"test_perplexity,omitempty"`
+	Partial         bool         `json:"partial,omitempty"`
 }
 
 type finalRecord struct {
-	Kind            string   `json:"kind"`
-	Step            int      `json:"step"`
-	TimeS           float64  `json:"time_s"`
-	TrainLoss       float64  `json:"train_loss"`
-	TrainAccuracy   float64  `json:"train_accuracy"`
-	TrainPerplexity *float64 `json:"train_perplexity,omitempty"`
-	TestLoss        *float64 `json:"test_loss,omitempty"`
-	TestAccuracy    *float64 `json:"test_accuracy,omitempty"`
-	TestPerplexity  *float64 `json:"test_perplexity,omitempty"`
+	Kind            string       `json:"kind"`
+	Step            int          `json:"step"`
+	TimeS           float64      `json:"time_s"`
+	TrainLoss       metricFloat  `json:"train_loss"`
+	TrainAccuracy   float64      `json:"train_accuracy"`
+	TrainPerplexity *metricFloat `json:"train_perplexity,omitempty"`
+	TestLoss        *metricFloat `json:"test_loss,omitempty"`
+	TestAccuracy    *float64     `json:"test_accuracy,omitempty"`
+	TestPerplexity  *metricFloat `json:"test_perplexity,omitempty"`
 }
 
 // evalRecord is a periodic evaluation of the test split (Config.EvalInterval).
 type evalRecord struct {
-	Kind           string   `json:"kind"`
-	Step           int      `json:"step"`
-	Epoch          int      `json:"epoch"`
-	TimeS          float64  `json:"time_s"`
-	TestLoss       float64  `json:"test_loss"`
-	TestAccuracy   float64  `json:"test_accuracy"`
-	TestPerplexity *float64 `json:"test_perplexity,omitempty"`
+	Kind           string       `json:"kind"`
+	Step           int          `json:"step"`
+	Epoch          int          `json:"epoch"`
+	TimeS          float64      `json:"time_s"`
+	TestLoss       metricFloat  `json:"test_loss"`
+	TestAccuracy   float64      `json:"test_accuracy"`
+	TestPerplexity *metricFloat `json:"test_perplexity,omitempty"`
 }
 
 // evalTest evaluates the test split; the time it takes is not training
@@ -84,32 +89,32 @@ func (s *session[T]) periodicEval(epoch int, t time.Duration) error {
 		return nil
 	}
 	e := s.evalTest()
-	rec := evalRecord{Kind: "eval", Step: s.step, Epoch: epoch + 1, TimeS: t.Seconds(), TestLoss: e.Loss, TestAccuracy: e.Accuracy, TestPerplexity: perplexityOf(e)}
+	rec := evalRecord{Kind: "eval", Step: s.step, Epoch: epoch + 1, TimeS: t.Seconds(), TestLoss: metricFloat(e.Loss), TestAccuracy: e.Accuracy, TestPerplexity: perplexityOf(e)}
 	s.nextEval = (t/iv + 1) * iv
 	return s.metrics.Write(rec)
 }
 
 // perplexityOf returns a pointer to e's perplexity, nil when it has none.
-func perplexityOf(e Eval) *float64 {
+func perplexityOf(e Eval) *metricFloat {
 	if e.Perplexity == 0 {
 		return nil
 	}
-	return &e.Perplexity
+	return (*metricFloat)(&e.Perplexity)
 }
 
 // endEpoch writes the epoch's record, evaluating the test split, and starts
 // the next epoch's sums.
 func (s *session[T]) endEpoch(epoch int, partial bool, t time.Duration) (EpochStats, error) {
 	st := EpochStats{Epoch: epoch, TrainLoss: s.epochLoss / float64(s.epochN), TrainAccuracy: float64(s.epochOK) / float64(s.epochRows), Partial: partial}
-	rec := epochRecord{Kind: "epoch", Epoch: epoch, Step: s.step, TimeS: t.Seconds(), TrainLoss: st.TrainLoss, TrainAccuracy: st.TrainAccuracy, Partial: partial}
+	rec := epochRecord{Kind: "epoch", Epoch: epoch, Step: s.step, TimeS: t.Seconds(), TrainLoss: metricFloat(st.TrainLoss), TrainAccuracy: st.TrainAccuracy, Partial: partial}
 	if s.train.Targets > 0 {
 		st.TrainPerplexity = math.Exp(st.TrainLoss)
-		rec.TrainPerplexity = &st.TrainPerplexity
+		rec.TrainPerplexity = (*metricFloat)(&st.TrainPerplexity)
 	}
 	if s.test != nil {
 		e := s.evalTest()
 		st.HasTest, st.TestLoss, st.TestAccuracy, st.TestPerplexity = true, e.Loss, e.Accuracy, e.Perplexity
-		rec.TestLoss, rec.TestAccuracy, rec.TestPerplexity = &e.Loss, &e.Accuracy, perplexityOf(e)
+		rec.TestLoss, rec.TestAccuracy, rec.TestPerplexity = (*metricFloat)(&e.Loss), &e.Accuracy, perplexityOf(e)
 	}
 	s.epochLoss, s.epochN, s.epochOK, s.epochRows = 0, 0, 0, 0
 	return st, s.metrics.Write(rec)

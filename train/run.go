@@ -3,6 +3,7 @@ package train
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"time"
 
@@ -45,6 +46,15 @@ func Run[T nn.Float](ctx context.Context, cfg Config, o Options) (*Result, error
 	if err != nil {
 		return nil, err
 	}
+	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
+		return nil, fmt.Errorf("run: create run directory: %w", err)
+	}
+	lock, err := lockRun(cfg.Out, o)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	removeTemps(cfg.Out, o)
 	if err := s.create(o.Overwrite); err != nil {
 		return nil, err
 	}
@@ -60,6 +70,12 @@ func Resume[T nn.Float](ctx context.Context, path string, override Config, o Opt
 	if err != nil {
 		return nil, err
 	}
+	lock, err := lockRun(path, o)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	removeTemps(path, o)
 	var info Info
 	if err := dir.ReadJSON("run.json", &info); err != nil {
 		return nil, err
@@ -76,7 +92,18 @@ func Resume[T nn.Float](ctx context.Context, path string, override Config, o Opt
 	if err != nil {
 		return nil, err
 	}
-	if err := s.reopen(dir, info.StartedUnix); err != nil {
+	if _, err := os.Stat(dir.CheckpointPath()); errors.Is(err, os.ErrNotExist) {
+		// The run was stopped while it was being created, before its step-0
+		// checkpoint: nothing of it is worth keeping.
+		if o.Log != nil {
+			o.Log(fmt.Sprintf("%s has no checkpoint: the run stopped before its first one; starting it again from step 0", path))
+		}
+		s.dir = dir
+		err = s.begin()
+	} else {
+		err = s.reopen(dir, info.StartedUnix, o)
+	}
+	if err != nil {
 		return nil, err
 	}
 	defer s.metrics.Close()
@@ -91,6 +118,13 @@ func (s *session[T]) create(overwrite bool) error {
 		return err
 	}
 	s.dir = dir
+	return s.begin()
+}
+
+// begin writes the start of a run into s.dir.
+func (s *session[T]) begin() error {
+	dir := s.dir
+	var err error
 	if err := dir.WriteJSON("run.json", s.info); err != nil {
 		return err
 	}
@@ -116,7 +150,7 @@ func (s *session[T]) create(overwrite bool) error {
 
 // reopen continues a run directory from its checkpoint: run.json with this
 // process's settings, the metrics cut back to the checkpoint's step.
-func (s *session[T]) reopen(dir rundir.Dir, started int64) error {
+func (s *session[T]) reopen(dir rundir.Dir, started int64, o Options) error {
 	s.dir = dir
 	if err := s.loadCheckpoint(); err != nil {
 		return err
@@ -125,14 +159,40 @@ func (s *session[T]) reopen(dir rundir.Dir, started int64) error {
 	if err := dir.WriteJSON("run.json", s.info); err != nil {
 		return err
 	}
-	done := s.step
-	err := rundir.TruncateMetrics(dir.MetricsPath(), func(r map[string]any) bool {
-		st, _ := r["step"].(float64)
-		return int(st) <= done && r["kind"] != "final"
-	})
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := s.repairMetrics(o); err != nil {
 		return err
 	}
+	var err error
 	s.metrics, err = rundir.OpenMetrics(dir.MetricsPath())
+	return err
+}
+
+// repairMetrics cuts the metrics back to the checkpoint the run continues
+// from: the records of later steps are written again as the run redoes
+// them, and a last line that a crash cut short is dropped and reported.
+func (s *session[T]) repairMetrics(o Options) error {
+	path := s.dir.MetricsPath()
+	tail, err := rundir.MetricsTail(path)
+	if err != nil {
+		return err
+	}
+	if len(tail) > 0 && o.Log != nil {
+		o.Log(fmt.Sprintf("%s: dropped its last line, a record cut short when the run stopped (%d bytes: %.40q)", path, len(tail), tail))
+	}
+	done, dropped := s.step, 0
+	err = rundir.TruncateMetrics(path, func(r map[string]any) bool {
+		st, _ := r["step"].(float64)
+		keep := int(st) <= done && r["kind"] != "final"
+		if !keep {
+			dropped++
+		}
+		return keep
+	})
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err == nil && dropped > 0 && o.Log != nil {
+		o.Log(fmt.Sprintf("%s: dropped %d records after step %d, the checkpoint's; the run writes them again", path, dropped, done))
+	}
 	return err
 }

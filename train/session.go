@@ -43,6 +43,7 @@ type session[T nn.Float] struct {
 	paused    time.Duration // time spent evaluating in this process: not training time
 	nextEval  time.Duration // training time of the next periodic evaluation
 	lastCkpt  time.Time
+	ckptStep  int     // the step of the last checkpoint written or loaded
 	epochLoss float64 // sum of batch losses in the current epoch
 	epochN    int
 	epochOK   int // correct predictions in the current epoch's batches
@@ -139,6 +140,7 @@ func (s *session[T]) buildOptimizer() error {
 		return settingErrorf("{snapshot_factors_every} %d: optimizer %s keeps no Kronecker factors", s.cfg.SnapshotFactorsEvery, s.cfg.Optimizer)
 	}
 	s.stepper = NewStepper(s.model, s.opt)
+	s.stepper.KeepNonFinite = s.cfg.OnNaN == "continue"
 	return nil
 }
 
@@ -156,6 +158,18 @@ func (s *session[T]) plan() error {
 		s.total = s.cfg.Steps
 	case s.cfg.Epochs > 0:
 		s.total = s.cfg.Epochs * s.spe
+		if s.total > MaxSteps {
+			return settingErrorf("{epochs} %d of %d steps each make %d steps, more than the limit of %d", s.cfg.Epochs, s.spe, s.total, MaxSteps)
+		}
+	}
+	for _, sn := range []struct {
+		name  string
+		every int
+	}{{"snapshot_every", s.cfg.SnapshotEvery}, {"snapshot_factors_every", s.cfg.SnapshotFactorsEvery}} {
+		if sn.every > 0 && s.total > 0 && s.total/sn.every+1 > MaxSnapshots {
+			return settingErrorf("{"+sn.name+"} %d writes %d snapshots in %d steps, more than the limit of %d; snapshot less often",
+				sn.every, s.total/sn.every+1, s.total, MaxSnapshots)
+		}
 	}
 	sch := &s.cfg.Schedule
 	if sch.Kind == "" {

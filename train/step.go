@@ -20,6 +20,12 @@ type Stepper[T nn.Float] struct {
 	in     *nn.Tensor[T]
 	labels []int
 	hvpFn  func(v, out []*nn.Tensor[T]) error
+
+	// KeepNonFinite makes Step go through with the backward pass and the
+	// update whatever the loss and the gradients hold (Config.OnNaN
+	// "continue"). Without it Step checks them and the updated weights,
+	// and stops short of what would spread a NaN or an infinity.
+	KeepNonFinite bool
 }
 
 // StepResult is what one step reports.
@@ -31,6 +37,40 @@ type StepResult[T nn.Float] struct {
 	// Captures holds what the layers captured when the step captured
 	// curvature, nil otherwise; valid until the next forward pass.
 	Captures []*nn.Capture[T]
+	// Without KeepNonFinite: NonFiniteGrad names the first parameter, in
+	// the model's order, whose gradient is not finite (the update was not
+	// made); NonFiniteWeight the first whose value is not finite, before
+	// the step when the loss is not finite (no backward pass was made),
+	// after the update otherwise.
+	NonFiniteGrad, NonFiniteWeight string
+}
+
+// Finite reports whether the step's loss, gradients and updated weights
+// were all finite (as far as Step checked them).
+func (r *StepResult[T]) Finite() bool {
+	return isFinite(r.Loss) && r.NonFiniteGrad == "" && r.NonFiniteWeight == ""
+}
+
+func isFinite(v float64) bool { return v-v == 0 }
+
+// firstNonFinite returns the name of the first parameter whose value (or
+// gradient, with grad) holds a NaN or an infinity, "" if none does.
+func firstNonFinite[T nn.Float](params []*nn.Param[T], grad bool) string {
+	for _, p := range params {
+		t := p.Value
+		if grad {
+			t = p.Grad
+		}
+		if t == nil {
+			continue
+		}
+		for _, v := range t.Data {
+			if v-v != 0 {
+				return p.Name
+			}
+		}
+	}
+	return ""
 }
 
 // NewStepper returns a Stepper of the model and its optimizer.
@@ -43,7 +83,9 @@ func NewStepper[T nn.Float](m *nn.Model[T], opt optim.Optimizer[T]) *Stepper[T] 
 // Step runs one optimizer step on a batch: forward (capturing curvature when
 // the optimizer needs it, or when forceCapture asks for it, as a factor
 // snapshot does), softmax cross-entropy with mean reduction, backward,
-// update. A non-finite loss returns before the backward pass and the update.
+// update. Unless KeepNonFinite is set, a non-finite loss returns before the
+// backward pass, and a non-finite gradient before the update (see
+// StepResult).
 func (s *Stepper[T]) Step(in *nn.Tensor[T], labels []int, forceCapture bool) (StepResult[T], error) {
 	needs := s.opt.Needs()
 	capture := needs.Curvature || forceCapture
@@ -54,10 +96,16 @@ func (s *Stepper[T]) Step(in *nn.Tensor[T], labels []int, forceCapture bool) (St
 	}
 	var r StepResult[T]
 	r.Loss, r.Correct = nn.CrossEntropy(out, labels, &s.dloss)
-	if r.Loss != r.Loss || r.Loss > maxFloat || r.Loss < -maxFloat {
+	if !s.KeepNonFinite && !isFinite(r.Loss) {
+		r.NonFiniteWeight = firstNonFinite(s.model.Params(), false)
 		return r, nil
 	}
 	s.model.Backward(&s.dloss)
+	if !s.KeepNonFinite {
+		if r.NonFiniteGrad = firstNonFinite(s.model.Params(), true); r.NonFiniteGrad != "" {
+			return r, nil
+		}
+	}
 	if capture {
 		r.Captures = s.model.Captures()
 	}
@@ -71,6 +119,9 @@ func (s *Stepper[T]) Step(in *nn.Tensor[T], labels []int, forceCapture bool) (St
 	}
 	err = s.opt.Step(si)
 	s.in, s.labels = nil, nil
+	if err == nil && !s.KeepNonFinite {
+		r.NonFiniteWeight = firstNonFinite(s.model.Params(), false)
+	}
 	return r, err
 }
 

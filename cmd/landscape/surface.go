@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/adafisher-go/landscape/internal/cli"
 	"github.com/adafisher-go/landscape/landscape"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/report"
@@ -62,21 +63,11 @@ flags:`)
 		return usagef("want one run directory, got %d arguments", len(pos))
 	}
 	st.Run = pos[0]
-	switch {
-	case st.Resolution < 2:
-		return usagef("--resolution %d, want at least 2", st.Resolution)
-	case st.Mode != "line" && st.Mode != "random" && st.Mode != "pca" && st.Mode != "three":
-		return usagef("--mode %q, want line, random, pca or three", st.Mode)
-	case st.OneD != "zero" && st.OneD != "copy" && st.OneD != "filter":
-		return usagef("--one-d %q, want zero, copy or filter", st.OneD)
-	case st.Split != "train" && st.Split != "test":
-		return usagef("--split %q, want train or test", st.Split)
-	}
 	if st.Mode == "three" {
 		st.Steps = strings.Split(*steps, ",")
-		if len(st.Steps) != 3 {
-			return usagef("--mode three needs --steps a,b,c")
-		}
+	}
+	if *workers < 0 {
+		return usagef("--workers %d, want a number of parallel evaluations (0: all cores)", *workers)
 	}
 	if *rng != "" {
 		lo, hi, ok := strings.Cut(*rng, ":")
@@ -86,6 +77,9 @@ flags:`)
 			return usagef("--range %q, want MIN:MAX with MIN < MAX", *rng)
 		}
 		st.Range = [2]float64{a, b}
+	}
+	if err := st.Validate(); err != nil {
+		return usageError{Err: cli.FlagNames(err, surfaceFlagNames)}
 	}
 	if *out == "" {
 		*out = filepath.Join(st.Run, "surface-"+st.Mode)
@@ -112,6 +106,19 @@ flags:`)
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
+	// One writer per output: a second evaluation would interleave its
+	// points with this one's in the point log.
+	lock, err := rundir.Lock(*out, append([]string{"landscape", "surface"}, args...))
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	if lock.Stale != nil {
+		fmt.Fprintf(stderr, "%s: took over the lock of %s, which ended without releasing it\n", *out, *lock.Stale)
+	}
+	for _, path := range rundir.RemoveTemps(*out) {
+		fmt.Fprintf(stderr, "removed %s, the unfinished write of a process that stopped\n", path)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	bar := newGridProgress(stderr)
@@ -127,6 +134,9 @@ flags:`)
 			return fmt.Errorf("%w (write snapshots with train --snapshot-every)", err)
 		}
 		return err
+	}
+	if res.Cut > 0 {
+		fmt.Fprintf(stderr, "%s: dropped its last line, a point cut short when an evaluation stopped (%d bytes); evaluated it again\n", pointsPath, res.Cut)
 	}
 	b, err := json.Marshal(res)
 	if err != nil {
@@ -147,6 +157,11 @@ flags:`)
 	fmt.Fprintf(stdout, "%s: %s surface, %d points (%d reused) in %.1fs\n", *out, st.Mode, rows*cols, res.Reused, res.Seconds)
 	return nil
 }
+
+// surfaceFlagNames maps the settings that landscape.SettingError names to
+// the flags that set them.
+var surfaceFlagNames = map[string]string{"mode": "mode", "one_d": "one-d", "steps": "steps", "split": "split",
+	"range": "range", "range_b": "range", "resolution": "resolution"}
 
 // checkpoints lists a run's weights for package landscape: its snapshots in
 // step order, then final.safetensors.

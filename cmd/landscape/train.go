@@ -40,6 +40,9 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	if errors.Is(err, train.ErrInterrupted) {
 		return fmt.Errorf("%w; continue with: landscape train --resume %s", err, f.dir())
 	}
+	if errors.Is(err, train.ErrNonFinite) {
+		return fmt.Errorf("%w; --on-nan continue trains on regardless", err)
+	}
 	if err != nil {
 		return f.flagErr(err)
 	}
