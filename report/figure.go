@@ -21,6 +21,13 @@ type chartSpec struct {
 	Option map[string]any `json:"option"`
 	Tables []*table       `json:"tables"`
 	Binds  []bind         `json:"binds"`
+	// Full, when set, holds the tables the downloads offer in place of
+	// Tables: the data before it was decimated for drawing. The page keeps
+	// it only while it fits the page's size budget (see fitFullData).
+	Full []*table `json:"full,omitempty"`
+	// DownloadNote, when set, is said in the JSON download (and under the
+	// chart): the downloads hold what is drawn, not all of the data.
+	DownloadNote string `json:"download_note,omitempty"`
 	// GL is set for charts that need ECharts-GL.
 	GL bool `json:"gl,omitempty"`
 	// Height of the chart in CSS pixels.

@@ -301,13 +301,17 @@
     return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
 
+  // downloaded returns the tables a chart's downloads hold: the full data
+  // where the page kept it beside the decimated data it draws.
+  function downloaded(spec) { return spec.full || spec.tables; }
+
   function csv(spec) {
     var cols = [];
-    spec.tables.forEach(function (t) {
+    downloaded(spec).forEach(function (t) {
       t.columns.forEach(function (c) { if (cols.indexOf(c) < 0) cols.push(c); });
     });
     var lines = [['series'].concat(cols).map(csvCell).join(',')];
-    spec.tables.forEach(function (t) {
+    downloaded(spec).forEach(function (t) {
       var f32 = t.grid && t.grid.enc === 'f32';
       var at = cols.map(function (c) { return t.columns.indexOf(c); });
       rows(t).forEach(function (r) {
@@ -324,7 +328,8 @@
 
   function json(spec) {
     var out = { title: spec.title, page: page.title, tables: [] };
-    spec.tables.forEach(function (t) {
+    if (spec.download_note) out.note = spec.download_note;
+    downloaded(spec).forEach(function (t) {
       var o = { name: t.name, columns: t.columns };
       if (t.grid) {
         var g = t.grid, v = values(t), m = [], f32 = g.enc === 'f32';
