@@ -1,9 +1,11 @@
 package report
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -120,5 +122,31 @@ func TestDecimateShortAndGaps(t *testing.T) {
 	_, dy, _ := decimate(x, y, 1000, false)
 	if !slices.ContainsFunc(dy, math.IsNaN) {
 		t.Error("the gap of 10 NaN values was lost")
+	}
+}
+
+// Markers are drawn while a chart has at most maxMarkers points to mark.
+func TestMarkerBudget(t *testing.T) {
+	for _, c := range []struct {
+		series, points int
+		want           bool
+	}{{10, 200, true}, {5, 1000, true}, {24, 2000, false}, {1, 100_000, true}, {2, 100_000, false}} {
+		l := Line{Title: "f_min"}
+		for i := range c.series {
+			x, y := wave(c.points, float64(i))
+			l.Series = append(l.Series, Series{Name: fmt.Sprint(i), X: x, Y: y, Markers: true})
+		}
+		spec, err := l.chart()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range l.Series {
+			if got := series(spec.Option, i)["showSymbol"]; got != c.want {
+				t.Errorf("%d series of %d points: series %d showSymbol %v, want %v", c.series, c.points, i, got, c.want)
+			}
+		}
+		if noted := strings.Contains(strings.Join(spec.Notes, " "), "Markers are left out"); noted == c.want {
+			t.Errorf("%d series of %d points: note of markers left out %v, want %v", c.series, c.points, noted, !c.want)
+		}
 	}
 }

@@ -32,6 +32,18 @@
 // it shows, the toolkit version) and offers the data behind every chart for
 // download as CSV and JSON, from data embedded in the page.
 //
+// A page draws no more than a screen can show, so that it stays under
+// 10 MB and a browser draws it in well under a gigabyte: a line series of
+// more than 4000 points is drawn decimated by min/max per x interval (the
+// first, last, smallest and largest point of each of 1000 equal intervals
+// of x, so the line on screen is the same and the first and last points
+// and the extremes are always there); a 3-D surface draws at most 101 grid
+// lines per axis, subsampled (every k-th line and the last, values of the
+// function, not averages); a heat map averages blocks down to 512 x 512.
+// The downloads hold the full data where the page has room for it within
+// 10 MB, charts in page order, and otherwise what is drawn, which the page
+// says under the chart and in the JSON download.
+//
 // WriteRunIndex writes the index page of one or several run directories:
 // losses against step and wall-clock time, per-epoch test loss and accuracy,
 // learning rate, time per step and any curvature diagnostics, one colour per

@@ -42,7 +42,8 @@ type chartSpec struct {
 // bind says how the script turns a table into the data of a series: As is
 // one of "rows" (one item per row, the columns in order), "arrows" (one
 // arrow from each row to the next), "heat" (a grid table as [column, row,
-// value] items), "cells" (a grid table as rectangles around its points),
+// value] items), "cells" (a grid table as rectangles around its points, one
+// per run of cells of one band in a row),
 // "surface" (a grid table as [x, y, z] items), "discs" and "bars".
 type bind struct {
 	Series int    `json:"series"`

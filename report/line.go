@@ -17,15 +17,23 @@ type Line struct {
 	Series         []Series
 }
 
-// Series is one line: Y[i] at X[i]. NaN values leave a gap.
+// Series is one line: Y[i] at X[i]. NaN values leave a gap. On a page a
+// series of more than 4000 points is drawn decimated (see the package
+// documentation); the chart says so under it.
 type Series struct {
 	Name string
 	X, Y []float64
 	// Color is "#rrggbb"; empty takes the i-th colour of the palette.
 	Color string
-	// Dashed draws a dashed line; Markers marks every point.
+	// Dashed draws a dashed line; Markers marks every point (unless the
+	// chart has more than 5000 points to mark, which it then says).
 	Dashed, Markers bool
 }
+
+// maxMarkers is the most points a line chart marks, over all its series:
+// a browser draws every marker as an element of its own, in memory of its
+// own, and more marks than this overlap on a chart's width anyway.
+const maxMarkers = 5000
 
 // FigureTitle implements Figure.
 func (l Line) FigureTitle() string { return l.Title }
@@ -66,7 +74,17 @@ func (l Line) chart() (*chartSpec, error) {
 	)
 	spec := &chartSpec{Height: heightLine}
 	decimated := false
+	markers := 0
+	for _, s := range l.Series {
+		if s.Markers {
+			markers += min(len(s.X), maxLinePoints)
+		}
+	}
+	if markers > maxMarkers {
+		spec.Notes = append(spec.Notes, fmt.Sprintf("Markers are left out: %d points are too many to mark one by one (a browser draws each as an object of its own).", markers))
+	}
 	for i, s := range l.Series {
+		s.Markers = s.Markers && markers <= maxMarkers
 		style := opts.LineStyle{Color: l.color(i), Width: 1.6}
 		if s.Dashed {
 			style.Type = "dashed"

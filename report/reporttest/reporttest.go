@@ -131,9 +131,11 @@ func Open(t testing.TB, page string, o Options) Status {
 	if o.Budget == 0 {
 		o.Budget = 30 * time.Second
 	}
-	url := "file://" + abs
+	// The page draws the charts near the window only: walking, it scrolls
+	// through them all, drawing each in turn.
+	url := "file://" + abs + "#landscape-walk"
 	if o.SelfTest {
-		url += "#landscape-selftest"
+		url += ",landscape-selftest"
 	}
 	args := append(append([]string{}, flags...), "--user-data-dir="+t.TempDir(),
 		fmt.Sprintf("--virtual-time-budget=%d", o.Budget.Milliseconds()), "--dump-dom", url)
