@@ -39,7 +39,11 @@
 // of x, so the line on screen is the same and the first and last points
 // and the extremes are always there); a 3-D surface draws at most 101 grid
 // lines per axis, subsampled (every k-th line and the last, values of the
-// function, not averages); a heat map averages blocks down to 512 x 512.
+// function, not averages); a heat map averages blocks down to 512 x 512; a
+// filled contour draws each run of cells of one band in a row as one
+// rectangle. Charts are drawn when they come within a window's height of
+// the window, and 2-D charts are released again when they leave it, so that
+// a page of many charts holds only the few a reader sees.
 // The downloads hold the full data where the page has room for it within
 // 10 MB, charts in page order, and otherwise what is drawn, which the page
 // says under the chart and in the JSON download.

@@ -491,7 +491,12 @@
     var chart = instances[i];
     if (!chart || specs[i].gl) return;
     instances[i] = null;
-    chart.dispose();
+    // Cleared at once, disposed of once the frames it has asked for are
+    // drawn: ECharts, disposed of with a frame pending, paints that frame
+    // into the painter it has let go of, and fails.
+    chart.clear();
+    var frame = window.requestAnimationFrame || function (f) { setTimeout(f, 16); };
+    frame(function () { frame(function () { setTimeout(function () { chart.dispose(); }, 100); }); });
     var spec = specs[i];
     spec.binds.forEach(function (b) { spec.option.series[b.series].data = null; });
     spec.tables.forEach(function (t) { delete t._rows; delete t._values; });

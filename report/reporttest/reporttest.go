@@ -90,6 +90,9 @@ type Status struct {
 	// GPUPeak that of Chromium's GPU process, where software WebGL draws
 	// the 3-D charts.
 	RendererPeak, GPUPeak int64 `json:"-"`
+	// TimedOut says that the page did not finish in time (with
+	// Options.AllowTimeout); the peaks are those reached until then.
+	TimedOut bool `json:"-"`
 }
 
 // Download is the size of a chart's downloads.
@@ -111,6 +114,9 @@ type Options struct {
 	// Timeout is the real time Chromium gets before the test fails
 	// (default 90 s).
 	Timeout time.Duration
+	// AllowTimeout returns, instead of failing, a Status with TimedOut set
+	// and the memory peaks so far when Chromium runs out of time.
+	AllowTimeout bool
 }
 
 var (
@@ -139,7 +145,10 @@ func Open(t testing.TB, page string, o Options) Status {
 	}
 	args := append(append([]string{}, flags...), "--user-data-dir="+t.TempDir(),
 		fmt.Sprintf("--virtual-time-budget=%d", o.Budget.Milliseconds()), "--dump-dom", url)
-	stdout, stderr, renderer, gpu := run(t, bin, args, o.Timeout)
+	stdout, stderr, renderer, gpu, timedOut := run(t, bin, args, o.Timeout, o.AllowTimeout)
+	if timedOut {
+		return Status{RendererPeak: renderer, GPUPeak: gpu, TimedOut: true}
+	}
 	tag := htmlTag.Find(stdout)
 	if tag == nil {
 		t.Fatalf("chromium printed no page for %s; stderr:\n%s", page, tail(stderr))
@@ -191,7 +200,7 @@ func Screenshot(t testing.TB, page, png string, w, h int) {
 	}
 	args := append(append([]string{}, flags...), "--user-data-dir="+t.TempDir(), "--hide-scrollbars",
 		"--virtual-time-budget=30000", fmt.Sprintf("--window-size=%d,%d", w, h), "--screenshot="+out, "file://"+abs)
-	run(t, bin, args, 0)
+	run(t, bin, args, 0, false)
 	if _, err := os.Stat(out); err != nil {
 		t.Fatalf("no screenshot: %v", err)
 	}
@@ -199,7 +208,7 @@ func Screenshot(t testing.TB, page, png string, w, h int) {
 
 // run runs Chromium and returns what it printed and the peak memory of its
 // renderer and GPU processes.
-func run(t testing.TB, bin string, args []string, timeout time.Duration) (stdout, stderr []byte, renderer, gpu int64) {
+func run(t testing.TB, bin string, args []string, timeout time.Duration, allowTimeout bool) (stdout, stderr []byte, renderer, gpu int64, timedOut bool) {
 	t.Helper()
 	if timeout == 0 {
 		timeout = 90 * time.Second
@@ -216,12 +225,15 @@ func run(t testing.TB, bin string, args []string, timeout time.Duration) (stdout
 		renderer, gpu = w.Stop()
 	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		if allowTimeout {
+			return nil, nil, renderer, gpu, true
+		}
 		t.Fatalf("chromium timed out after %v (renderer peak so far %.0f MB); stderr:\n%s", timeout, float64(renderer)/(1<<20), tail([]byte(errb.String())))
 	}
 	if err != nil {
 		t.Fatalf("chromium: %v; stderr:\n%s", err, tail([]byte(errb.String())))
 	}
-	return []byte(out.String()), []byte(errb.String()), renderer, gpu
+	return []byte(out.String()), []byte(errb.String()), renderer, gpu, false
 }
 
 // tail returns the last lines of Chromium's log, without its D-Bus noise.
