@@ -32,6 +32,22 @@
 // it shows, the toolkit version) and offers the data behind every chart for
 // download as CSV and JSON, from data embedded in the page.
 //
+// A page draws no more than a screen can show, so that it stays under
+// 10 MB and a browser draws it in well under a gigabyte: a line series of
+// more than 4000 points is drawn decimated by min/max per x interval (the
+// first, last, smallest and largest point of each of 1000 equal intervals
+// of x, so the line on screen is the same and the first and last points
+// and the extremes are always there); a 3-D surface draws at most 101 grid
+// lines per axis, subsampled (every k-th line and the last, values of the
+// function, not averages); a heat map averages blocks down to 512 x 512; a
+// filled contour draws each run of cells of one band in a row as one
+// rectangle. Charts are drawn when they come within a window's height of
+// the window, and 2-D charts are released again when they leave it, so that
+// a page of many charts holds only the few a reader sees.
+// The downloads hold the full data where the page has room for it within
+// 10 MB, charts in page order, and otherwise what is drawn, which the page
+// says under the chart and in the JSON download.
+//
 // WriteRunIndex writes the index page of one or several run directories:
 // losses against step and wall-clock time, per-epoch test loss and accuracy,
 // learning rate, time per step and any curvature diagnostics, one colour per

@@ -21,6 +21,13 @@ type chartSpec struct {
 	Option map[string]any `json:"option"`
 	Tables []*table       `json:"tables"`
 	Binds  []bind         `json:"binds"`
+	// Full, when set, holds the tables the downloads offer in place of
+	// Tables: the data before it was decimated for drawing. The page keeps
+	// it only while it fits the page's size budget (see fitFullData).
+	Full []*table `json:"full,omitempty"`
+	// DownloadNote, when set, is said in the JSON download (and under the
+	// chart): the downloads hold what is drawn, not all of the data.
+	DownloadNote string `json:"download_note,omitempty"`
 	// GL is set for charts that need ECharts-GL.
 	GL bool `json:"gl,omitempty"`
 	// Height of the chart in CSS pixels.
@@ -35,7 +42,8 @@ type chartSpec struct {
 // bind says how the script turns a table into the data of a series: As is
 // one of "rows" (one item per row, the columns in order), "arrows" (one
 // arrow from each row to the next), "heat" (a grid table as [column, row,
-// value] items), "cells" (a grid table as rectangles around its points),
+// value] items), "cells" (a grid table as rectangles around its points, one
+// per run of cells of one band in a row),
 // "surface" (a grid table as [x, y, z] items), "discs" and "bars".
 type bind struct {
 	Series int    `json:"series"`

@@ -143,14 +143,22 @@ func (p *Page) render(w io.Writer, js *JS, o Options, pngs []string) error {
 		v.Version = "(version unknown)"
 	}
 	data := pageData{Title: p.Title}
+	var specs []*chartSpec
+	for _, f := range p.Figures() {
+		spec, err := f.chart()
+		if err != nil {
+			return fmt.Errorf("report: %s: %w", f.FigureTitle(), err)
+		}
+		specs = append(specs, spec)
+	}
+	if err := fitFullData(specs, maxPageBytes-len(js.ECharts)-len(js.EChartsGL)-len(pageTemplate)-len(pageCSS)-len(pageJS)-len(hookJS)); err != nil {
+		return err
+	}
 	for _, b := range p.blocks {
 		bv := blockView{Kind: b.kind, Text: b.text, Header: b.header, Rows: b.rows, Links: b.links}
 		if b.kind == "figure" {
 			i := len(data.Charts)
-			spec, err := b.figure.chart()
-			if err != nil {
-				return fmt.Errorf("report: %s: %w", b.figure.FigureTitle(), err)
-			}
+			spec := specs[i]
 			title := b.figure.FigureTitle()
 			data.Charts = append(data.Charts, chartData{Title: title, Slug: fmt.Sprintf("%02d-%s", i+1, slug(title)), chartSpec: spec})
 			v.GL = v.GL || spec.GL

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -18,19 +17,23 @@ type Line struct {
 	Series         []Series
 }
 
-// Series is one line: Y[i] at X[i]. NaN values leave a gap.
+// Series is one line: Y[i] at X[i]. NaN values leave a gap. On a page a
+// series of more than 4000 points is drawn decimated (see the package
+// documentation); the chart says so under it.
 type Series struct {
 	Name string
 	X, Y []float64
 	// Color is "#rrggbb"; empty takes the i-th colour of the palette.
 	Color string
-	// Dashed draws a dashed line; Markers marks every point.
+	// Dashed draws a dashed line; Markers marks every point (unless the
+	// chart has more than 5000 points to mark, which it then says).
 	Dashed, Markers bool
 }
 
-// maxLinePoints is the most points a series keeps on a page; longer series
-// show every k-th point (and the last), and the chart says so.
-const maxLinePoints = 20000
+// maxMarkers is the most points a line chart marks, over all its series:
+// a browser draws every marker as an element of its own, in memory of its
+// own, and more marks than this overlap on a chart's width anyway.
+const maxMarkers = 5000
 
 // FigureTitle implements Figure.
 func (l Line) FigureTitle() string { return l.Title }
@@ -70,7 +73,18 @@ func (l Line) chart() (*chartSpec, error) {
 		zoom(false),
 	)
 	spec := &chartSpec{Height: heightLine}
+	decimated := false
+	markers := 0
+	for _, s := range l.Series {
+		if s.Markers {
+			markers += min(len(s.X), maxLinePoints)
+		}
+	}
+	if markers > maxMarkers {
+		spec.Notes = append(spec.Notes, fmt.Sprintf("Markers are left out: %d points are too many to mark one by one (a browser draws each as an object of its own).", markers))
+	}
 	for i, s := range l.Series {
+		s.Markers = s.Markers && markers <= maxMarkers
 		style := opts.LineStyle{Color: l.color(i), Width: 1.6}
 		if s.Dashed {
 			style.Type = "dashed"
@@ -80,12 +94,17 @@ func (l Line) chart() (*chartSpec, error) {
 			charts.WithLineStyleOpts(style),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: l.color(i)}),
 		)
-		x, y, k := thin(s.X, s.Y, maxLinePoints)
-		if k > 1 {
-			spec.Notes = append(spec.Notes, fmt.Sprintf("%s: every %d-th of %d points shown", s.Name, k, len(s.X)))
+		x, y, idx := decimate(s.X, s.Y, lineBuckets, l.LogX)
+		if idx != nil {
+			spec.Notes = append(spec.Notes, fmt.Sprintf("%s: %d points drawn as %d (the first, last, smallest and largest of each of %d equal x intervals: the line on screen is the same)", s.Name, len(s.X), len(x), lineBuckets))
 		}
 		spec.Tables = append(spec.Tables, columns(s.Name, []string{l.XLabel, l.YLabel}, x, y))
 		spec.Binds = append(spec.Binds, bind{Series: i, Table: i, As: "rows"})
+		spec.Full = append(spec.Full, columns(s.Name, []string{l.XLabel, l.YLabel}, s.X, s.Y))
+		decimated = decimated || idx != nil
+	}
+	if !decimated {
+		spec.Full = nil
 	}
 	option, err := optionOf(c)
 	if err != nil {
@@ -96,21 +115,4 @@ func (l Line) chart() (*chartSpec, error) {
 	}
 	spec.Option = option
 	return spec, nil
-}
-
-// thin keeps every k-th point of a long series, and the last, so that at
-// most about limit points remain; it returns k (1 for none dropped).
-func thin(x, y []float64, limit int) ([]float64, []float64, int) {
-	if len(x) <= limit {
-		return x, y, 1
-	}
-	k := int(math.Ceil(float64(len(x)) / float64(limit)))
-	var tx, ty []float64
-	for i := 0; i < len(x); i += k {
-		tx, ty = append(tx, x[i]), append(ty, y[i])
-	}
-	if (len(x)-1)%k != 0 {
-		tx, ty = append(tx, x[len(x)-1]), append(ty, y[len(y)-1])
-	}
-	return tx, ty, k
 }

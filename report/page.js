@@ -3,7 +3,10 @@
 // each chart for download, and reports its progress in attributes of <html>:
 // data-landscape-charts (how many charts), data-landscape-status (JSON:
 // rendered, canvases per chart, errors) and data-landscape-done once every
-// chart has finished drawing.
+// chart has finished drawing. It draws the charts near the window only (see
+// draw and release below); #landscape-walk in the address makes it scroll
+// through them all, and #landscape-walk,landscape-selftest also builds every
+// chart's downloads.
 (function () {
   'use strict';
   var L = window.LANDSCAPE || { errors: [], record: function () {} };
@@ -112,13 +115,33 @@
       }
       return out;
     },
-    cells: function (t) {
+    // cells draws a filled contour's grid as rectangles, one per run of
+    // neighbouring cells in a row that fall in the same band: the picture
+    // is the same as one per cell (a band has one colour), with a tenth of
+    // the objects for the browser to hold. Each item is [x from, x to, y
+    // from, y to, value of the first cell, x of the first cell, y, x of the
+    // last cell, smallest value, largest value].
+    cells: function (t, spec) {
       var g = t.grid, v = values(t), out = [];
       var xe = edges(g.x), ye = edges(g.y);
+      var vm = spec.option.visualMap && spec.option.visualMap[0], pieces = (vm && vm.pieces) || [];
+      function band(z) {
+        if (isNaN(z)) return -1;
+        for (var k = 0; k < pieces.length; k++) {
+          var p = pieces[k];
+          if ((p.gte === undefined || z >= p.gte) && (p.lt === undefined || z < p.lt) && (p.lte === undefined || z <= p.lte)) return k;
+        }
+        return -2;
+      }
       for (var r = 0; r < g.rows; r++) {
-        for (var c = 0; c < g.cols; c++) {
-          var z = v[r * g.cols + c];
-          if (!isNaN(z)) out.push([xe[c], xe[c + 1], ye[r], ye[r + 1], z, g.x[c], g.y[r]]);
+        var c0 = 0, b0 = band(v[r * g.cols]), lo = Infinity, hi = -Infinity;
+        for (var c = 0; c <= g.cols; c++) {
+          var z = c < g.cols ? v[r * g.cols + c] : NaN, b = c < g.cols ? band(z) : -3;
+          if (b !== b0) {
+            if (b0 !== -1) out.push([xe[c0], xe[c], ye[r], ye[r + 1], v[r * g.cols + c0], g.x[c0], g.y[r], g.x[c - 1], lo, hi]);
+            c0 = c; b0 = b; lo = Infinity; hi = -Infinity;
+          }
+          if (!isNaN(z)) { lo = Math.min(lo, z); hi = Math.max(hi, z); }
         }
       }
       return out;
@@ -187,6 +210,10 @@
           return head + 'row ' + v[1] + ', column ' + v[0] + '<br>' + esc(cols[2]) + ': <b>' + esc(exact(v[2], f32)) + '</b>';
         }
         case 'cells':
+          if (v[7] !== v[5]) {
+            return head + esc(cols[0]) + ': ' + esc(exact(v[5])) + ' to ' + esc(exact(v[7])) + '<br>' + esc(cols[1]) + ': ' + esc(exact(v[6])) +
+              '<br>' + esc(cols[2]) + ': <b>' + esc(exact(v[8])) + '</b> to <b>' + esc(exact(v[9])) + '</b> (cells of one band; every value in the downloads)';
+          }
           return head + esc(cols[0]) + ': ' + esc(exact(v[5])) + '<br>' + esc(cols[1]) + ': ' + esc(exact(v[6])) +
             '<br>' + esc(cols[2]) + ': <b>' + esc(exact(v[4])) + '</b>';
         case 'discs':
@@ -301,13 +328,17 @@
     return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
 
+  // downloaded returns the tables a chart's downloads hold: the full data
+  // where the page kept it beside the decimated data it draws.
+  function downloaded(spec) { return spec.full || spec.tables; }
+
   function csv(spec) {
     var cols = [];
-    spec.tables.forEach(function (t) {
+    downloaded(spec).forEach(function (t) {
       t.columns.forEach(function (c) { if (cols.indexOf(c) < 0) cols.push(c); });
     });
     var lines = [['series'].concat(cols).map(csvCell).join(',')];
-    spec.tables.forEach(function (t) {
+    downloaded(spec).forEach(function (t) {
       var f32 = t.grid && t.grid.enc === 'f32';
       var at = cols.map(function (c) { return t.columns.indexOf(c); });
       rows(t).forEach(function (r) {
@@ -324,7 +355,8 @@
 
   function json(spec) {
     var out = { title: spec.title, page: page.title, tables: [] };
-    spec.tables.forEach(function (t) {
+    if (spec.download_note) out.note = spec.download_note;
+    downloaded(spec).forEach(function (t) {
       var o = { name: t.name, columns: t.columns };
       if (t.grid) {
         var g = t.grid, v = values(t), m = [], f32 = g.enc === 'f32';
@@ -369,18 +401,27 @@
 
   // ---- drawing -----------------------------------------------------------------
 
+  // Charts are drawn when they come near the window and disposed of when
+  // they are far from it, so that a page of many large charts holds only
+  // the few on screen: a browser draws any page in bounded memory.
+  // drawnCanvases[i] is the number of canvases chart i had when it last
+  // finished drawing.
+  var drawnCanvases = [];
+  var hash = location.hash.slice(1).split(',');
+
   function status() {
     var canvases = [];
     var rendered = 0;
     document.querySelectorAll('.chart-canvas').forEach(function (el, i) {
       var n = 0;
       el.querySelectorAll('canvas').forEach(function (c) { if (c.width > 0 && c.height > 0) n++; });
+      n = Math.max(n, drawnCanvases[i] || 0);
       canvases.push(n);
       if (finished[i] && n > 0) rendered++;
     });
     root.setAttribute('data-landscape-status', JSON.stringify({ charts: specs.length, rendered: rendered, canvases: canvases, errors: L.errors }));
     if (rendered === specs.length && !root.hasAttribute('data-landscape-done')) {
-      if (location.hash === '#landscape-selftest') selfTest();
+      if (hash.indexOf('landscape-selftest') >= 0) selfTest();
       root.setAttribute('data-landscape-done', 'true');
     }
   }
@@ -400,7 +441,17 @@
     root.setAttribute('data-landscape-selftest', JSON.stringify(out));
   }
 
-  function draw(spec, i) {
+  function countCanvases(el) {
+    var n = 0;
+    el.querySelectorAll('canvas').forEach(function (c) { if (c.width > 0 && c.height > 0) n++; });
+    return n;
+  }
+
+  // draw draws chart i, unless it is drawn; it binds the tables to the
+  // series each time, as release drops them.
+  function draw(i) {
+    if (instances[i]) return;
+    var spec = specs[i];
     var el = document.querySelector('.chart-canvas[data-chart="' + i + '"]');
     var option = spec.option;
     spec._bindOf = {};
@@ -408,30 +459,106 @@
       spec._bindOf[b.series] = b;
       var bind = binders[b.as];
       if (!bind) throw new Error('report: unknown binding ' + b.as);
-      option.series[b.series].data = bind(spec.tables[b.table]);
+      option.series[b.series].data = bind(spec.tables[b.table], spec);
     });
-    resolve(option, spec);
+    if (!spec._resolved) {
+      resolve(option, spec);
+      spec._resolved = true;
+    }
     var chart = echarts.init(el, null, { renderer: 'canvas' });
     instances[i] = chart;
-    if (spec.equal) equalScale(option, spec.equal, chart.getWidth(), chart.getHeight());
+    if (spec.equal && !spec._equal) {
+      equalScale(option, spec.equal, chart.getWidth(), chart.getHeight());
+      spec._equal = true;
+    }
     chart.on('finished', function () {
+      if (instances[i] !== chart) return;
+      drawnCanvases[i] = Math.max(drawnCanvases[i] || 0, countCanvases(el));
       if (!finished[i]) {
         finished[i] = true;
         status();
       }
+      if (walking === i) walkOn();
     });
     chart.setOption(option);
   }
 
-  specs.forEach(function (spec, i) {
+  // release disposes of chart i and lets go of the series data and the
+  // decoded tables behind it.
+  // 3-D charts stay once drawn: ECharts-GL, disposed of, still draws a
+  // frame into the chart it no longer has, and fails.
+  function release(i) {
+    var chart = instances[i];
+    if (!chart || specs[i].gl) return;
+    instances[i] = null;
+    // Cleared at once, disposed of once the frames it has asked for are
+    // drawn: ECharts, disposed of with a frame pending, paints that frame
+    // into the painter it has let go of, and fails.
+    chart.clear();
+    var frame = window.requestAnimationFrame || function (f) { setTimeout(f, 16); };
+    frame(function () { frame(function () { setTimeout(function () { chart.dispose(); }, 100); }); });
+    var spec = specs[i];
+    spec.binds.forEach(function (b) { spec.option.series[b.series].data = null; });
+    spec.tables.forEach(function (t) { delete t._rows; delete t._values; });
+  }
+
+  function safely(what, i, f) {
     try {
-      draw(spec, i);
+      f();
     } catch (err) {
-      L.record('chart ' + (i + 1) + ' (' + spec.title + '): ' + (err && err.stack || err));
+      L.record('chart ' + (i + 1) + ' (' + specs[i].title + '): ' + what + ': ' + (err && err.stack || err));
+      if (walking === i) walkOn();
     }
-  });
-  status();
+  }
+
+  // near reports whether chart i is within a window's height of the window.
+  function near(i) {
+    var r = document.querySelector('.chart-canvas[data-chart="' + i + '"]').getBoundingClientRect();
+    var h = window.innerHeight || document.documentElement.clientHeight;
+    return r.bottom > -h && r.top < 2 * h;
+  }
+
+  function update() {
+    specs.forEach(function (spec, i) {
+      if (near(i) || walking === i) safely('draw', i, function () { draw(i); });
+      else safely('release', i, function () { release(i); });
+    });
+  }
+
+  // With #landscape-walk (as the tests open pages) the page scrolls to each
+  // chart in turn, as a reader would, and waits for it to finish drawing
+  // before it goes on: every chart is drawn once, and no more of them are
+  // held at a time than a reader scrolling through the page makes it hold.
+  var walking = -1;
+  function walkOn() {
+    walking++;
+    if (walking >= specs.length) {
+      walking = -1;
+      setTimeout(function () {
+        window.scrollTo(0, 0);
+        update();
+        status();
+      }, 0);
+      return;
+    }
+    var el = document.querySelector('.chart-canvas[data-chart="' + walking + '"]');
+    var at = walking;
+    el.scrollIntoView({ block: 'center' });
+    setTimeout(function () { if (walking === at) update(); }, 0);
+  }
+
+  var pending = false;
+  function schedule() {
+    if (pending) return;
+    pending = true;
+    (window.requestAnimationFrame || setTimeout)(function () { pending = false; update(); });
+  }
+  window.addEventListener('scroll', schedule, { passive: true });
   window.addEventListener('resize', function () {
     instances.forEach(function (c) { if (c) c.resize(); });
+    schedule();
   });
+  if (hash.indexOf('landscape-walk') >= 0 && specs.length > 0) walkOn();
+  else update();
+  status();
 })();

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"fmt"
+
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 )
@@ -19,6 +21,13 @@ type Surface struct {
 	Z     [][]float64
 	Paths []Path
 }
+
+// maxSurfaceLines is the most grid lines along each axis the 3-D view of a
+// surface draws: at a chart's size more lines are closer than a few pixels
+// apart, and each costs the browser vertices and wireframe lines. Larger
+// grids are subsampled (every k-th line and the last), not averaged, so that
+// every point drawn is a value of the function.
+const maxSurfaceLines = 101
 
 // FigureTitle implements Figure.
 func (s Surface) FigureTitle() string { return s.Title }
@@ -52,9 +61,18 @@ func (s Surface) chart() (*chartSpec, error) {
 		charts.WithGrid3DOpts(opts.Grid3D{BoxWidth: 100, BoxDepth: 100, BoxHeight: 70}),
 	)
 	spec := &chartSpec{Height: heightSurface, GL: true}
-	g := newGrid(len(s.Y), len(s.X), flatten(s.Z), false)
-	g.X, g.Y = s.X, s.Y
-	spec.Tables = append(spec.Tables, &table{Name: s.ZLabel, Columns: []string{s.XLabel, s.YLabel, s.ZLabel}, Grid: g})
+	gridTable := func(x, y []float64, z [][]float64) *table {
+		g := newGrid(len(y), len(x), flatten(z), false)
+		g.X, g.Y = x, y
+		return &table{Name: s.ZLabel, Columns: []string{s.XLabel, s.YLabel, s.ZLabel}, Grid: g}
+	}
+	x, y, z, kx, ky := subsampleGrid(s.X, s.Y, s.Z, maxSurfaceLines)
+	spec.Tables = append(spec.Tables, gridTable(x, y, z))
+	if kx > 1 || ky > 1 {
+		spec.Notes = append(spec.Notes, fmt.Sprintf("The 3-D view draws every %d-th of the %d x grid lines and every %d-th of the %d y grid lines, and the last of each (%d x %d points, each the function's value there); the downloads hold all %d x %d points.",
+			kx, len(s.X), ky, len(s.Y), len(x), len(y), len(s.X), len(s.Y)))
+		spec.Full = append(spec.Full, gridTable(s.X, s.Y, s.Z))
+	}
 	// go-echarts' Surface3D.AddSeries makes a scatter3D series; the type is
 	// set to surface below.
 	c.AddSeries(s.ZLabel, nil)
@@ -62,6 +80,9 @@ func (s Surface) chart() (*chartSpec, error) {
 	for i, p := range s.Paths {
 		t := len(spec.Tables)
 		spec.Tables = append(spec.Tables, pathTable(p, s.XLabel, s.YLabel, s.ZLabel))
+		if spec.Full != nil {
+			spec.Full = append(spec.Full, spec.Tables[t])
+		}
 		n := len(c.MultiSeries)
 		c.AddSeries(p.Name, nil, charts.WithItemStyleOpts(opts.ItemStyle{Color: pathColor(p, i, true)}))
 		c.AddSeries(p.Name, nil, charts.WithItemStyleOpts(opts.ItemStyle{Color: pathColor(p, i, true)}))

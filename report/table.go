@@ -16,6 +16,27 @@ type table struct {
 	Columns []string  `json:"columns"`
 	Data    []numbers `json:"data,omitempty"`
 	Grid    *grid     `json:"grid,omitempty"`
+	// Short writes Data to float32 precision (shortest decimals that read
+	// back to the same float32): for coordinates only drawn, never read,
+	// such as the ends of isoline segments, far finer than a pixel.
+	Short bool `json:"-"`
+}
+
+// MarshalJSON implements json.Marshaler.
+func (t table) MarshalJSON() ([]byte, error) {
+	type plain table // without this method
+	if !t.Short {
+		return json.Marshal(plain(t))
+	}
+	short := make([]numbers32, len(t.Data))
+	for i, c := range t.Data {
+		short[i] = numbers32(c)
+	}
+	return json.Marshal(struct {
+		Name    string      `json:"name"`
+		Columns []string    `json:"columns"`
+		Data    []numbers32 `json:"data,omitempty"`
+	}{t.Name, t.Columns, short})
 }
 
 // grid is a rows x cols matrix of values, row-major, base64 of little-endian
@@ -91,4 +112,31 @@ func appendNumber(b []byte, v float64) []byte {
 	return strconv.AppendFloat(b, v, 'g', -1, 64)
 }
 
-var _ json.Marshaler = numbers(nil)
+// numbers32 is numbers written to float32 precision.
+type numbers32 []float64
+
+// MarshalJSON implements json.Marshaler.
+func (ns numbers32) MarshalJSON() ([]byte, error) {
+	if ns == nil {
+		return []byte("null"), nil
+	}
+	b := make([]byte, 0, 2+10*len(ns))
+	b = append(b, '[')
+	for i, v := range ns {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > math.MaxFloat32 {
+			b = append(b, "null"...)
+			continue
+		}
+		b = strconv.AppendFloat(b, v, 'g', -1, 32)
+	}
+	return append(b, ']'), nil
+}
+
+var (
+	_ json.Marshaler = numbers(nil)
+	_ json.Marshaler = numbers32(nil)
+	_ json.Marshaler = table{}
+)

@@ -50,3 +50,31 @@ func TestGridEncoding(t *testing.T) {
 		}
 	}
 }
+
+// A Short table writes its columns to float32 precision: the shortest
+// decimals that read back to the same float32; other tables every digit.
+func TestShortTableJSON(t *testing.T) {
+	tenth := 0.1
+	cols := []float64{tenth + 2*tenth, math.NaN(), 1e39, -2.5}
+	for _, c := range []struct {
+		short bool
+		want  string
+	}{
+		{false, `{"name":"iso","columns":["x"],"data":[[0.30000000000000004,null,1e+39,-2.5]]}`},
+		{true, `{"name":"iso","columns":["x"],"data":[[0.3,null,null,-2.5]]}`},
+	} {
+		tb := columns("iso", []string{"x"}, cols)
+		tb.Short = c.short
+		b, err := json.Marshal([]*table{tb})
+		if err != nil || string(b) != "["+c.want+"]" {
+			t.Errorf("short=%v: %s, %v; want %s", c.short, b, err, c.want)
+		}
+		var back []struct{ Data [][]*float64 }
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		if c.short && float32(*back[0].Data[0][0]) != float32(cols[0]) {
+			t.Errorf("short: %g does not read back to float32 %g", *back[0].Data[0][0], float32(cols[0]))
+		}
+	}
+}

@@ -2,7 +2,8 @@
 // reads back what the page recorded about itself: how many charts it has,
 // how many finished drawing with a canvas, every JavaScript error (script
 // errors, failed or blocked loads, console.error) and, on request, the sizes
-// of the CSV and JSON downloads of each chart.
+// of the CSV and JSON downloads of each chart; and, on Linux, the peak
+// resident memory of the renderer that drew the page.
 //
 // Tests that need Chromium skip when they are missing,
 // except where the environment variable CI is "true": there they fail, so
@@ -84,6 +85,14 @@ type Status struct {
 	Done     bool       `json:"-"`        // every chart finished drawing
 	Console  []string   `json:"-"`        // uncaught errors in Chromium's console log
 	SelfTest []Download `json:"-"`        // with Options.SelfTest
+	// RendererPeak is the peak resident memory of the page's renderer
+	// process in bytes (VmHWM from /proc; 0 where there is no /proc), and
+	// GPUPeak that of Chromium's GPU process, where software WebGL draws
+	// the 3-D charts.
+	RendererPeak, GPUPeak int64 `json:"-"`
+	// TimedOut says that the page did not finish in time (with
+	// Options.AllowTimeout); the peaks are those reached until then.
+	TimedOut bool `json:"-"`
 }
 
 // Download is the size of a chart's downloads.
@@ -102,6 +111,12 @@ type Options struct {
 	Budget time.Duration
 	// SelfTest asks the page to build every chart's downloads.
 	SelfTest bool
+	// Timeout is the real time Chromium gets before the test fails
+	// (default 90 s).
+	Timeout time.Duration
+	// AllowTimeout returns, instead of failing, a Status with TimedOut set
+	// and the memory peaks so far when Chromium runs out of time.
+	AllowTimeout bool
 }
 
 var (
@@ -122,18 +137,23 @@ func Open(t testing.TB, page string, o Options) Status {
 	if o.Budget == 0 {
 		o.Budget = 30 * time.Second
 	}
-	url := "file://" + abs
+	// The page draws the charts near the window only: walking, it scrolls
+	// through them all, drawing each in turn.
+	url := "file://" + abs + "#landscape-walk"
 	if o.SelfTest {
-		url += "#landscape-selftest"
+		url += ",landscape-selftest"
 	}
 	args := append(append([]string{}, flags...), "--user-data-dir="+t.TempDir(),
 		fmt.Sprintf("--virtual-time-budget=%d", o.Budget.Milliseconds()), "--dump-dom", url)
-	stdout, stderr := run(t, bin, args)
+	stdout, stderr, renderer, gpu, timedOut := run(t, bin, args, o.Timeout, o.AllowTimeout)
+	if timedOut {
+		return Status{RendererPeak: renderer, GPUPeak: gpu, TimedOut: true}
+	}
 	tag := htmlTag.Find(stdout)
 	if tag == nil {
 		t.Fatalf("chromium printed no page for %s; stderr:\n%s", page, tail(stderr))
 	}
-	var s Status
+	s := Status{RendererPeak: renderer, GPUPeak: gpu}
 	m := attrStatus.FindSubmatch(tag)
 	if m == nil {
 		t.Fatalf("%s recorded no status (its script did not run?): %s; stderr:\n%s", page, tag, tail(stderr))
@@ -180,27 +200,40 @@ func Screenshot(t testing.TB, page, png string, w, h int) {
 	}
 	args := append(append([]string{}, flags...), "--user-data-dir="+t.TempDir(), "--hide-scrollbars",
 		"--virtual-time-budget=30000", fmt.Sprintf("--window-size=%d,%d", w, h), "--screenshot="+out, "file://"+abs)
-	run(t, bin, args)
+	run(t, bin, args, 0, false)
 	if _, err := os.Stat(out); err != nil {
 		t.Fatalf("no screenshot: %v", err)
 	}
 }
 
-func run(t testing.TB, bin string, args []string) (stdout, stderr []byte) {
+// run runs Chromium and returns what it printed and the peak memory of its
+// renderer and GPU processes.
+func run(t testing.TB, bin string, args []string, timeout time.Duration, allowTimeout bool) (stdout, stderr []byte, renderer, gpu int64, timedOut bool) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	if timeout == 0 {
+		timeout = 90 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	var out, errb strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
+	err := cmd.Start()
+	if err == nil {
+		w := watchMemory(cmd.Process.Pid)
+		err = cmd.Wait()
+		renderer, gpu = w.Stop()
+	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		t.Fatalf("chromium timed out; stderr:\n%s", tail([]byte(errb.String())))
+		if allowTimeout {
+			return nil, nil, renderer, gpu, true
+		}
+		t.Fatalf("chromium timed out after %v (renderer peak so far %.0f MB); stderr:\n%s", timeout, float64(renderer)/(1<<20), tail([]byte(errb.String())))
 	}
 	if err != nil {
 		t.Fatalf("chromium: %v; stderr:\n%s", err, tail([]byte(errb.String())))
 	}
-	return []byte(out.String()), []byte(errb.String())
+	return []byte(out.String()), []byte(errb.String()), renderer, gpu, false
 }
 
 // tail returns the last lines of Chromium's log, without its D-Bus noise.
