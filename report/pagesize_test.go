@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/adafisher-go/landscape/report/reporttest"
+	"github.com/adafisher-go/landscape/train"
 )
 
 // maxRendererPeak is the peak resident memory of the Chromium renderer
@@ -184,7 +185,7 @@ func bigRuns(n, steps int) []*runData {
 	var rs []*runData
 	for k := range n {
 		d := &runData{dir: fmt.Sprint("run", k), name: fmt.Sprintf("adam lr=%g", 0.001*float64(k+1)),
-			info: map[string]any{"model": "mlp"}, config: map[string]any{}, curvature: map[string]map[string]*curve{}}
+			info: &train.Info{Model: "mlp"}, curvature: map[string]map[string]*curve{}}
 		t := 0.0
 		for i := range steps {
 			s := float64(i + 1)
