@@ -1,6 +1,11 @@
 package spectral
 
 import (
+	"math/cmplx"
+	"runtime"
+	"sync"
+
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/dsp/fourier"
 	"gonum.org/v1/gonum/mat"
 )
@@ -20,53 +25,93 @@ func (s Spectrum) At(i, j int) complex128 { return s.Data[i*s.Cols+j] }
 
 // FFT2 returns the centred 2-D DFT of a. Any sizes work, primes included,
 // though a transform of length n costs O(n p) for its largest prime factor p.
+//
+// The rows are real, so each row transform is a real FFT of cols/2+1
+// coefficients, and only those columns are transformed: the others follow
+// from the symmetry F(k, l) = conj(F(-k, -l)) of a real matrix's transform.
+// Rows and columns are shared among GOMAXPROCS goroutines.
 func FFT2(a mat.Matrix) Spectrum {
 	rows, cols := a.Dims()
-	f := make([]complex128, rows*cols)
+	var raw blas64.General
 	if d, ok := a.(*mat.Dense); ok {
-		raw := d.RawMatrix()
-		for i := range rows {
-			for j, v := range raw.Data[i*raw.Stride : i*raw.Stride+cols] {
-				f[i*cols+j] = complex(v, 0)
-			}
-		}
+		raw = d.RawMatrix()
 	} else {
-		for i := range rows {
-			for j := range cols {
-				f[i*cols+j] = complex(a.At(i, j), 0)
+		raw = mat.DenseCopyOf(a).RawMatrix()
+	}
+	half := cols/2 + 1
+	h := make([]complex128, rows*half)
+	parallelFor(rows, func(lo, hi int) {
+		f := fourier.NewFFT(cols)
+		for i := lo; i < hi; i++ {
+			f.Coefficients(h[i*half:(i+1)*half], raw.Data[i*raw.Stride:i*raw.Stride+cols])
+		}
+	})
+	// Columns in groups of colGroup: gathered into contiguous buffers, so
+	// that the strided reads of h share cache lines.
+	const colGroup = 8
+	parallelFor((half+colGroup-1)/colGroup, func(lo, hi int) {
+		f := fourier.NewCmplxFFT(rows)
+		buf := make([]complex128, colGroup*rows)
+		for g := lo; g < hi; g++ {
+			j0, j1 := g*colGroup, min(half, (g+1)*colGroup)
+			w := j1 - j0
+			for i := range rows {
+				for c, v := range h[i*half+j0 : i*half+j1] {
+					buf[c*rows+i] = v
+				}
+			}
+			for c := range w {
+				col := buf[c*rows : (c+1)*rows]
+				f.Coefficients(col, col)
+			}
+			for i := range rows {
+				dst := h[i*half+j0 : i*half+j1]
+				for c := range dst {
+					dst[c] = buf[c*rows+i]
+				}
 			}
 		}
-	}
-
-	rowFFT := fourier.NewCmplxFFT(cols)
-	for i := range rows {
-		r := f[i*cols : (i+1)*cols]
-		rowFFT.Coefficients(r, r)
-	}
-	colFFT := fourier.NewCmplxFFT(rows)
-	col := make([]complex128, rows)
-	for j := range cols {
-		for i := range rows {
-			col[i] = f[i*cols+j]
+	})
+	// Centre while filling in the conjugate half: out[i][j] is
+	// F((i + ceil(rows/2)) mod rows, (j + ceil(cols/2)) mod cols), as
+	// numpy's fftshift.
+	out := make([]complex128, rows*cols)
+	rowOffset, colOffset := (rows+1)/2, (cols+1)/2
+	parallelFor(rows, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			k := (i + rowOffset) % rows
+			neg := (rows - k) % rows
+			dst := out[i*cols : (i+1)*cols]
+			for j := range dst {
+				l := (j + colOffset) % cols
+				if l < half {
+					dst[j] = h[k*half+l]
+				} else {
+					dst[j] = cmplx.Conj(h[neg*half+cols-l])
+				}
+			}
 		}
-		colFFT.Coefficients(col, col)
-		for i := range rows {
-			f[i*cols+j] = col[i]
-		}
-	}
-	return Spectrum{Rows: rows, Cols: cols, Data: fftShift(f, rows, cols)}
+	})
+	return Spectrum{Rows: rows, Cols: cols, Data: out}
 }
 
-// fftShift moves the zero frequency to (rows/2, cols/2) as numpy's fftshift:
-// out[i] = in[(i + ceil(n/2)) mod n] along each axis.
-func fftShift(f []complex128, rows, cols int) []complex128 {
-	out := make([]complex128, len(f))
-	rowOffset, colOffset := (rows+1)/2, (cols+1)/2
-	for i := range rows {
-		src := f[((i+rowOffset)%rows)*cols:]
-		dst := out[i*cols : (i+1)*cols]
-		n := copy(dst, src[colOffset:cols])
-		copy(dst[n:], src[:colOffset])
+// parallelFor calls body on consecutive ranges that cover [0, n), from
+// GOMAXPROCS goroutines, and waits for them.
+func parallelFor(n int, body func(lo, hi int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		if n > 0 {
+			body(0, n)
+		}
+		return
 	}
-	return out
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body(w*n/workers, (w+1)*n/workers)
+		}()
+	}
+	wg.Wait()
 }
