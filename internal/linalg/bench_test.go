@@ -24,3 +24,21 @@ func BenchmarkSymEigenvalues(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkVectors times eigenvalues and eigenvectors of a random symmetric
+// matrix, the decomposition K-FAC and Shampoo make; LANDSCAPE_BENCH_N
+// overrides the default order 1024.
+func BenchmarkVectors(b *testing.B) {
+	n := 1024
+	if s := os.Getenv("LANDSCAPE_BENCH_N"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	a := randomSym(rand.New(rand.NewPCG(1, 1)), n)
+	w, q := make([]float64, n), make([]float64, n*n)
+	var s SymEigen
+	for b.Loop() {
+		if err := s.Vectors(w, q, n, a, n); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

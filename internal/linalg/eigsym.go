@@ -19,6 +19,8 @@ type SymEigen struct {
 	band bandWork
 	ch   chaser
 	e    []float64
+	zt   []float64 // the transposed eigenvectors (Vectors)
+	perm []int
 }
 
 // ErrNotConverged is returned when the tridiagonal QL/QR iteration did not

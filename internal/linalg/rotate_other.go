@@ -1,0 +1,6 @@
+//go:build !amd64 || purego
+
+package linalg
+
+// rotate sets (x, y) = (c*x - s*y, s*x + c*y) element by element.
+func rotate(x, y []float64, c, s float64) { rotateGo(x, y, c, s) }
