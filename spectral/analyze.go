@@ -145,11 +145,17 @@ func (p *pool) analyze(ctx context.Context, in Input, opts Options) (Result, err
 	var general gersgorin.Eigenvalues
 	var cleanSpectrum Spectrum
 
-	tasks := []func() error{
-		func() (err error) {
+	// A symmetric matrix's general eigenvalues are its clean symmetric ones
+	// (gersgorin.GeneralEigenvalues takes the same solver for it): one
+	// solve serves both.
+	var tasks []func() error
+	if !symmetric {
+		tasks = append(tasks, func() (err error) {
 			general, err = gersgorin.GeneralEigenvalues(a)
 			return err
-		},
+		})
+	}
+	tasks = append(tasks,
 		func() error {
 			var err error
 			if discs, err = gersgorin.NewDiscs(a); err != nil {
@@ -162,8 +168,7 @@ func (p *pool) analyze(ctx context.Context, in Input, opts Options) (Result, err
 				cleanSpectrum = FFT2(a)
 			}
 			return err
-		},
-	}
+		})
 	for k, mode := range opts.Modes {
 		// A symmetric matrix is the same to both solvers: solve it once.
 		if !symmetric || k == 0 {
@@ -181,6 +186,12 @@ func (p *pool) analyze(ctx context.Context, in Input, opts Options) (Result, err
 		return fail(err)
 	}
 
+	if symmetric {
+		general = make(gersgorin.Eigenvalues, len(clean[0]))
+		for i, v := range clean[0] {
+			general[i] = complex(v, 0)
+		}
+	}
 	res.Analysis = gersgorin.NewAnalysis(discs, general)
 	for k, mode := range opts.Modes {
 		if clean[k] == nil {
