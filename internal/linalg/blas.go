@@ -161,3 +161,37 @@ func (f FastBLAS) Dtrmm(s blas.Side, ul blas.Uplo, tA blas.Transpose, d blas.Dia
 		copy(b[i*ldb:i*ldb+n], out[i*n:(i+1)*n])
 	}
 }
+
+// Dsymv computes y = alpha*A*x + beta*y for the symmetric n x n A stored in
+// its ul triangle. With unit strides it reads each row of the triangle once,
+// forming both its dot product with x and its contribution to y (gonum
+// reads the triangle by rows and by columns); this is half of the work of
+// the one-stage tridiagonal reduction behind SymEigen.Vectors.
+func (f FastBLAS) Dsymv(ul blas.Uplo, n int, alpha float64, a []float64, lda int, x []float64, incX int, beta float64, y []float64, incY int) {
+	if n < 32 || incX != 1 || incY != 1 || (ul != blas.Upper && ul != blas.Lower) || lda < n ||
+		len(a) < lda*(n-1)+n || len(x) < n || len(y) < n || alpha == 0 {
+		f.Implementation.Dsymv(ul, n, alpha, a, lda, x, incX, beta, y, incY)
+		return
+	}
+	y = y[:n]
+	switch beta {
+	case 0:
+		clear(y)
+	case 1:
+	default:
+		for i := range y {
+			y[i] *= beta
+		}
+	}
+	for i := range n {
+		t := alpha * x[i]
+		row := a[i*lda : i*lda+n]
+		var dot float64
+		if ul == blas.Lower {
+			dot = symvRow(row[:i], x, y, t)
+		} else {
+			dot = symvRow(row[i+1:], x[i+1:], y[i+1:], t)
+		}
+		y[i] += alpha*dot + t*row[i]
+	}
+}

@@ -67,6 +67,17 @@ func TestFastBLASAgainstGonum(t *testing.T) {
 					}
 				}
 			}
+			for _, beta := range []float64{0, 1, -0.5} {
+				lda := n + 3
+				a, x := randSlice(rng, lda*n), randSlice(rng, n)
+				y := randSlice(rng, n)
+				y1, y2 := append([]float64(nil), y...), append([]float64(nil), y...)
+				for _, ul := range []blas.Uplo{blas.Lower, blas.Upper} {
+					ref.Dsymv(ul, n, 0.8, a, lda, x, 1, beta, y1, 1)
+					fast.Dsymv(ul, n, 0.8, a, lda, x, 1, beta, y2, 1)
+					maxDiff(t, fmt.Sprintf("Dsymv n=%d %c beta=%v", n, ul, beta), y2, y1)
+				}
+			}
 			for _, tB := range trans {
 				m, nn := n+1, n/2+3
 				a, b := randSlice(rng, (n+k)*(n+k)), randSlice(rng, (n+k)*(n+k))

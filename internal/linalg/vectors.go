@@ -171,3 +171,14 @@ func rotateGo(x, y []float64, c, s float64) {
 		x[i], y[i] = c*x0-s*y0, s*x0+c*y0
 	}
 }
+
+// symvRowGo adds t*row to y and returns row . x.
+func symvRowGo(row, x, y []float64, t float64) float64 {
+	x, y = x[:len(row)], y[:len(row)]
+	var dot float64
+	for k, v := range row {
+		dot += v * x[k]
+		y[k] += t * v
+	}
+	return dot
+}
