@@ -98,7 +98,9 @@ func product(tA blas.Transpose, ib, jb, k int, alpha float64, x []float64, ldx, 
 // symBlocks calls prod for the blocks of the ul triangle of C: directly on C
 // off the diagonal, and on a scratch block, copied into the triangle, on it.
 func symBlocks(ul blas.Uplo, n int, beta float64, c []float64, ldc int, prod func(i0, ib, j0, jb int, beta float64, dst []float64, ldd int)) {
-	scratch := make([]float64, symBlock*symBlock)
+	buf := getScratch(symBlock * symBlock)
+	defer scratchPool.Put(buf)
+	scratch := *buf
 	for i0 := 0; i0 < n; i0 += symBlock {
 		ib := min(symBlock, n-i0)
 		if ul == blas.Lower && i0 > 0 {
@@ -138,12 +140,16 @@ func (f FastBLAS) Dtrmm(s blas.Side, ul blas.Uplo, tA blas.Transpose, d blas.Dia
 		f.Implementation.Dtrmm(s, ul, tA, d, m, n, alpha, a, lda, b, ldb)
 		return
 	}
-	full := make([]float64, ka*ka)
+	fb, ob := getScratch(ka*ka), getScratch(m*n)
+	defer scratchPool.Put(fb)
+	defer scratchPool.Put(ob)
+	full, out := *fb, *ob
 	for i := range ka {
 		lo, hi := 0, i
 		if ul == blas.Upper {
 			lo, hi = i+1, ka
 		}
+		clear(full[i*ka : (i+1)*ka])
 		copy(full[i*ka+lo:i*ka+hi], a[i*lda+lo:i*lda+hi])
 		if d == blas.Unit {
 			full[i*ka+i] = 1
@@ -151,7 +157,6 @@ func (f FastBLAS) Dtrmm(s blas.Side, ul blas.Uplo, tA blas.Transpose, d blas.Dia
 			full[i*ka+i] = a[i*lda+i]
 		}
 	}
-	out := make([]float64, m*n)
 	if s == blas.Left {
 		gemm.Dgemm(tA != blas.NoTrans, false, m, n, m, alpha, full, ka, b, ldb, 0, out, n)
 	} else {
@@ -194,4 +199,18 @@ func (f FastBLAS) Dsymv(ul blas.Uplo, n int, alpha float64, a []float64, lda int
 		}
 		y[i] += alpha*dot + t*row[i]
 	}
+}
+
+// scratchPool holds the scratch matrices of Dsyrk, Dsyr2k and Dtrmm, which
+// gonum's LAPACK calls once per panel.
+var scratchPool sync.Pool
+
+// getScratch returns a pooled slice of length n (contents undefined).
+func getScratch(n int) *[]float64 {
+	if p, ok := scratchPool.Get().(*[]float64); ok && cap(*p) >= n {
+		*p = (*p)[:n]
+		return p
+	}
+	s := make([]float64, n)
+	return &s
 }
