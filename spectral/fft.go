@@ -82,12 +82,19 @@ func FFT2(a mat.Matrix) Spectrum {
 			k := (i + rowOffset) % rows
 			neg := (rows - k) % rows
 			dst := out[i*cols : (i+1)*cols]
+			src, mirror := h[k*half:(k+1)*half], h[neg*half:(neg+1)*half]
+			// Column j holds frequency l = (j + colOffset) mod cols: the
+			// stored half for l < half, the conjugate of frequency cols-l
+			// of row -k otherwise.
 			for j := range dst {
-				l := (j + colOffset) % cols
+				l := j + colOffset
+				if l >= cols {
+					l -= cols
+				}
 				if l < half {
-					dst[j] = h[k*half+l]
+					dst[j] = src[l]
 				} else {
-					dst[j] = cmplx.Conj(h[neg*half+cols-l])
+					dst[j] = cmplx.Conj(mirror[cols-l])
 				}
 			}
 		}
