@@ -25,9 +25,11 @@ func (s Spectrum) Magnitude(mode Mode) Image {
 	if mode == Corrected {
 		scale = 20 / math.Ln10 // 20 log10|F|
 	}
-	for k, z := range s.Data {
-		im.Data[k] = scale * math.Log(math.Hypot(real(z), imag(z)))
-	}
+	parallelFor(len(s.Data), func(lo, hi int) {
+		for k, z := range s.Data[lo:hi] {
+			im.Data[lo+k] = scale * math.Log(math.Hypot(real(z), imag(z)))
+		}
+	})
 	return im
 }
 
@@ -35,6 +37,13 @@ func (s Spectrum) Magnitude(mode Mode) Image {
 func MatrixImage(a mat.Matrix) Image {
 	rows, cols := a.Dims()
 	im := Image{Rows: rows, Cols: cols, Data: make([]float64, rows*cols)}
+	if d, ok := a.(*mat.Dense); ok {
+		raw := d.RawMatrix()
+		for i := range rows {
+			copy(im.Data[i*cols:(i+1)*cols], raw.Data[i*raw.Stride:i*raw.Stride+cols])
+		}
+		return im
+	}
 	for i := range rows {
 		for j := range cols {
 			im.Data[i*cols+j] = a.At(i, j)
