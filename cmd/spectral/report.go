@@ -59,12 +59,19 @@ func writeReport(dir string, o output, results []spectral.Result, pages [][]repo
 	return p.WriteFile(filepath.Join(dir, "index.html"), ro)
 }
 
+// fftSide is the side of the FFT images on their page: four of them at
+// 256x256 cost headless Chromium about what one matrix at 512x512 does.
+const fftSide = 256
+
 // writeMatrixPages writes the figures of result i, the paper's Figures 3, 7
-// and 8 for one matrix: matrix-i.html with the discs and eigenvalues, the
-// clean and perturbed eigenvalues with the Kaiser line in each mode and the
-// matrix itself, and one page per FFT image (clean and perturbed, each
-// mode). A 512x512 heat map costs headless Chromium some 400 MB to draw, so
-// pages with one each stay under 1 GB (and 10 MB). It returns links to them.
+// and 8 for one matrix, on two pages: matrix-i.html with the discs and
+// eigenvalues, the clean and perturbed eigenvalues with the Kaiser line in
+// each mode and the matrix itself (block means, at most 512x512);
+// matrix-i-fft.html with the FFT images of the clean and perturbed matrix in
+// each mode (block maxima, at most 256x256). At 4608x4608 each page stays
+// under 10 MB and under 1 GB of renderer memory. With --png the images come
+// at full resolution: the pages show block means and the PNGs every entry.
+// It returns links to the pages.
 func writeMatrixPages(dir string, i int, r spectral.Result, ro report.Options) ([]report.Link, error) {
 	name := fmt.Sprintf("matrix-%04d", i)
 	p := report.NewPage("Factor " + r.Name)
@@ -83,26 +90,28 @@ func writeMatrixPages(dir string, i int, r spectral.Result, ro report.Options) (
 	if err := p.WriteFile(filepath.Join(dir, name+".html"), ro); err != nil {
 		return nil, err
 	}
-	links := []report.Link{{Href: name + ".html", Text: r.Name, Note: fmt.Sprintf("n = %d: discs, eigenvalues, factor image", r.N)}}
+	f := report.NewPage("FFT images of " + r.Name)
 	for _, mr := range r.Modes {
 		for k, im := range []spectral.Image{mr.Spectrum, mr.PerturbedSpectrum} {
+			if !ro.PNG {
+				im = im.Downsample(fftSide, spectral.MaxPool)
+			}
 			what := [2]string{"", "perturbed "}[k]
 			unit := map[string]string{"reference": "20 ln|F|", "corrected": "20 log10|F| (dB)"}[string(mr.Mode)]
-			title := fmt.Sprintf("FFT of %s%s (%s mode)", what, r.Name, mr.Mode)
-			f := report.NewPage(title)
-			if err := f.Add(report.Heatmap{Title: title,
+			if err := f.Add(report.Heatmap{Title: fmt.Sprintf("FFT of %s%s (%s mode)", what, r.Name, mr.Mode),
 				Subtitle: "centred (fftshift); frequencies from -pi to pi. " + imageNote(r.N, im, "maximum"),
-				XLabel:   "frequency index", YLabel: "frequency index", ValueLabel: unit, Values: imageRows(im), Colormap: "hot"}); err != nil {
+				XLabel:   "frequency index", YLabel: "frequency index", ValueLabel: unit, Values: imageRows(im), Colormap: "hot", MaxSide: fftSide}); err != nil {
 				return nil, err
 			}
-			file := fmt.Sprintf("%s-fft-%s%s.html", name, [2]string{"", "perturbed-"}[k], mr.Mode)
-			if err := f.WriteFile(filepath.Join(dir, file), ro); err != nil {
-				return nil, err
-			}
-			links = append(links, report.Link{Href: file, Text: fmt.Sprintf("FFT, %s%s mode", what, mr.Mode)})
 		}
 	}
-	return links, nil
+	if err := f.WriteFile(filepath.Join(dir, name+"-fft.html"), ro); err != nil {
+		return nil, err
+	}
+	return []report.Link{
+		{Href: name + ".html", Text: r.Name, Note: fmt.Sprintf("n = %d: discs, eigenvalues, factor image", r.N)},
+		{Href: name + "-fft.html", Text: r.Name + " FFT", Note: "FFT images of the clean and perturbed matrix in each mode"},
+	}, nil
 }
 
 // imageNote says how an image was shrunk from the n x n matrix.

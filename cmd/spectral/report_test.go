@@ -61,7 +61,7 @@ func TestMatrixPagesSize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(links) != 5 {
+	if len(links) != 2 {
 		t.Fatalf("links %v", links)
 	}
 	for _, l := range links {
