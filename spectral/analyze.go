@@ -143,7 +143,7 @@ func (p *pool) analyze(ctx context.Context, in Input, opts Options) (Result, err
 	perturbed := make([][]float64, len(opts.Modes))
 	var discs gersgorin.Discs
 	var general gersgorin.Eigenvalues
-	var cleanSpectrum Spectrum
+	var cleanImages []Image
 
 	// A symmetric matrix's general eigenvalues are its clean symmetric ones
 	// (gersgorin.GeneralEigenvalues takes the same solver for it): one
@@ -165,7 +165,7 @@ func (p *pool) analyze(ctx context.Context, in Input, opts Options) (Result, err
 			res.DiagonalShare = Float(share)
 			if opts.Images {
 				res.MatrixImage = MatrixImage(a).Downsample(opts.MaxImageSide, MeanPool)
-				cleanSpectrum = FFT2(a)
+				cleanImages = magnitudeImages(a, opts.MaxImageSide, opts.Modes)
 			}
 			return err
 		})
@@ -203,7 +203,7 @@ func (p *pool) analyze(ctx context.Context, in Input, opts Options) (Result, err
 		}
 		res.Modes[k].Perturbation = pert
 		if opts.Images {
-			res.Modes[k].Spectrum = cleanSpectrum.Magnitude(mode).Downsample(opts.MaxImageSide, MaxPool)
+			res.Modes[k].Spectrum = cleanImages[k]
 		}
 	}
 	if res.N != n {
@@ -249,7 +249,7 @@ func perturbation(a *mat.Dense, symmetric bool, mode Mode, opts Options, name st
 		out.NoiseSNR = &f
 	}
 	if opts.Images {
-		out.PerturbedSpectrum = FFT2(noisy).Magnitude(mode).Downsample(opts.MaxImageSide, MaxPool)
+		out.PerturbedSpectrum = magnitudeImages(noisy, opts.MaxImageSide, []Mode{mode})[0]
 	}
 	return gersgorin.SymmetricEigenvalues(noisy, mode)
 }

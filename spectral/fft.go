@@ -1,6 +1,7 @@
 package spectral
 
 import (
+	"math"
 	"math/cmplx"
 	"runtime"
 	"sync"
@@ -31,6 +32,18 @@ func (s Spectrum) At(i, j int) complex128 { return s.Data[i*s.Cols+j] }
 // from the symmetry F(k, l) = conj(F(-k, -l)) of a real matrix's transform.
 // Rows and columns are shared among GOMAXPROCS goroutines.
 func FFT2(a mat.Matrix) Spectrum {
+	return halfFFT(a).full()
+}
+
+// halfSpectrum is the transform of a real matrix as FFT2 computes it:
+// columns 0 to cols/2 of the uncentred F, h[k*half+l] = F(k, l).
+type halfSpectrum struct {
+	rows, cols, half int
+	h                []complex128
+}
+
+// halfFFT computes the stored half of a's transform (see FFT2).
+func halfFFT(a mat.Matrix) halfSpectrum {
 	rows, cols := a.Dims()
 	var raw blas64.General
 	if d, ok := a.(*mat.Dense); ok {
@@ -72,9 +85,14 @@ func FFT2(a mat.Matrix) Spectrum {
 			}
 		}
 	})
-	// Centre while filling in the conjugate half: out[i][j] is
-	// F((i + ceil(rows/2)) mod rows, (j + ceil(cols/2)) mod cols), as
-	// numpy's fftshift.
+	return halfSpectrum{rows: rows, cols: cols, half: half, h: h}
+}
+
+// full returns the centred transform, filling in the conjugate half:
+// out[i][j] is F((i + ceil(rows/2)) mod rows, (j + ceil(cols/2)) mod cols),
+// as numpy's fftshift.
+func (hs halfSpectrum) full() Spectrum {
+	rows, cols, half, h := hs.rows, hs.cols, hs.half, hs.h
 	out := make([]complex128, rows*cols)
 	rowOffset, colOffset := (rows+1)/2, (cols+1)/2
 	parallelFor(rows, func(lo, hi int) {
@@ -121,4 +139,71 @@ func parallelFor(n int, body func(lo, hi int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// maxAbs returns the largest |F| over the square blocks of side b of the
+// centred transform (the blocks of Image.Downsample), without forming the
+// transform: |F| at a conjugate position is |F| at the stored one.
+func (hs halfSpectrum) maxAbs(b int) Image {
+	rows, cols, half, h := hs.rows, hs.cols, hs.half, hs.h
+	out := Image{Rows: (rows + b - 1) / b, Cols: (cols + b - 1) / b}
+	out.Data = make([]float64, out.Rows*out.Cols)
+	rowOffset, colOffset := (rows+1)/2, (cols+1)/2
+	parallelFor(out.Rows, func(lo, hi int) {
+		for bi := lo; bi < hi; bi++ {
+			acc := out.Data[bi*out.Cols : (bi+1)*out.Cols]
+			for k := range acc {
+				acc[k] = math.Inf(-1)
+			}
+			for i := bi * b; i < min((bi+1)*b, rows); i++ {
+				k := (i + rowOffset) % rows
+				neg := (rows - k) % rows
+				src, mirror := h[k*half:(k+1)*half], h[neg*half:(neg+1)*half]
+				for j := range cols {
+					l := j + colOffset
+					if l >= cols {
+						l -= cols
+					}
+					var z complex128
+					if l < half {
+						z = src[l]
+					} else {
+						z = mirror[cols-l]
+					}
+					if v := math.Hypot(real(z), imag(z)); v > acc[j/b] {
+						acc[j/b] = v
+					}
+				}
+			}
+		}
+	})
+	return out
+}
+
+// magnitudeImages returns the magnitude image of a's centred transform in
+// each mode, max-pooled to at most maxSide pixels a side: what
+// FFT2(a).Magnitude(mode).Downsample(maxSide, MaxPool) gives, bit for bit,
+// since the images are increasing functions of |F|, but computing the
+// logarithm once per pixel of the result and never holding the whole
+// transform.
+func magnitudeImages(a *mat.Dense, maxSide int, modes []Mode) []Image {
+	rows, cols := a.Dims()
+	out := make([]Image, len(modes))
+	if maxSide <= 0 || (rows <= maxSide && cols <= maxSide) {
+		s := FFT2(a)
+		for k, m := range modes {
+			out[k] = s.Magnitude(m)
+		}
+		return out
+	}
+	m := halfFFT(a).maxAbs((max(rows, cols) + maxSide - 1) / maxSide)
+	for k, mode := range modes {
+		scale := magnitudeScale(mode)
+		im := Image{Rows: m.Rows, Cols: m.Cols, Data: make([]float64, len(m.Data))}
+		for p, v := range m.Data {
+			im.Data[p] = scale * math.Log(v)
+		}
+		out[k] = im
+	}
+	return out
 }

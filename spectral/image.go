@@ -21,16 +21,22 @@ func (im Image) At(i, j int) float64 { return im.Data[i*im.Cols+j] }
 // A coefficient of exactly 0 gives -Inf, as numpy does.
 func (s Spectrum) Magnitude(mode Mode) Image {
 	im := Image{Rows: s.Rows, Cols: s.Cols, Data: make([]float64, len(s.Data))}
-	scale := 20.0 // 20 ln|F|
-	if mode == Corrected {
-		scale = 20 / math.Ln10 // 20 log10|F|
-	}
+	scale := magnitudeScale(mode)
 	parallelFor(len(s.Data), func(lo, hi int) {
 		for k, z := range s.Data[lo:hi] {
 			im.Data[lo+k] = scale * math.Log(math.Hypot(real(z), imag(z)))
 		}
 	})
 	return im
+}
+
+// magnitudeScale is the factor of ln|F| in mode's magnitude image: 20 (20
+// ln|F|, the notebook's natural log) or 20/ln 10 (20 log10|F|, decibels).
+func magnitudeScale(mode Mode) float64 {
+	if mode == Corrected {
+		return 20 / math.Ln10
+	}
+	return 20
 }
 
 // MatrixImage returns a copy of a as an Image, for drawing it in grey.
