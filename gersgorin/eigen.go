@@ -5,16 +5,32 @@ import (
 	"fmt"
 	"slices"
 
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/adafisher-go/landscape/internal/linalg"
 )
 
 // GeneralEigenvalues returns all n eigenvalues of the square matrix a from a
 // general (non-symmetric) solver, as numpy.linalg.eigvals computes them, in
-// ascending order of real part, then of imaginary part.
+// ascending order of real part, then of imaginary part. An exactly
+// symmetric a has real eigenvalues, which the symmetric solver finds in a
+// fraction of the time; they are returned with zero imaginary parts.
 func GeneralEigenvalues(a *mat.Dense) (Eigenvalues, error) {
-	n, _, err := squareRaw(a)
+	n, g, err := squareRaw(a)
 	if err != nil {
 		return nil, err
+	}
+	if exactlySymmetric(g) {
+		w, err := linalg.SymEigenvalues(n, g.Data, g.Stride)
+		if err != nil {
+			return nil, fmt.Errorf("gersgorin: %w (%dx%d matrix)", err, n, n)
+		}
+		values := make(Eigenvalues, n)
+		for i, v := range w {
+			values[i] = complex(v, 0)
+		}
+		return values, nil
 	}
 	var e mat.Eigen
 	if !e.Factorize(a, mat.EigenNone) {
@@ -25,6 +41,18 @@ func GeneralEigenvalues(a *mat.Dense) (Eigenvalues, error) {
 		return cmp.Or(cmp.Compare(real(x), real(y)), cmp.Compare(imag(x), imag(y)))
 	})
 	return values, nil
+}
+
+// exactlySymmetric reports whether g equals its transpose bit for bit.
+func exactlySymmetric(g blas64.General) bool {
+	for i := range g.Rows {
+		for j := i + 1; j < g.Cols; j++ {
+			if g.Data[i*g.Stride+j] != g.Data[j*g.Stride+i] {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Symmetrize returns the symmetric matrix that mode's solver sees in a:
@@ -57,20 +85,31 @@ func Symmetrize(a *mat.Dense, mode Mode) (*mat.SymDense, error) {
 }
 
 // SymmetricEigenvalues returns the eigenvalues, ascending, of the symmetric
-// matrix mode's solver sees in a (see Symmetrize).
+// matrix mode's solver sees in a (see Symmetrize), from the two-stage
+// tridiagonal reduction of internal/linalg.
 func SymmetricEigenvalues(a *mat.Dense, mode Mode) ([]float64, error) {
-	s, err := Symmetrize(a, mode)
+	n, g, err := squareRaw(a)
 	if err != nil {
 		return nil, err
 	}
-	return symEigenvalues(s)
-}
-
-func symEigenvalues(s *mat.SymDense) ([]float64, error) {
-	var e mat.EigenSym
-	if !e.Factorize(s, false) {
-		n := s.SymmetricDim()
-		return nil, fmt.Errorf("gersgorin: symmetric eigen-solver did not converge (%dx%d matrix)", n, n)
+	if !mode.Valid() {
+		return nil, fmt.Errorf("gersgorin: unknown mode %q", mode)
 	}
-	return e.Values(nil), nil
+	// The solver reads the lower triangle: Reference's matrix as it is, and
+	// Corrected's when a is symmetric; otherwise the lower triangle of the
+	// symmetric part.
+	data, stride := g.Data, g.Stride
+	if mode == Corrected && !exactlySymmetric(g) {
+		data, stride = make([]float64, n*n), n
+		for i := range n {
+			for j := 0; j <= i; j++ {
+				data[i*n+j] = 0.5 * (g.Data[i*g.Stride+j] + g.Data[j*g.Stride+i])
+			}
+		}
+	}
+	w, err := linalg.SymEigenvalues(n, data, stride)
+	if err != nil {
+		return nil, fmt.Errorf("gersgorin: %w (%dx%d matrix)", err, n, n)
+	}
+	return w, nil
 }

@@ -1,6 +1,7 @@
 package gersgorin
 
 import (
+	"cmp"
 	"encoding/json"
 	"math"
 	"math/rand/v2"
@@ -214,3 +215,43 @@ func TestBadInput(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// An exactly symmetric matrix takes the symmetric solver: its eigenvalues
+// are those of the general solver (gonum's dgeev) to rounding, with zero
+// imaginary parts; one changed entry sends it to the general solver.
+func TestGeneralEigenvaluesSymmetricShortcut(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	for _, n := range []int{5, 40, 150} {
+		a := randomMatrix(rng, n, 1, true)
+		got, err := GeneralEigenvalues(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e mat.Eigen
+		if !e.Factorize(a, mat.EigenNone) {
+			t.Fatal("dgeev failed")
+		}
+		want := e.Values(nil)
+		slices.SortFunc(want, func(x, y complex128) int { return cmp.Compare(real(x), real(y)) })
+		for i := range n {
+			if imag(got[i]) != 0 || !closeTo(real(got[i]), real(want[i]), 1e-10) || math.Abs(imag(want[i])) > 1e-10 {
+				t.Fatalf("n=%d: eig[%d] = %v, dgeev %v", n, i, got[i], want[i])
+			}
+		}
+		a.Set(0, n-1, a.At(0, n-1)+1)
+		got, err = GeneralEigenvalues(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Factorize(a, mat.EigenNone); !slices.EqualFunc(sortedValues(e.Values(nil)), got, func(x, y complex128) bool { return x == y }) {
+			t.Errorf("n=%d: a non-symmetric matrix did not take the general solver", n)
+		}
+	}
+}
+
+func sortedValues(v []complex128) []complex128 {
+	slices.SortFunc(v, func(x, y complex128) int {
+		return cmp.Or(cmp.Compare(real(x), real(y)), cmp.Compare(imag(x), imag(y)))
+	})
+	return v
+}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -36,21 +37,61 @@ func Perturb(a *mat.Dense, sigma float64, rng *rand.Rand, mode Mode) (noisy, noi
 	noisyData := make([]float64, n*n)
 	for i := range n {
 		src := row(g, i)
-		for j := range n {
-			switch {
-			case j == i:
-				noisyData[i*n+j] = src[j]
-			case mode == Reference:
+		noisy, noise := noisyData[i*n:(i+1)*n], noiseData[i*n:(i+1)*n]
+		if mode == Reference {
+			for j, v := range src {
+				if j == i {
+					noisy[j] = v
+					continue
+				}
 				e := sigma * rng.NormFloat64()
-				noiseData[i*n+j] = e
-				noisyData[i*n+j] = src[j] + e
-			case j > i:
-				e := sigma * rng.NormFloat64()
-				sym := 0.5 * (src[j] + g.Data[j*g.Stride+i])
-				noiseData[i*n+j], noiseData[j*n+i] = e, e
-				noisyData[i*n+j], noisyData[j*n+i] = sym+e, sym+e
+				noise[j], noisy[j] = e, v+e
+			}
+			continue
+		}
+		// Corrected: the draws of row i's upper part, in order; the rest is
+		// filled in below, a block at a time.
+		for j := i + 1; j < n; j++ {
+			noise[j] = sigma * rng.NormFloat64()
+		}
+	}
+	if mode == Corrected {
+		mirrorLower(noiseData, n)
+		symmetricPlus(noisyData, g, noiseData, n)
+	}
+	return mat.NewDense(n, n, noisyData), mat.NewDense(n, n, noiseData), nil
+}
+
+// mirrorLower copies the strict upper triangle of the n x n row-major d
+// into its lower triangle, in square blocks that stay in cache.
+func mirrorLower(d []float64, n int) {
+	const blk = 64
+	for i0 := 0; i0 < n; i0 += blk {
+		for j0 := 0; j0 <= i0; j0 += blk {
+			for i := i0; i < min(i0+blk, n); i++ {
+				for j := j0; j < min(j0+blk, i); j++ {
+					d[i*n+j] = d[j*n+i]
+				}
 			}
 		}
 	}
-	return mat.NewDense(n, n, noisyData), mat.NewDense(n, n, noiseData), nil
+}
+
+// symmetricPlus sets d = (a + a^T)/2 + noise, with a's diagonal as it is,
+// in square blocks so that the reads of a^T stay in cache.
+func symmetricPlus(d []float64, a blas64.General, noise []float64, n int) {
+	const blk = 64
+	for i0 := 0; i0 < n; i0 += blk {
+		for j0 := 0; j0 < n; j0 += blk {
+			for i := i0; i < min(i0+blk, n); i++ {
+				for j := j0; j < min(j0+blk, n); j++ {
+					if i == j {
+						d[i*n+j] = a.Data[i*a.Stride+i]
+						continue
+					}
+					d[i*n+j] = 0.5*(a.Data[i*a.Stride+j]+a.Data[j*a.Stride+i]) + noise[i*n+j]
+				}
+			}
+		}
+	}
 }

@@ -149,3 +149,38 @@ func TestNewPerturbationLengthMismatch(t *testing.T) {
 		t.Error("no error")
 	}
 }
+
+// The draws go row by row, column by column: every off-diagonal entry in
+// Reference, every pair i < j in Corrected, and the noisy matrix is a plus
+// the noise (Corrected: its symmetric part plus the noise), exactly.
+func TestPerturbDrawOrder(t *testing.T) {
+	a := randomMatrix(rand.New(rand.NewPCG(1, 1)), 70, 1, false)
+	for _, mode := range []Mode{Reference, Corrected} {
+		noisy, noise, err := Perturb(a, 0.1, rand.New(rand.NewPCG(5, 5)), mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rng := rand.New(rand.NewPCG(5, 5))
+		for i := range 70 {
+			for j := range 70 {
+				if i == j || (mode == Corrected && j < i) {
+					continue
+				}
+				e := 0.1 * rng.NormFloat64()
+				want := a.At(i, j) + e
+				if mode == Corrected {
+					want = 0.5*(a.At(i, j)+a.At(j, i)) + e
+					if noise.At(j, i) != e || noisy.At(j, i) != want {
+						t.Fatalf("%s: (%d, %d) not mirrored", mode, j, i)
+					}
+				}
+				if noise.At(i, j) != e || noisy.At(i, j) != want {
+					t.Fatalf("%s: (%d, %d) = %v, %v; want %v, %v", mode, i, j, noise.At(i, j), noisy.At(i, j), e, want)
+				}
+			}
+			if noisy.At(i, i) != a.At(i, i) || noise.At(i, i) != 0 {
+				t.Fatalf("%s: diagonal %d changed", mode, i)
+			}
+		}
+	}
+}

@@ -12,8 +12,9 @@ import (
 // Heatmap draws a matrix (a Kronecker factor, FFT magnitudes) as coloured
 // cells, row 0 at the top. Values of both signs get a diverging colour scale
 // centred on zero, values of one sign a sequential one; NaN cells are left
-// empty. On the page a matrix larger than 512x512 is averaged over square
-// blocks, the factor stated under the title; the PNG keeps every cell. The
+// empty. On the page a matrix larger than 512x512 (or MaxSide) is averaged
+// over square blocks, the factor stated under the title; the PNG keeps every
+// cell. The
 // page holds the values as float32 (its tooltips show them to 9 significant
 // digits), which keeps a page of a large matrix small.
 type Heatmap struct {
@@ -30,6 +31,11 @@ type Heatmap struct {
 	// Range, when set (Range[0] < Range[1]), fixes the colour scale, so
 	// that several heat maps share one (vmin and vmax).
 	Range [2]float64
+	// MaxSide is the most rows or columns shown on the page (0: 512): a
+	// larger matrix is averaged over square blocks to fit. A browser keeps
+	// every cell as a shape, some 1.6 KB each in Chromium, so a page of
+	// several heat maps uses a smaller side to stay within memory.
+	MaxSide int
 }
 
 var colormaps = map[string]colorScale{
@@ -142,7 +148,11 @@ func continuousMap(scale colorScale, lo, hi float64, dim int, series []int, name
 
 func (h Heatmap) chart() (*chartSpec, error) {
 	xl, yl, vl := h.labels()
-	avg, rows, cols, f := blockAverage(h.Values, maxHeatCells)
+	limit := maxHeatCells
+	if h.MaxSide > 0 {
+		limit = h.MaxSide
+	}
+	avg, rows, cols, f := blockAverage(h.Values, limit)
 	sub := h.Subtitle
 	r, c := len(h.Values), len(h.Values[0])
 	if f > 1 {

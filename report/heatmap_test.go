@@ -67,3 +67,28 @@ func TestHeatmapFactorInSubtitle(t *testing.T) {
 		}
 	}
 }
+
+// MaxSide lowers the size shown on the page; the values stay whole for the
+// PNG.
+func TestHeatmapMaxSide(t *testing.T) {
+	m := make([][]float64, 600)
+	for i := range m {
+		m[i] = make([]float64, 600)
+		for j := range m[i] {
+			m[i][j] = float64(i*600 + j)
+		}
+	}
+	h := Heatmap{Title: "m", Values: m, MaxSide: 256}
+	spec, err := h.chart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := spec.Tables[0].Grid
+	if g.Block != 3 || g.Rows != 200 || g.Cols != 200 || len(h.Values) != 600 {
+		t.Errorf("block %d, %dx%d shown", g.Block, g.Rows, g.Cols)
+	}
+	sub, _ := spec.Option["title"].(map[string]any)["subtext"].(string)
+	if !strings.Contains(sub, "block-averaged 200x200") {
+		t.Errorf("subtitle %q", sub)
+	}
+}

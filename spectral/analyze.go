@@ -34,21 +34,38 @@ func Analyze(ctx context.Context, in Input, opts Options) (Result, error) {
 // eigen-solve of a large matrix cannot be interrupted) and ctx's error is
 // returned. On error the results are nil.
 func AnalyzeBatch(ctx context.Context, inputs []Input, opts Options, progress func(done, total int)) ([]Result, error) {
-	opts, err := opts.normalized()
+	results := make([]Result, len(inputs))
+	err := AnalyzeEach(ctx, inputs, opts, func(i int, r Result) error {
+		results[i] = r
+		return nil
+	}, progress)
 	if err != nil {
 		return nil, err
+	}
+	return results, nil
+}
+
+// AnalyzeEach is AnalyzeBatch handing each result to each, with its input's
+// index, as soon as it is ready, instead of keeping them all: a caller that
+// writes out a result's images and keeps the rest holds no more than
+// opts.Workers matrices and their images at once (with Input.Load). Calls of
+// each and progress never overlap; each comes before the progress call that
+// counts its matrix. An error from each stops the batch and is returned.
+func AnalyzeEach(ctx context.Context, inputs []Input, opts Options, each func(i int, r Result) error, progress func(done, total int)) error {
+	opts, err := opts.normalized()
+	if err != nil {
+		return err
 	}
 	seen := make(map[string]bool, len(inputs))
 	for _, in := range inputs {
 		if seen[in.Name] {
-			return nil, fmt.Errorf("spectral: two matrices named %q (names seed the noise and must differ)", in.Name)
+			return fmt.Errorf("spectral: two matrices named %q (names seed the noise and must differ)", in.Name)
 		}
 		seen[in.Name] = true
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	p := newPool(opts.Workers)
-	results := make([]Result, len(inputs))
 	indices := make(chan int, len(inputs))
 	for i := range inputs {
 		indices <- i
@@ -72,13 +89,17 @@ func AnalyzeBatch(ctx context.Context, inputs []Input, opts Options, progress fu
 				}
 				r, err := p.analyze(ctx, inputs[i], opts)
 				mu.Lock()
+				if err == nil && ctx.Err() == nil {
+					if err = each(i, r); err != nil {
+						err = fmt.Errorf("spectral: %s: %w", inputs[i].Name, err)
+					}
+				}
 				if err != nil {
 					if firstErr == nil && ctx.Err() == nil {
 						firstErr = err
 					}
 					cancel()
-				} else {
-					results[i] = r
+				} else if ctx.Err() == nil {
 					done++
 					if progress != nil {
 						progress(done, len(inputs))
@@ -91,11 +112,11 @@ func AnalyzeBatch(ctx context.Context, inputs []Input, opts Options, progress fu
 	wg.Wait()
 	switch {
 	case firstErr != nil:
-		return nil, firstErr
+		return firstErr
 	case done < len(inputs):
-		return nil, fmt.Errorf("spectral: stopped after %d of %d matrices: %w", done, len(inputs), context.Cause(ctx))
+		return fmt.Errorf("spectral: stopped after %d of %d matrices: %w", done, len(inputs), context.Cause(ctx))
 	}
-	return results, nil
+	return nil
 }
 
 // analyze runs the computations of one matrix on the pool.
@@ -104,6 +125,12 @@ func (p *pool) analyze(ctx context.Context, in Input, opts Options) (Result, err
 		return Result{}, fmt.Errorf("spectral: %s: %w", in.Name, err)
 	}
 	a := in.Matrix
+	if a == nil && in.Load != nil {
+		var err error
+		if a, err = in.Load(); err != nil {
+			return fail(err)
+		}
+	}
 	if err := checkMatrix(a); err != nil {
 		return fail(err)
 	}
@@ -116,13 +143,19 @@ func (p *pool) analyze(ctx context.Context, in Input, opts Options) (Result, err
 	perturbed := make([][]float64, len(opts.Modes))
 	var discs gersgorin.Discs
 	var general gersgorin.Eigenvalues
-	var cleanSpectrum Spectrum
+	var cleanImages []Image
 
-	tasks := []func() error{
-		func() (err error) {
+	// A symmetric matrix's general eigenvalues are its clean symmetric ones
+	// (gersgorin.GeneralEigenvalues takes the same solver for it): one
+	// solve serves both.
+	var tasks []func() error
+	if !symmetric {
+		tasks = append(tasks, func() (err error) {
 			general, err = gersgorin.GeneralEigenvalues(a)
 			return err
-		},
+		})
+	}
+	tasks = append(tasks,
 		func() error {
 			var err error
 			if discs, err = gersgorin.NewDiscs(a); err != nil {
@@ -132,11 +165,10 @@ func (p *pool) analyze(ctx context.Context, in Input, opts Options) (Result, err
 			res.DiagonalShare = Float(share)
 			if opts.Images {
 				res.MatrixImage = MatrixImage(a).Downsample(opts.MaxImageSide, MeanPool)
-				cleanSpectrum = FFT2(a)
+				cleanImages = magnitudeImages(a, opts.MaxImageSide, opts.Modes)
 			}
 			return err
-		},
-	}
+		})
 	for k, mode := range opts.Modes {
 		// A symmetric matrix is the same to both solvers: solve it once.
 		if !symmetric || k == 0 {
@@ -154,6 +186,12 @@ func (p *pool) analyze(ctx context.Context, in Input, opts Options) (Result, err
 		return fail(err)
 	}
 
+	if symmetric {
+		general = make(gersgorin.Eigenvalues, len(clean[0]))
+		for i, v := range clean[0] {
+			general[i] = complex(v, 0)
+		}
+	}
 	res.Analysis = gersgorin.NewAnalysis(discs, general)
 	for k, mode := range opts.Modes {
 		if clean[k] == nil {
@@ -165,7 +203,7 @@ func (p *pool) analyze(ctx context.Context, in Input, opts Options) (Result, err
 		}
 		res.Modes[k].Perturbation = pert
 		if opts.Images {
-			res.Modes[k].Spectrum = cleanSpectrum.Magnitude(mode).Downsample(opts.MaxImageSide, MaxPool)
+			res.Modes[k].Spectrum = cleanImages[k]
 		}
 	}
 	if res.N != n {
@@ -211,7 +249,7 @@ func perturbation(a *mat.Dense, symmetric bool, mode Mode, opts Options, name st
 		out.NoiseSNR = &f
 	}
 	if opts.Images {
-		out.PerturbedSpectrum = FFT2(noisy).Magnitude(mode).Downsample(opts.MaxImageSide, MaxPool)
+		out.PerturbedSpectrum = magnitudeImages(noisy, opts.MaxImageSide, []Mode{mode})[0]
 	}
 	return gersgorin.SymmetricEigenvalues(noisy, mode)
 }

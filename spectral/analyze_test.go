@@ -220,3 +220,26 @@ func TestAnalyzeBadInput(t *testing.T) {
 		})
 	}
 }
+
+// A symmetric factor is solved once for its discs' eigenvalues and its
+// clean spectrum: both are the general solver's values, and the clean
+// values are the same in both modes.
+func TestAnalyzeSymmetricSolvedOnce(t *testing.T) {
+	a := factorLike(rand.New(rand.NewPCG(6, 6)), 50, 0.3)
+	r, err := Analyze(context.Background(), Input{Name: "f", Matrix: a}, Options{Sigma: 1e-3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := gersgorin.GeneralEigenvalues(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(r.Eigenvalues, want) {
+		t.Errorf("eigenvalues %v, general solver %v", r.Eigenvalues[:3], want[:3])
+	}
+	for _, m := range r.Modes {
+		if !slices.Equal(m.Clean, want.Real()) {
+			t.Errorf("%s clean eigenvalues differ from the general solver's", m.Mode)
+		}
+	}
+}

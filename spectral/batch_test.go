@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 func inputs(n, size int) []Input {
@@ -115,5 +118,54 @@ func TestSeriesByLayer(t *testing.T) {
 	}
 	if v := NoiseSNROf(Reference)(analysed[0]); v == v {
 		t.Errorf("reference noise SNR = %v, want NaN", v)
+	}
+}
+
+// Matrices given by Load are read as they are analysed, never more at once
+// than there are workers, and give the results of the same matrices given
+// directly; each sees every result once, in step with the progress.
+func TestAnalyzeEachLoadsLazily(t *testing.T) {
+	direct := inputs(6, 10)
+	want, err := AnalyzeBatch(context.Background(), direct, Options{Workers: 2}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var live, peak atomic.Int32
+	lazy := make([]Input, len(direct))
+	for k, in := range direct {
+		m := in.Matrix
+		in.Matrix = nil
+		in.Load = func() (*mat.Dense, error) {
+			if n := live.Add(1); n > peak.Load() {
+				peak.Store(n)
+			}
+			return mat.DenseCopyOf(m), nil
+		}
+		lazy[k] = in
+	}
+	seen := map[int]bool{}
+	var dones []int
+	err = AnalyzeEach(context.Background(), lazy, Options{Workers: 2}, func(i int, r Result) error {
+		live.Add(-1)
+		if seen[i] {
+			t.Errorf("result %d twice", i)
+		}
+		seen[i] = true
+		if r.Name != want[i].Name || !slices.Equal(r.Modes[0].Perturbed, want[i].Modes[0].Perturbed) || !slices.Equal(r.Eigenvalues, want[i].Eigenvalues) {
+			t.Errorf("result %d differs from the direct one", i)
+		}
+		return nil
+	}, func(done, total int) { dones = append(dones, done) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 6 || peak.Load() > 2 || len(dones) != 7 || dones[6] != 6 {
+		t.Errorf("seen %d, peak %d loaded at once, progress %v", len(seen), peak.Load(), dones)
+	}
+	failing := slices.Clone(lazy)
+	failing[3].Load = func() (*mat.Dense, error) { return nil, errors.New("disk on fire") }
+	err = AnalyzeEach(context.Background(), failing, Options{Workers: 1}, func(int, Result) error { return nil }, nil)
+	if err == nil || !strings.Contains(err.Error(), "m3: disk on fire") {
+		t.Errorf("failing load: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"os"
+	"strconv"
 	"testing"
 )
 
@@ -22,6 +23,15 @@ func benchmarkAnalyze(b *testing.B, n int) {
 }
 
 func BenchmarkAnalyze1024(b *testing.B) { benchmarkAnalyze(b, 1024) }
+
+// BenchmarkAnalyzeN is BenchmarkAnalyze at the order LANDSCAPE_BENCH_N.
+func BenchmarkAnalyzeN(b *testing.B) {
+	n, err := strconv.Atoi(os.Getenv("LANDSCAPE_BENCH_N"))
+	if err != nil {
+		b.Skip("set LANDSCAPE_BENCH_N to the order")
+	}
+	benchmarkAnalyze(b, n)
+}
 
 // BenchmarkAnalyze4608 is a ResNet-18 layer4 factor; it takes minutes, so it
 // runs only with LANDSCAPE_BENCH_LARGE=1.

@@ -12,6 +12,16 @@
 //   - Analyze and AnalyzeBatch: every measure of both packages for one
 //     matrix or many, in parallel on all cores, with progress and
 //     cancellation; SeriesByLayer turns their results into time series.
+//     AnalyzeEach hands each result over as soon as it is ready, and an
+//     Input may give a Load function instead of its matrix, so that a run of
+//     hundreds of large factors is analysed with one matrix in memory per
+//     worker.
+//
+// A 4608 x 4608 factor (ResNet-18's layer4.1.conv1) costs three symmetric
+// eigen-solves (the clean matrix, whose eigenvalues are also the discs', and
+// the perturbed matrix of each mode, which Reference reads through its
+// lower triangle) and three FFTs; see internal/linalg for the solver and
+// scripts/bench_spectral_numpy.py for the comparison with numpy.
 //
 // # Modes
 //

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"math"
 	"math/cmplx"
+	"math/rand/v2"
 	"os"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -233,4 +235,29 @@ func equalFloats(a, b []float64) bool {
 		}
 	}
 	return true
+}
+
+// magnitudeImages gives what the whole transform, its magnitude image and
+// max-pooling give, bit for bit, for even and odd sizes and every
+// shrinking factor.
+func TestMagnitudeImagesExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 12))
+	modes := []Mode{Reference, Corrected}
+	for _, c := range []struct{ rows, cols, side int }{{40, 40, 16}, {33, 33, 10}, {30, 45, 8}, {64, 64, 64}, {17, 50, 0}, {50, 17, 7}} {
+		a := mat.NewDense(c.rows, c.cols, nil)
+		for i := range c.rows {
+			for j := range c.cols {
+				a.Set(i, j, rng.NormFloat64())
+			}
+		}
+		a.Set(0, 0, 0)
+		got := magnitudeImages(a, c.side, modes)
+		s := FFT2(a)
+		for k, m := range modes {
+			want := s.Magnitude(m).Downsample(c.side, MaxPool)
+			if got[k].Rows != want.Rows || got[k].Cols != want.Cols || !slices.Equal(got[k].Data, want.Data) {
+				t.Errorf("%dx%d to %d, %s: images differ", c.rows, c.cols, c.side, m)
+			}
+		}
+	}
 }

@@ -21,20 +21,35 @@ func (im Image) At(i, j int) float64 { return im.Data[i*im.Cols+j] }
 // A coefficient of exactly 0 gives -Inf, as numpy does.
 func (s Spectrum) Magnitude(mode Mode) Image {
 	im := Image{Rows: s.Rows, Cols: s.Cols, Data: make([]float64, len(s.Data))}
-	scale := 20.0 // 20 ln|F|
-	if mode == Corrected {
-		scale = 20 / math.Ln10 // 20 log10|F|
-	}
-	for k, z := range s.Data {
-		im.Data[k] = scale * math.Log(math.Hypot(real(z), imag(z)))
-	}
+	scale := magnitudeScale(mode)
+	parallelFor(len(s.Data), func(lo, hi int) {
+		for k, z := range s.Data[lo:hi] {
+			im.Data[lo+k] = scale * math.Log(math.Hypot(real(z), imag(z)))
+		}
+	})
 	return im
+}
+
+// magnitudeScale is the factor of ln|F| in mode's magnitude image: 20 (20
+// ln|F|, the notebook's natural log) or 20/ln 10 (20 log10|F|, decibels).
+func magnitudeScale(mode Mode) float64 {
+	if mode == Corrected {
+		return 20 / math.Ln10
+	}
+	return 20
 }
 
 // MatrixImage returns a copy of a as an Image, for drawing it in grey.
 func MatrixImage(a mat.Matrix) Image {
 	rows, cols := a.Dims()
 	im := Image{Rows: rows, Cols: cols, Data: make([]float64, rows*cols)}
+	if d, ok := a.(*mat.Dense); ok {
+		raw := d.RawMatrix()
+		for i := range rows {
+			copy(im.Data[i*cols:(i+1)*cols], raw.Data[i*raw.Stride:i*raw.Stride+cols])
+		}
+		return im
+	}
 	for i := range rows {
 		for j := range cols {
 			im.Data[i*cols+j] = a.At(i, j)

@@ -9,12 +9,17 @@ import (
 // free-form labels carried into the Result (for the time series; Side is "A"
 // or "G" for Kronecker factors); Name must be unique within a batch and
 // seeds the noise (see Options.Seed).
+//
+// Matrix is the matrix; when it is nil, Load reads it just before the
+// analysis, and the analysis drops it when done, so that a batch holds no
+// more matrices than it analyses at once.
 type Input struct {
 	Name   string
 	Layer  string
 	Step   int
 	Side   string
 	Matrix *mat.Dense
+	Load   func() (*mat.Dense, error)
 }
 
 // Result is every measure of one matrix. Its JSON form is the per-matrix

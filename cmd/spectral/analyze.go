@@ -89,19 +89,20 @@ flags:`)
 		return err
 	}
 	var inputs []spectral.Input
+	var sizes []int
 	if len(runs) > 0 {
 		for _, r := range runs {
-			in, err := runInputs(r, split(*layers), split(*steps), *factor)
+			in, n, err := runInputs(r, split(*layers), split(*steps), *factor)
 			if err != nil {
 				return err
 			}
-			inputs = append(inputs, in...)
+			inputs, sizes = append(inputs, in...), append(sizes, n...)
 		}
 	} else {
 		if *layers != "" || *steps != "" {
 			return cli.Usagef("--layers and --steps select factors of runs, not of --matrix files")
 		}
-		if inputs, err = fileInputs(matrices); err != nil {
+		if inputs, sizes, err = fileInputs(matrices); err != nil {
 			return err
 		}
 	}
@@ -112,9 +113,31 @@ flags:`)
 	defer stop()
 	opts := spectral.DefaultOptions()
 	opts.Modes, opts.Sigma, opts.Seed, opts.Images, opts.Workers = modes, *sigma, *seed, true, *workers
+	if *png {
+		// Full resolution: the page shows block means, the PNGs every cell.
+		opts.MaxImageSide = 0
+	}
+	ro := report.Options{PNG: *png, Command: append([]string{"spectral", "analyze"}, args...), Version: version()}
 	start := time.Now()
-	bar := newProgress(stderr, largest(inputs))
-	results, err := spectral.AnalyzeBatch(ctx, inputs, opts, bar.update)
+	bar := newProgress(stderr, sizes)
+	// Each result's images go into its pages as soon as it is ready; only
+	// the numbers are kept, so memory holds the matrices being analysed.
+	results := make([]spectral.Result, len(inputs))
+	pages := make([][]report.Link, len(inputs))
+	err = spectral.AnalyzeEach(ctx, inputs, opts, func(i int, r spectral.Result) error {
+		links, err := writeMatrixPages(*out, i, r, ro)
+		if err != nil {
+			return err
+		}
+		pages[i] = links
+		r.MatrixImage = spectral.Image{}
+		for k := range r.Modes {
+			r.Modes[k].Spectrum, r.Modes[k].PerturbedSpectrum = spectral.Image{}, spectral.Image{}
+		}
+		results[i] = r
+		bar.add(i)
+		return nil
+	}, nil)
 	bar.done()
 	if err != nil {
 		return err
@@ -133,7 +156,7 @@ flags:`)
 	if err := rundir.WriteBytesAtomic(filepath.Join(*out, "spectral.json"), b); err != nil {
 		return err
 	}
-	if err := writeReport(*out, o, results, report.Options{PNG: *png, Command: o.Command, Version: o.Version}); err != nil {
+	if err := writeReport(*out, o, results, pages, ro); err != nil {
 		return err
 	}
 	if len(runs) == 1 {
@@ -162,45 +185,71 @@ func split(s string) []string {
 	return out
 }
 
-func largest(in []spectral.Input) int {
-	n := 0
-	for _, i := range in {
-		r, _ := i.Matrix.Dims()
-		n = max(n, r)
-	}
-	return n
-}
-
-// progress shows matrices done and time on a terminal; elsewhere one line
-// when a batch with large matrices takes a while.
+// progress shows the matrices done, the time elapsed and the time left:
+// on a terminal as a bar redrawn in place, elsewhere as a line every ten
+// seconds and one at the end. The time left assumes a matrix costs n^3
+// (its eigen-solves).
 type progress struct {
-	mu      sync.Mutex
-	w       io.Writer
-	tty     bool
-	start   time.Time
-	largest int
-	printed bool
+	mu              sync.Mutex
+	w               io.Writer
+	tty             bool
+	start, last     time.Time
+	cost            []float64
+	total, finished float64
+	count           int
+	printed         bool
 }
 
-func newProgress(w io.Writer, largest int) *progress {
-	p := &progress{w: w, start: time.Now(), largest: largest}
+func newProgress(w io.Writer, sizes []int) *progress {
+	p := &progress{w: w, start: time.Now(), last: time.Now()}
+	for _, n := range sizes {
+		c := float64(n) * float64(n) * float64(n)
+		p.cost = append(p.cost, c)
+		p.total += c
+	}
 	if f, ok := w.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 			p.tty = true
 		}
 	}
+	if p.tty {
+		p.draw()
+	}
 	return p
 }
 
-func (p *progress) update(done, total int) {
+// add counts matrix i as done.
+func (p *progress) add(i int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	el := time.Since(p.start).Round(time.Second)
+	p.count++
+	p.finished += p.cost[i]
+	if p.tty || time.Since(p.last) >= 10*time.Second || p.count == len(p.cost) {
+		p.draw()
+		p.last = time.Now()
+	}
+}
+
+func (p *progress) draw() {
+	el := time.Since(p.start)
+	eta := "?"
+	if p.finished > 0 {
+		eta = time.Duration(float64(el) * (p.total - p.finished) / p.finished).Round(time.Second).String()
+	}
+	const width = 30
+	filled := 0
+	if p.total > 0 {
+		filled = int(width * p.finished / p.total)
+	}
+	line := fmt.Sprintf("[%s%s] %d/%d matrices  %s elapsed  ETA %s", strings.Repeat("#", filled), strings.Repeat(".", width-filled),
+		p.count, len(p.cost), el.Round(time.Second), eta)
 	if p.tty {
-		fmt.Fprintf(p.w, "\r%d/%d matrices (largest %dx%d)  %s elapsed   ", done, total, p.largest, p.largest, el)
+		fmt.Fprintf(p.w, "\r%s   ", line)
 		p.printed = true
-	} else if done == total && time.Since(p.start) > 10*time.Second {
-		fmt.Fprintf(p.w, "%d matrices (largest %dx%d) in %s\n", total, p.largest, p.largest, el)
+	} else if p.count == len(p.cost) && el < 10*time.Second {
+		return
+	} else {
+		fmt.Fprintln(p.w, line)
 	}
 }
 

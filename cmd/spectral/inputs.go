@@ -30,17 +30,17 @@ type layerInfo struct {
 // runInputs reads the factor matrices of a run's snapshots: for each chosen
 // step and layer, the activation-side (A) and gradient-side (G) factor of one
 // layer, always paired by the layer's own name.
-func runInputs(path string, layers, steps []string, factor string) ([]spectral.Input, error) {
+func runInputs(path string, layers, steps []string, factor string) ([]spectral.Input, []int, error) {
 	dir, err := rundir.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	all, err := dir.FactorSteps()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(all) == 0 {
-		return nil, fmt.Errorf("%s has no factor snapshots: train with --optimizer adafisher --snapshot-factors-every N --full-factors", path)
+		return nil, nil, fmt.Errorf("%s has no factor snapshots: train with --optimizer adafisher --snapshot-factors-every N --full-factors", path)
 	}
 	chosen := all
 	if len(steps) > 0 {
@@ -48,10 +48,10 @@ func runInputs(path string, layers, steps []string, factor string) ([]spectral.I
 		for _, s := range steps {
 			v, err := strconv.Atoi(strings.TrimSpace(s))
 			if err != nil {
-				return nil, fmt.Errorf("--steps %q: want step numbers", strings.Join(steps, ","))
+				return nil, nil, fmt.Errorf("--steps %q: want step numbers", strings.Join(steps, ","))
 			}
 			if !slices.Contains(all, v) {
-				return nil, fmt.Errorf("%s has no factor snapshot at step %d (it has %v)", path, v, all)
+				return nil, nil, fmt.Errorf("%s has no factor snapshot at step %d (it has %v)", path, v, all)
 			}
 			chosen = append(chosen, v)
 		}
@@ -64,16 +64,17 @@ func runInputs(path string, layers, steps []string, factor string) ([]spectral.I
 	}
 	base := filepath.Base(filepath.Clean(path))
 	var out []spectral.Input
+	var sizes []int
 	seenLayer := map[string]bool{}
 	for _, step := range chosen {
 		p := dir.FactorsPath(step)
-		f, err := rundir.Read(p)
+		snap, err := readSnapshot(p)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		var infos []layerInfo
-		if err := json.Unmarshal([]byte(f.Metadata["layers"]), &infos); err != nil {
-			return nil, fmt.Errorf("%s: metadata \"layers\": %w", p, err)
+		if err := json.Unmarshal([]byte(snap.metadata["layers"]), &infos); err != nil {
+			return nil, nil, fmt.Errorf("%s: metadata \"layers\": %w", p, err)
 		}
 		for _, li := range infos {
 			if len(layers) > 0 && !slices.Contains(layers, li.Layer) {
@@ -82,60 +83,55 @@ func runInputs(path string, layers, steps []string, factor string) ([]spectral.I
 			seenLayer[li.Layer] = true
 			for _, k := range kinds {
 				for side, suffix := range factorSuffixes[k] {
-					t, ok := f.Get(li.Layer + "." + suffix)
+					name := li.Layer + "." + suffix
+					e, ok := snap.tensors[name]
 					if !ok {
 						continue
 					}
-					m, err := tensorMatrix(p, t)
-					if err != nil {
-						return nil, err
+					// Shapes are checked now, values when the matrix is
+					// read, just before its analysis.
+					if len(e.Shape) != 2 || e.Shape[0] != e.Shape[1] {
+						return nil, nil, fmt.Errorf("%s: tensor %q has shape %v, want a square matrix", p, name, e.Shape)
 					}
 					sideName := [2]string{"A", "G"}[side]
 					label := li.Layer
 					if factor == "both" {
 						label += " (" + k + ")"
 					}
-					out = append(out, spectral.Input{Name: fmt.Sprintf("%s:%s/%s@%d", base, label, sideName, step), Layer: base + ":" + label, Step: step, Side: sideName, Matrix: m})
+					out = append(out, spectral.Input{Name: fmt.Sprintf("%s:%s/%s@%d", base, label, sideName, step), Layer: base + ":" + label, Step: step, Side: sideName,
+						Load: func() (*mat.Dense, error) { return snap.matrix(name) }})
+					sizes = append(sizes, e.Shape[0])
 				}
 			}
 		}
 	}
 	for _, l := range layers {
 		if !seenLayer[l] {
-			return nil, fmt.Errorf("%s has no layer %q with factors", path, l)
+			return nil, nil, fmt.Errorf("%s has no layer %q with factors", path, l)
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("%s's factor snapshots hold no %s factor matrices (only diagonals): train with --full-factors", path, factor)
+		return nil, nil, fmt.Errorf("%s's factor snapshots hold no %s factor matrices (only diagonals): train with --full-factors", path, factor)
 	}
-	return out, nil
-}
-
-func tensorMatrix(path string, t rundir.Tensor) (*mat.Dense, error) {
-	if len(t.Shape) != 2 || t.Shape[0] != t.Shape[1] {
-		return nil, fmt.Errorf("%s: tensor %q has shape %v, want a square matrix", path, t.Name, t.Shape)
-	}
-	v, err := t.Float64s()
-	if err != nil {
-		return nil, fmt.Errorf("%s: tensor %q: %w", path, t.Name, err)
-	}
-	return mat.NewDense(t.Shape[0], t.Shape[1], v), nil
+	return out, sizes, nil
 }
 
 // fileInputs reads every matrix of .npy, .npz and .safetensors files.
-func fileInputs(paths []string) ([]spectral.Input, error) {
+func fileInputs(paths []string) ([]spectral.Input, []int, error) {
 	var out []spectral.Input
+	var sizes []int
 	for _, p := range paths {
 		ms, err := matfile.Read(p)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if err := matfile.RequireSquare(ms); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, m := range ms {
 			out = append(out, spectral.Input{Name: m.Name, Layer: m.Name, Matrix: m.Dense()})
+			sizes = append(sizes, m.Rows)
 		}
 	}
-	return out, nil
+	return out, sizes, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,5 +109,66 @@ func TestAnalyzeMatrixFile(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "2 matrices") {
 		t.Fatalf("stdout %q", stdout.String())
+	}
+}
+
+// A factor with a non-finite entry stops the analysis with an error naming
+// the snapshot file, the tensor and the entry.
+func TestAnalyzeRunNonFinite(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "run")
+	cfg := train.Config{Dataset: "iris", Standardize: true, BatchSize: 16, Model: "mlp", Hidden: []int{8}, Activation: "relu",
+		Optimizer: "adafisher", Hyper: optim.Hyper{LR: 1e-3, Beta1: 0.9, Lambda: 1e-3, Gamma: 0.8, TCov: 5, FisherMode: "reference", FullFactors: true},
+		DType: "float64", Steps: 6, SnapshotFactorsEvery: 5, Out: out}
+	if _, err := train.Run[float64](context.Background(), cfg, train.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := rundir.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := d.FactorsPath(5)
+	f, err := rundir.Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const name = "fc2.H_full"
+	for k, tn := range f.Tensors {
+		if tn.Name != name {
+			continue
+		}
+		v, err := tn.Float64s()
+		if err != nil {
+			t.Fatal(err)
+		}
+		v[1*tn.Shape[1]+2] = math.NaN()
+		f.Tensors[k] = rundir.FromFloat64(name, tn.Shape, v)
+	}
+	if err := rundir.Write(path, f.Tensors, f.Metadata); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := runCLI([]string{"analyze", out}, &stdout, &stderr)
+	for _, want := range []string{path, `"` + name + `"`, "entry (1, 2) is NaN"} {
+		if code != 1 || !strings.Contains(stderr.String(), want) {
+			t.Errorf("exit %d, stderr %q, want %q in it", code, stderr.String(), want)
+		}
+	}
+}
+
+// The bar counts matrices and weighs the time left by n^3: after the
+// largest of three matrices the bar is nearly full.
+func TestProgressBar(t *testing.T) {
+	var buf bytes.Buffer
+	p := newProgress(&buf, []int{10, 1000, 10})
+	p.tty = true
+	p.add(1)
+	line := buf.String()
+	if !strings.Contains(line, "1/3 matrices") || !strings.Contains(line, "ETA") || !strings.Contains(line, "[#############################.]") {
+		t.Errorf("line %q", line)
+	}
+	p.done()
+	if !strings.HasSuffix(buf.String(), "\n") {
+		t.Error("no newline after the bar")
 	}
 }

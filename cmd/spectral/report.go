@@ -11,22 +11,15 @@ import (
 	"github.com/adafisher-go/landscape/spectral"
 )
 
-// writeReport draws the paper's figures (3, 7 and 8, appendix A.1) for every
-// layer: discs with eigenvalues, clean against perturbed eigenvalues with the
-// Kaiser line, FFT images, grey-scale factor images, and the time series of
-// the diagonal's share and the SNR over training.
-func writeReport(dir string, o output, results []spectral.Result, ro report.Options) error {
+// writeReport writes index.html: the settings, the summary table with a
+// link to each matrix's pages, and the time series of the diagonal's share
+// and the SNR over training. The figures of each matrix are on its own
+// pages (writeMatrixPages), so that no page grows with the number of
+// matrices.
+func writeReport(dir string, o output, results []spectral.Result, pages [][]report.Link, ro report.Options) error {
 	p := report.NewPage("Kronecker-factor analysis")
-	p.Text(fmt.Sprintf("%d matrices; perturbation noise N(0, %g) on the off-diagonal entries, seed %d; modes %v. Reference mode reproduces the official notebooks: noise drawn independently in both triangles and eigenvalues from a symmetric solver that reads the lower triangle, FFT magnitude 20*ln|F|, SNR over the noisy strict upper triangle with the n*n normaliser. Corrected mode uses symmetric noise and a symmetric solver, 20*log10|F| (decibels), and the SNR of diagonal power over off-diagonal power with the n(n-1)/2 normaliser, for the clean matrix and for the noise alone. A and G of one layer are always that layer's own factors.", len(results), o.Sigma, o.Seed, o.Modes))
+	p.Text(fmt.Sprintf("%d matrices; perturbation noise N(0, %g) on the off-diagonal entries, seed %d; modes %v. Reference mode reproduces the official notebooks: noise drawn independently in both triangles and eigenvalues from a symmetric solver that reads the lower triangle, FFT magnitude 20*ln|F|, SNR over the noisy strict upper triangle with the n*n normaliser. Corrected mode uses symmetric noise and a symmetric solver, 20*log10|F| (decibels), and the SNR of diagonal power over off-diagonal power with the n(n-1)/2 normaliser, for the clean matrix and for the noise alone. A and G of one layer are always that layer's own factors. Each matrix's figures (Gersgorin discs, eigenvalues, factor and FFT images) are on the pages linked below.", len(results), o.Sigma, o.Seed, o.Modes))
 	p.Table(summaryHeader(o.Modes), summaryRows(results))
-	var layers []string
-	byLayer := map[string][]spectral.Result{}
-	for _, r := range results {
-		if _, ok := byLayer[r.Layer]; !ok {
-			layers = append(layers, r.Layer)
-		}
-		byLayer[r.Layer] = append(byLayer[r.Layer], r)
-	}
 	if steps := distinctSteps(results); len(steps) > 1 {
 		p.Section("Over training")
 		if err := p.Add(series("Diagonal share of the squared Frobenius norm", "diagonal share", results, spectral.DiagonalShareOf, false)); err != nil {
@@ -38,65 +31,96 @@ func writeReport(dir string, o output, results []spectral.Result, ro report.Opti
 			}
 		}
 	}
+	var layers []string
+	byLayer := map[string][]int{}
+	for i, r := range results {
+		if _, ok := byLayer[r.Layer]; !ok {
+			layers = append(layers, r.Layer)
+		}
+		byLayer[r.Layer] = append(byLayer[r.Layer], i)
+	}
 	for _, l := range layers {
-		rs := byLayer[l]
-		sort.SliceStable(rs, func(a, b int) bool {
-			if rs[a].Side != rs[b].Side {
-				return rs[a].Side < rs[b].Side
+		idx := byLayer[l]
+		sort.SliceStable(idx, func(a, b int) bool {
+			ra, rb := results[idx[a]], results[idx[b]]
+			if ra.Side != rb.Side {
+				return ra.Side < rb.Side
 			}
-			return rs[a].Step < rs[b].Step
+			return ra.Step < rb.Step
 		})
 		p.Section(l)
-		for _, r := range rs {
-			if err := p.Add(discs(r)); err != nil {
-				return err
-			}
+		var links []report.Link
+		for _, i := range idx {
+			links = append(links, pages[i]...)
 		}
-		for _, r := range rs {
-			for _, mr := range r.Modes {
-				if err := p.Add(eigenLine(r, mr)); err != nil {
-					return err
-				}
-			}
-		}
-		for _, r := range rs {
-			for _, mr := range r.Modes {
-				for k, im := range []spectral.Image{mr.Spectrum, mr.PerturbedSpectrum} {
-					what := [2]string{"", "perturbed "}[k]
-					unit := map[string]string{"reference": "20 ln|F|", "corrected": "20 log10|F| (dB)"}[string(mr.Mode)]
-					if err := p.Add(report.Heatmap{Title: fmt.Sprintf("FFT of %s%s (%s mode)", what, r.Name, mr.Mode), Subtitle: "centred (fftshift); frequencies from -pi to pi",
-						XLabel: "frequency index", YLabel: "frequency index", ValueLabel: unit, Values: imageRows(im), Colormap: "hot"}); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		for _, side := range []string{"A", "G", ""} {
-			var same []spectral.Result
-			for _, r := range rs {
-				if r.Side == side {
-					same = append(same, r)
-				}
-			}
-			if len(same) == 0 {
-				continue
-			}
-			lo, hi := math.Inf(1), math.Inf(-1)
-			for _, r := range same {
-				for _, v := range r.MatrixImage.Data {
-					lo, hi = min(lo, v), max(hi, v)
-				}
-			}
-			for _, r := range same {
-				if err := p.Add(report.Heatmap{Title: "Factor " + r.Name, Subtitle: "grey scale shared by the steps of this side", ValueLabel: "entry",
-					Values: imageRows(r.MatrixImage), Colormap: "gray", Range: [2]float64{lo, hi}}); err != nil {
-					return err
-				}
-			}
-		}
+		p.Links(links)
 	}
 	p.Settings("analysis", map[string]any{"modes": o.Modes, "sigma": o.Sigma, "seed": o.Seed, "factor": o.Factor})
 	return p.WriteFile(filepath.Join(dir, "index.html"), ro)
+}
+
+// fftSide is the side of the FFT images on their page: four of them at
+// 256x256 cost headless Chromium about what one matrix at 512x512 does.
+const fftSide = 256
+
+// writeMatrixPages writes the figures of result i, the paper's Figures 3, 7
+// and 8 for one matrix, on two pages: matrix-i.html with the discs and
+// eigenvalues, the clean and perturbed eigenvalues with the Kaiser line in
+// each mode and the matrix itself (block means, at most 512x512);
+// matrix-i-fft.html with the FFT images of the clean and perturbed matrix in
+// each mode (block maxima, at most 256x256). At 4608x4608 each page stays
+// under 10 MB and under 1 GB of renderer memory. With --png the images come
+// at full resolution: the pages show block means and the PNGs every entry.
+// It returns links to the pages.
+func writeMatrixPages(dir string, i int, r spectral.Result, ro report.Options) ([]report.Link, error) {
+	name := fmt.Sprintf("matrix-%04d", i)
+	p := report.NewPage("Factor " + r.Name)
+	if err := p.Add(discs(r)); err != nil {
+		return nil, err
+	}
+	for _, mr := range r.Modes {
+		if err := p.Add(eigenLine(r, mr)); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.Add(report.Heatmap{Title: "Factor " + r.Name, Subtitle: imageNote(r.N, r.MatrixImage, "mean"), ValueLabel: "entry",
+		Values: imageRows(r.MatrixImage), Colormap: "gray"}); err != nil {
+		return nil, err
+	}
+	if err := p.WriteFile(filepath.Join(dir, name+".html"), ro); err != nil {
+		return nil, err
+	}
+	f := report.NewPage("FFT images of " + r.Name)
+	for _, mr := range r.Modes {
+		for k, im := range []spectral.Image{mr.Spectrum, mr.PerturbedSpectrum} {
+			if !ro.PNG {
+				im = im.Downsample(fftSide, spectral.MaxPool)
+			}
+			what := [2]string{"", "perturbed "}[k]
+			unit := map[string]string{"reference": "20 ln|F|", "corrected": "20 log10|F| (dB)"}[string(mr.Mode)]
+			if err := f.Add(report.Heatmap{Title: fmt.Sprintf("FFT of %s%s (%s mode)", what, r.Name, mr.Mode),
+				Subtitle: "centred (fftshift); frequencies from -pi to pi. " + imageNote(r.N, im, "maximum"),
+				XLabel:   "frequency index", YLabel: "frequency index", ValueLabel: unit, Values: imageRows(im), Colormap: "hot", MaxSide: fftSide}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := f.WriteFile(filepath.Join(dir, name+"-fft.html"), ro); err != nil {
+		return nil, err
+	}
+	return []report.Link{
+		{Href: name + ".html", Text: r.Name, Note: fmt.Sprintf("n = %d: discs, eigenvalues, factor image", r.N)},
+		{Href: name + "-fft.html", Text: r.Name + " FFT", Note: "FFT images of the clean and perturbed matrix in each mode"},
+	}, nil
+}
+
+// imageNote says how an image was shrunk from the n x n matrix.
+func imageNote(n int, im spectral.Image, pooling string) string {
+	if im.Rows >= n {
+		return ""
+	}
+	f := (n + im.Rows - 1) / im.Rows
+	return fmt.Sprintf("%dx%d matrix shown as %dx%d, each pixel the %s over a block of up to %dx%d entries (--png keeps every entry)", n, n, im.Rows, im.Cols, pooling, f, f)
 }
 
 func summaryHeader(modes []string) []string {
