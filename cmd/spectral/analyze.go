@@ -18,6 +18,7 @@ import (
 	"github.com/adafisher-go/landscape/report"
 	"github.com/adafisher-go/landscape/rundir"
 	"github.com/adafisher-go/landscape/spectral"
+	"github.com/adafisher-go/landscape/torchfile"
 )
 
 // output is spectral.json.
@@ -37,6 +38,8 @@ func analyze(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	var matrices cli.Repeated
 	fs.Var(&matrices, "matrix", "a .npy, .npz or .safetensors file whose every tensor is a square matrix to analyse (repeatable)")
+	dumps := fs.String("torch-dumps", "", "a directory of the official AdaFisher analysis code's factor dumps (H_bar_resnet/H_bar_{step}.pkl, S_resnet/S_{step}.pkl), read without running their pickle code")
+	pairing := fs.String("pairing", "layer", "--torch-dumps: layer (A and G of the same module) or reference (the notebooks' layer_index: the i-th H with the i-th S, which are different layers)")
 	layers := fs.String("layers", "", "runs: comma-separated layer names (default: every layer with factors)")
 	steps := fs.String("steps", "", "runs: comma-separated factor snapshot steps (default: all)")
 	factor := fs.String("factor", "full", "runs: which factor matrices: full (the analysis code's averages, as the paper's figures), batch (the snapshot step's raw a^T a / N and g^T g / N) or both")
@@ -49,6 +52,7 @@ func analyze(args []string, stdout, stderr io.Writer) error {
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `usage: spectral analyze RUN [RUN ...] [flags]
        spectral analyze --matrix FILE [--matrix FILE ...] --out DIR [flags]
+       spectral analyze --torch-dumps DIR [--pairing layer|reference] [--steps ...] --out OUT [flags]
 
 For every matrix: Gersgorin discs and all eigenvalues (general solver), the fraction of eigenvalues
 inside the discs and of diagonally dominant rows, the perturbation test (N(0, sigma) noise on the
@@ -63,11 +67,21 @@ flags:`)
 	if err != nil {
 		return err
 	}
-	if len(runs) == 0 && len(matrices) == 0 {
-		return cli.Usagef("give run directories or --matrix files")
+	sources := 0
+	for _, given := range []bool{len(runs) > 0, len(matrices) > 0, *dumps != ""} {
+		if given {
+			sources++
+		}
 	}
-	if len(runs) > 0 && len(matrices) > 0 {
-		return cli.Usagef("give either run directories or --matrix files, not both")
+	if sources == 0 {
+		return cli.Usagef("give run directories, --matrix files or --torch-dumps DIR")
+	}
+	if sources > 1 {
+		return cli.Usagef("give one of run directories, --matrix files and --torch-dumps, not several")
+	}
+	pair := torchfile.Pairing(*pairing)
+	if pair != torchfile.PairLayer && pair != torchfile.PairReference {
+		return cli.Usagef("--pairing %q, want layer or reference", *pairing)
 	}
 	if _, ok := factorSuffixes[*factor]; !ok && *factor != "both" {
 		return cli.Usagef("--factor %q, want full, batch or both", *factor)
@@ -81,7 +95,7 @@ flags:`)
 	}
 	if *out == "" {
 		if len(runs) != 1 {
-			return cli.Usagef("--out is required with several runs or with --matrix")
+			return cli.Usagef("--out is required with several runs, --matrix or --torch-dumps")
 		}
 		*out = filepath.Join(runs[0], "spectral")
 	}
@@ -97,6 +111,13 @@ flags:`)
 				return err
 			}
 			inputs, sizes = append(inputs, in...), append(sizes, n...)
+		}
+	} else if *dumps != "" {
+		if *layers != "" {
+			return cli.Usagef("--layers selects layers of runs; the dumps' layers are all analysed")
+		}
+		if inputs, sizes, err = dumpInputs(*dumps, split(*steps), pair); err != nil {
+			return err
 		}
 	} else {
 		if *layers != "" || *steps != "" {
