@@ -27,6 +27,9 @@ type Engine[T nn.Float] struct {
 	state   []stateBuf
 	counts  map[string]*int64
 	scratch []device.Buffer
+	// The model's buffers: BatchNorm running statistics and counts.
+	modelBufs []modelBuf[T]
+	bnCounts  []bnCount
 
 	x, labels, loss, correct, dlogits device.Buffer
 	hostLoss                          []T
@@ -39,6 +42,15 @@ type param struct {
 	n         int
 	val, grad device.Buffer
 }
+
+// modelBuf is one of the model's buffers on the device.
+type modelBuf[T nn.Float] struct {
+	host *nn.Tensor[T]
+	buf  device.Buffer
+}
+
+// bnCount is a BatchNorm2d layer's num_batches_tracked.
+type bnCount struct{ host, dev *int64 }
 
 // stateBuf is one optimizer state tensor on the device.
 type stateBuf struct {
@@ -85,7 +97,7 @@ func New[T nn.Float](dev device.Device, model *nn.Model[T], opt optim.Optimizer[
 		pb[p] = q
 	}
 	var err error
-	if e.ops, err = compile(model.Net.Layers, pb, nil); err != nil {
+	if e.ops, err = e.compile(model.Net.Layers, pb); err != nil {
 		e.Close()
 		return nil, err
 	}
@@ -110,6 +122,16 @@ func (e *Engine[T]) newState(key string, n int) (device.Buffer, error) {
 		return nil, err
 	}
 	e.state = append(e.state, stateBuf{key: key, buf: b})
+	return b, nil
+}
+
+// newModelBuf allocates the device copy of a model buffer.
+func (e *Engine[T]) newModelBuf(t *nn.Tensor[T]) (device.Buffer, error) {
+	b, err := e.dev.Alloc(e.a.dt, max(len(t.Data), 1))
+	if err != nil {
+		return nil, err
+	}
+	e.modelBufs = append(e.modelBufs, modelBuf[T]{host: t, buf: b})
 	return b, nil
 }
 
@@ -248,6 +270,14 @@ func (e *Engine[T]) ToHost() error {
 			return err
 		}
 	}
+	for _, b := range e.modelBufs {
+		if err := device.Read(e.dev, b.host.Data, b.buf, 0); err != nil {
+			return err
+		}
+	}
+	for _, c := range e.bnCounts {
+		*c.host = *c.dev
+	}
 	st := e.opt.State()
 	for _, s := range e.state {
 		t, ok := st.Tensors[s.key]
@@ -281,6 +311,17 @@ func (e *Engine[T]) FromHost() error {
 		if err := device.Write(e.dev, p.grad, 0, h.Grad.Data); err != nil {
 			return err
 		}
+	}
+	for _, b := range e.modelBufs {
+		if len(b.host.Data) != b.buf.Len() {
+			return fmt.Errorf("engine: a model buffer has %d values, want %d", len(b.host.Data), b.buf.Len())
+		}
+		if err := device.Write(e.dev, b.buf, 0, b.host.Data); err != nil {
+			return err
+		}
+	}
+	for _, c := range e.bnCounts {
+		*c.dev = *c.host
 	}
 	st := e.opt.State()
 	for _, s := range e.state {
@@ -322,8 +363,11 @@ func (e *Engine[T]) Close() {
 	for _, b := range e.scratch {
 		free(b)
 	}
+	for _, b := range e.modelBufs {
+		free(b.buf)
+	}
 	for _, b := range e.a.bufs {
 		free(*b)
 	}
-	e.params, e.state, e.scratch, e.a.bufs = nil, nil, nil, nil
+	e.params, e.state, e.scratch, e.a.bufs, e.modelBufs = nil, nil, nil, nil, nil
 }

@@ -28,9 +28,59 @@ type fisherUpd[T nn.Float] struct {
 	layers    []*fisherLayer
 }
 
+// fisherOp is a layer with factors: Linear, Conv2d, BatchNorm2d.
+type fisherOp interface {
+	// fisherDims: the factor name, the diagonals' lengths, F's shape
+	// (out x in, plus a bias column), and the parameters.
+	fisherDims() fisherDims
+	// fisherRaw writes the fresh diagonals of the last pass's capture.
+	fisherRaw(d device.Device, h, s device.Buffer)
+}
+
+type fisherDims struct {
+	name      string
+	hn, sn    int
+	fin, fout int
+	w, b      *param
+}
+
+func (o *linearOp) fisherDims() fisherDims {
+	d := fisherDims{name: o.name, hn: o.in, sn: o.out, fin: o.in, fout: o.out, w: o.w, b: o.b}
+	if o.b != nil {
+		d.hn++
+	}
+	return d
+}
+
+func (o *linearOp) fisherRaw(d device.Device, h, s device.Buffer) {
+	d.FisherRawDense(o.x.numel()/o.in, o.in, o.out, false, o.b != nil, o.x.buf, o.dy.buf, h, s)
+}
+
+func (o *convOp) fisherDims() fisherDims {
+	p := o.in * o.k * o.k
+	d := fisherDims{name: o.name, hn: p, sn: o.out, fin: p, fout: o.out, w: o.w, b: o.b}
+	if o.b != nil {
+		d.hn++
+	}
+	return d
+}
+
+func (o *convOp) fisherRaw(d device.Device, h, s device.Buffer) {
+	d.FisherRawDense(o.g.Rows(), o.g.Patch(), o.out, true, o.b != nil, o.cols, o.grows, h, s)
+}
+
+func (o *bnOp) fisherDims() fisherDims {
+	return fisherDims{name: o.name, hn: 2, sn: o.c, fin: 1, fout: o.c, w: o.w, b: o.b}
+}
+
+func (o *bnOp) fisherRaw(d device.Device, h, s device.Buffer) {
+	d.FisherRawBatchNorm(o.args.Batch, o.c, o.args.HW, o.x.buf, o.dy.buf, h, s)
+}
+
 // fisherLayer is one layer's factors; the op provides its capture.
 type fisherLayer struct {
-	op                 *linearOp
+	op                 fisherOp
+	dims               fisherDims
 	h, s, hAvg, sAvg   device.Buffer
 	hRaw, sRaw, fW, fB device.Buffer
 	hn, sn             int
@@ -43,15 +93,17 @@ func newFisher[T nn.Float](e *Engine[T], h optim.Hyper, decoupled bool) (*fisher
 	u := &fisherUpd[T]{e: e, h: h, decoupled: decoupled, paper: h.FisherMode == "paper",
 		pstep: make([]int64, len(e.params)), f: make([]device.Buffer, len(e.params))}
 	owner := map[*param]device.Buffer{}
+	var fops []fisherOp
 	for _, o := range e.ops {
-		lo, ok := o.(*linearOp)
-		if !ok {
-			continue
-		}
-		l := &fisherLayer{op: lo, hn: lo.in, sn: lo.out}
-		if lo.b != nil {
-			l.hn++
-		}
+		walk(o, func(o op) {
+			if f, ok := o.(fisherOp); ok {
+				fops = append(fops, f)
+			}
+		})
+	}
+	for _, fo := range fops {
+		lo := fo.fisherDims()
+		l := &fisherLayer{op: fo, dims: lo, hn: lo.hn, sn: lo.sn}
 		var err error
 		if l.h, err = e.newState(lo.name+".H_D", l.hn); err != nil {
 			return nil, err
@@ -81,12 +133,12 @@ func newFisher[T nn.Float](e *Engine[T], h optim.Hyper, decoupled bool) (*fisher
 		if l.sRaw, err = e.newScratch(l.sn); err != nil {
 			return nil, err
 		}
-		if l.fW, err = e.newScratch(lo.in * lo.out); err != nil {
+		if l.fW, err = e.newScratch(lo.fin * lo.fout); err != nil {
 			return nil, err
 		}
 		owner[lo.w] = l.fW
 		if lo.b != nil {
-			if l.fB, err = e.newScratch(lo.out); err != nil {
+			if l.fB, err = e.newScratch(lo.fout); err != nil {
 				return nil, err
 			}
 			owner[lo.b] = l.fB
@@ -112,7 +164,7 @@ func (u *fisherUpd[T]) needInputGrad() bool { return false }
 // fromHost rebuilds F from the uploaded factors, as optim does on load.
 func (u *fisherUpd[T]) fromHost() error {
 	for _, l := range u.layers {
-		u.e.dev.FisherBuildF(l.op.out, l.op.in, l.s, l.h, l.fW, l.fB, u.h.Lambda)
+		u.e.dev.FisherBuildF(l.dims.fout, l.dims.fin, l.s, l.h, l.fW, l.fB, u.h.Lambda)
 	}
 	return nil
 }
@@ -122,12 +174,10 @@ func (u *fisherUpd[T]) step() error {
 	if u.steps%int64(u.h.TCov) == 0 {
 		first := u.steps == 0
 		for _, l := range u.layers {
-			o := l.op
-			rows := o.x.numel() / o.in
-			d.FisherRawDense(rows, o.in, o.out, false, o.b != nil, o.x.buf, o.dy.buf, l.hRaw, l.sRaw)
+			l.op.fisherRaw(d, l.hRaw, l.sRaw)
 			d.FisherUpdate(l.h, l.hAvg, l.hRaw, l.hn, u.h.Gamma, u.paper, first)
 			d.FisherUpdate(l.s, l.sAvg, l.sRaw, l.sn, u.h.Gamma, u.paper, first)
-			d.FisherBuildF(o.out, o.in, l.s, l.h, l.fW, l.fB, u.h.Lambda)
+			d.FisherBuildF(l.dims.fout, l.dims.fin, l.s, l.h, l.fW, l.fB, u.h.Lambda)
 		}
 	}
 	lr := u.e.opt.LR()

@@ -70,35 +70,84 @@ func (a *alloc) grow(b *device.Buffer, dt device.DType, n int) device.Buffer {
 
 func mat(b device.Buffer, ld int) device.Mat { return device.Mat{Buf: b, LD: ld} }
 
-// compile lists the device operations of the layers, in order, flattening
-// nested Sequentials.
-func compile[T nn.Float](layers []nn.Layer[T], pb map[*nn.Param[T]]*param, ops []op) ([]op, error) {
+// compile lists the device operations of the layers, in order; nested
+// Sequentials and Residual blocks become ops of their own.
+func (e *Engine[T]) compile(layers []nn.Layer[T], pb map[*nn.Param[T]]*param) ([]op, error) {
+	var ops []op
 	for _, l := range layers {
-		switch t := l.(type) {
-		case *nn.Sequential[T]:
-			var err error
-			if ops, err = compile(t.Layers, pb, ops); err != nil {
-				return nil, err
-			}
-		case *nn.Linear[T]:
-			o := &linearOp{name: t.Name(), in: t.In, out: t.Out, w: pb[t.Weight]}
-			if t.Bias != nil {
-				o.b = pb[t.Bias]
-			}
-			ops = append(ops, o)
-		case *nn.Activation[T]:
-			f, ok := acts[t.Func]
-			if !ok {
-				return nil, fmt.Errorf("engine: activation %q is not supported on the device", t.Func)
-			}
-			ops = append(ops, &actOp{f: f})
-		case *nn.Flatten[T]:
-			ops = append(ops, &flattenOp{})
-		default:
-			return nil, fmt.Errorf("engine: layer %s (%T) is not supported on the device", layerName(l), l)
+		o, err := e.compileLayer(l, pb)
+		if err != nil {
+			return nil, err
 		}
+		ops = append(ops, o)
 	}
 	return ops, nil
+}
+
+func (e *Engine[T]) compileLayer(l nn.Layer[T], pb map[*nn.Param[T]]*param) (op, error) {
+	switch t := l.(type) {
+	case *nn.Sequential[T]:
+		ops, err := e.compile(t.Layers, pb)
+		if err != nil {
+			return nil, err
+		}
+		return &seqOp{ops: ops}, nil
+	case *nn.Residual[T]:
+		r := &residualOp{}
+		var err error
+		if r.body, err = e.compileLayer(t.Body, pb); err != nil {
+			return nil, err
+		}
+		if t.Shortcut != nil {
+			if r.shortcut, err = e.compileLayer(t.Shortcut, pb); err != nil {
+				return nil, err
+			}
+		}
+		if t.Post != nil {
+			if r.post, err = e.compileLayer(t.Post, pb); err != nil {
+				return nil, err
+			}
+		}
+		return r, nil
+	case *nn.Linear[T]:
+		o := &linearOp{name: t.Name(), in: t.In, out: t.Out, w: pb[t.Weight]}
+		if t.Bias != nil {
+			o.b = pb[t.Bias]
+		}
+		return o, nil
+	case *nn.Conv2d[T]:
+		o := &convOp{name: t.Name(), in: t.In, out: t.Out, k: t.Kernel, stride: t.Stride, pad: t.Padding, w: pb[t.Weight]}
+		if t.Bias != nil {
+			o.b = pb[t.Bias]
+		}
+		return o, nil
+	case *nn.BatchNorm2d[T]:
+		o := &bnOp{name: t.Name(), c: t.Channels, eps: t.Eps, momentum: t.Momentum, w: pb[t.Weight], b: pb[t.Bias]}
+		var err error
+		if o.runMean, err = e.newModelBuf(t.RunningMean); err != nil {
+			return nil, err
+		}
+		if o.runVar, err = e.newModelBuf(t.RunningVar); err != nil {
+			return nil, err
+		}
+		e.bnCounts = append(e.bnCounts, bnCount{host: &t.NumBatchesTracked, dev: &o.tracked})
+		return o, nil
+	case *nn.Activation[T]:
+		f, ok := acts[t.Func]
+		if !ok {
+			return nil, fmt.Errorf("engine: activation %q is not supported on the device", t.Func)
+		}
+		return &actOp{f: f}, nil
+	case *nn.Flatten[T]:
+		return &flattenOp{}, nil
+	case *nn.MaxPool2d[T]:
+		return &poolOp{max: true, k: t.Kernel, stride: t.Stride}, nil
+	case *nn.AvgPool2d[T]:
+		return &poolOp{k: t.Kernel, stride: t.Stride}, nil
+	case *nn.GlobalAvgPool2d[T]:
+		return &gapOp{}, nil
+	}
+	return nil, fmt.Errorf("engine: layer %s (%T) is not supported on the device", layerName(l), l)
 }
 
 var acts = map[string]device.Act{"relu": device.ReLU, "tanh": device.Tanh, "sigmoid": device.Sigmoid, "gelu": device.GELU}
@@ -205,4 +254,97 @@ func (o *flattenOp) backward(_ *alloc, dy act, needDx bool) act {
 		return act{}
 	}
 	return act{buf: dy.buf, shape: o.shape}
+}
+
+// seqOp runs its ops in order.
+type seqOp struct{ ops []op }
+
+func (o *seqOp) forward(e *alloc, x act) (act, error) {
+	var err error
+	for _, c := range o.ops {
+		if x, err = c.forward(e, x); err != nil {
+			return act{}, err
+		}
+	}
+	return x, nil
+}
+
+func (o *seqOp) backward(e *alloc, dy act, needDx bool) act {
+	for i := len(o.ops) - 1; i >= 0; i-- {
+		dy = o.ops[i].backward(e, dy, needDx || i > 0)
+	}
+	return dy
+}
+
+// residualOp is nn.Residual: post(body(x) + shortcut(x)).
+type residualOp struct {
+	body, shortcut, post op // shortcut nil: identity; post nil: none
+	sum, dx              device.Buffer
+	x                    act
+}
+
+func (o *residualOp) forward(e *alloc, x act) (act, error) {
+	o.x = x
+	b, err := o.body.forward(e, x)
+	if err != nil {
+		return act{}, err
+	}
+	s := x
+	if o.shortcut != nil {
+		if s, err = o.shortcut.forward(e, x); err != nil {
+			return act{}, err
+		}
+	}
+	if b.numel() != s.numel() {
+		return act{}, fmt.Errorf("engine: residual block: body output %v, shortcut %v", b.shape, s.shape)
+	}
+	sum := e.grow(&o.sum, e.dt, b.numel())
+	if sum == nil {
+		return act{}, e.err
+	}
+	e.dev.Add(sum, b.buf, s.buf, b.numel())
+	y := act{buf: sum, shape: b.shape}
+	if o.post != nil {
+		return o.post.forward(e, y)
+	}
+	return y, nil
+}
+
+func (o *residualOp) backward(e *alloc, dy act, needDx bool) act {
+	if o.post != nil {
+		dy = o.post.backward(e, dy, true)
+	}
+	db := o.body.backward(e, dy, needDx)
+	ds := dy
+	if o.shortcut != nil {
+		ds = o.shortcut.backward(e, dy, needDx)
+	}
+	if !needDx {
+		return act{}
+	}
+	dx := e.grow(&o.dx, e.dt, o.x.numel())
+	if dx == nil {
+		return act{}
+	}
+	e.dev.Add(dx, db.buf, ds.buf, o.x.numel())
+	return act{buf: dx, shape: o.x.shape}
+}
+
+// walk calls f on o and every op inside it, in forward order.
+func walk(o op, f func(op)) {
+	f(o)
+	switch t := o.(type) {
+	case *seqOp:
+		for _, c := range t.ops {
+			walk(c, f)
+		}
+	case *residualOp:
+		walk(t.body, f)
+		if t.shortcut != nil {
+			walk(t.shortcut, f)
+		}
+		if t.post != nil {
+			walk(t.post, f)
+		}
+	}
 }
