@@ -175,7 +175,9 @@ func matchStepper[T nn.Float](t *testing.T, dev device.Device, arch, act, key st
 	// 0 in exact arithmetic: its gradient, moments and drift are rounding
 	// noise, different for every order of summation. They are measured
 	// against the scale of the layer's weight counterpart instead.
-	noise := func(name string) bool { return arch == "cnn" && strings.HasPrefix(name, "conv") && strings.Contains(name, ".bias") }
+	noise := func(name string) bool {
+		return arch == "cnn" && strings.HasPrefix(name, "conv") && strings.Contains(name, ".bias")
+	}
 	check := func(what string, want, got, scale []T) {
 		t.Helper()
 		d := relDiff(want, got)
