@@ -144,7 +144,16 @@ func TestMatchesStepper(t *testing.T) {
 			matchStepper[float64](t, dev, c.arch, c.act, c.opt, 1e-12)
 		})
 		t.Run(fmt.Sprintf("float32/%s/%s/%s", c.arch, c.act, c.opt), func(t *testing.T) {
-			matchStepper[float32](t, dev, c.arch, c.act, c.opt, 1e-5)
+			tol := 1e-5
+			if strings.HasPrefix(c.opt, "adafisher") {
+				// MinMax divides by max - min of the fresh (or averaged)
+				// diagonal, which can be a few hundred ulps wide in
+				// float32 (measured: S_avg of 0.4096 +- 1e-4, where a
+				// one-ulp difference of a GEMM's summation order became
+				// 1.9e-4 of S_D); float64 above shows the rule is exact.
+				tol = 1e-3
+			}
+			matchStepper[float32](t, dev, c.arch, c.act, c.opt, tol)
 		})
 	}
 }
@@ -163,6 +172,10 @@ func matchStepper[T nn.Float](t *testing.T, dev device.Device, arch, act, key st
 	hm, ho := build()
 	dm, do := build()
 	xs, ys := batches[T](steps, hm.InputShape)
+	// A short batch (the end of an epoch) at step 6, then the full size.
+	short := 10
+	xs[6] = &nn.Tensor[T]{Shape: append([]int{short}, hm.InputShape...), Data: xs[6].Data[:short*numel(hm.InputShape)]}
+	ys[6] = ys[6][:short]
 	hs, ds := train.NewStepper(hm, ho), train.NewStepper(dm, do)
 	var e *Engine[T]
 	defer func() {
@@ -297,5 +310,102 @@ func TestUnsupported(t *testing.T) {
 	}
 	if _, err := New(dev, m, k, optim.Hyper{LR: 1e-3}); err == nil || !strings.Contains(err.Error(), `"kfac"`) {
 		t.Errorf("kfac: %v, want an error naming kfac", err)
+	}
+}
+
+// TestNonFiniteAndBadInput: a NaN loss returns before the update, as
+// train.Stepper; bad labels and shapes are errors naming what is wrong.
+func TestNonFiniteAndBadInput(t *testing.T) {
+	dev := openCL(t)
+	m := newModel[float32](t, "mlp", "relu")
+	h := hypers["adam"]
+	o, err := optim.New("adam", m, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := append([]float32(nil), m.Params()[1].Value.Data...)
+	e, err := New(dev, m, o, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	xs, ys := batches[float32](1, m.InputShape)
+	xs[0].Data[3] = float32(math.NaN())
+	r, err := e.Step(xs[0], ys[0])
+	if err != nil || !math.IsNaN(r.Loss) {
+		t.Fatalf("NaN input: loss %v, error %v; want NaN and no error", r.Loss, err)
+	}
+	if err := e.ToHost(); err != nil {
+		t.Fatal(err)
+	}
+	if relDiff(before, m.Params()[1].Value.Data) != 0 || o.State().Scalars["fc1.weight.step"] != 0 {
+		t.Error("a step with a NaN loss updated the parameters")
+	}
+	xs, ys = batches[float32](1, m.InputShape)
+	ys[0][4] = classes
+	if _, err := e.Step(xs[0], ys[0]); err == nil || !strings.Contains(err.Error(), "label 4") {
+		t.Errorf("label out of range: %v", err)
+	}
+	if _, err := e.Step(xs[0], ys[0][:3]); err == nil {
+		t.Error("3 labels for a batch of 24: no error")
+	}
+	bad := &nn.Tensor[float32]{Shape: []int{2, 12}, Data: make([]float32, 24)}
+	if _, err := e.Step(bad, []int{0, 1}); err == nil || !strings.Contains(err.Error(), "[2 12]") {
+		t.Errorf("input of the wrong shape: %v", err)
+	}
+}
+
+// BenchmarkStep times one training step of the bench suite's mlp784_b128
+// (784-256-128-10, ReLU, batch 128, float32) with Adam: the engine on
+// OpenCL and train.Stepper on the host, the same model and batch.
+func BenchmarkStep(b *testing.B) {
+	for _, arch := range []string{"mlp784_b128", "cnn28_b128"} {
+		c := nn.Config{Arch: "mlp", InputShape: []int{784}, Hidden: []int{256, 128}, Classes: 10, Activation: "relu", Seed: 1}
+		if arch == "cnn28_b128" {
+			c = nn.Config{Arch: "cnn", InputShape: []int{1, 28, 28}, Classes: 10, Seed: 1}
+		}
+		build := func() (*nn.Model[float32], optim.Optimizer[float32], *nn.Tensor[float32], []int) {
+			m, err := nn.Build[float32](c)
+			if err != nil {
+				b.Fatal(err)
+			}
+			o, err := optim.New("adam", m, hypers["adam"])
+			if err != nil {
+				b.Fatal(err)
+			}
+			rng := rand.New(rand.NewPCG(1, 2))
+			x := nn.NewTensor[float32](append([]int{128}, c.InputShape...)...)
+			for i := range x.Data {
+				x.Data[i] = float32(rng.NormFloat64())
+			}
+			y := make([]int, 128)
+			for i := range y {
+				y[i] = rng.IntN(10)
+			}
+			return m, o, x, y
+		}
+		b.Run(arch+"/opencl", func(b *testing.B) {
+			dev := openCL(b)
+			m, o, x, y := build()
+			e, err := New(dev, m, o, hypers["adam"])
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer e.Close()
+			for b.Loop() {
+				if _, err := e.Step(x, y); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(arch+"/cpu-stepper", func(b *testing.B) {
+			m, o, x, y := build()
+			s := train.NewStepper(m, o)
+			for b.Loop() {
+				if _, err := s.Step(x, y, false); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
