@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/adafisher-go/landscape/device"
+	"github.com/adafisher-go/landscape/device/cpu"
 	"github.com/adafisher-go/landscape/device/opencl"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
@@ -36,6 +37,29 @@ func openCL(t testing.TB) *opencl.Device {
 		t.Fatal(clErr)
 	}
 	return clDev
+}
+
+// devices are the CPU reference device and, when present, OpenCL (required
+// when CI=true).
+func devices(t *testing.T) []device.Device {
+	ds := []device.Device{cpu.New()}
+	clOnce.Do(func() { clDev, clErr = opencl.Open(-1) })
+	switch {
+	case clErr == nil:
+		ds = append(ds, clDev)
+	case errors.Is(clErr, opencl.ErrUnavailable) && os.Getenv("CI") != "true":
+		t.Logf("OpenCL is not available: %v", clErr)
+	default:
+		t.Fatal(clErr)
+	}
+	return ds
+}
+
+func devName(d device.Device) string {
+	if strings.HasPrefix(d.Name(), "cpu") {
+		return "cpu"
+	}
+	return "opencl"
 }
 
 const (
@@ -118,7 +142,6 @@ func relDiff[T nn.Float](a, b []T) float64 {
 // ToHost/FromHost round trip in the middle, and must give the same losses,
 // hits, weights, buffers and optimizer state.
 func TestMatchesStepper(t *testing.T) {
-	dev := openCL(t)
 	keys := make([]string, 0, len(hypers))
 	for k := range hypers {
 		keys = append(keys, k)
@@ -136,25 +159,27 @@ func TestMatchesStepper(t *testing.T) {
 			cases = append(cases, tc{arch, "", key})
 		}
 	}
-	for _, c := range cases {
-		t.Run(fmt.Sprintf("float64/%s/%s/%s", c.arch, c.act, c.opt), func(t *testing.T) {
-			if !dev.Float64() {
-				t.Skip("no float64")
-			}
-			matchStepper[float64](t, dev, c.arch, c.act, c.opt, 1e-12)
-		})
-		t.Run(fmt.Sprintf("float32/%s/%s/%s", c.arch, c.act, c.opt), func(t *testing.T) {
-			tol := 1e-5
-			if strings.HasPrefix(c.opt, "adafisher") {
-				// MinMax divides by max - min of the fresh (or averaged)
-				// diagonal, which can be a few hundred ulps wide in
-				// float32 (measured: S_avg of 0.4096 +- 1e-4, where a
-				// one-ulp difference of a GEMM's summation order became
-				// 1.9e-4 of S_D); float64 above shows the rule is exact.
-				tol = 1e-3
-			}
-			matchStepper[float32](t, dev, c.arch, c.act, c.opt, tol)
-		})
+	for _, dev := range devices(t) {
+		for _, c := range cases {
+			t.Run(fmt.Sprintf("%s/float64/%s/%s/%s", devName(dev), c.arch, c.act, c.opt), func(t *testing.T) {
+				if !dev.Float64() {
+					t.Skip("no float64")
+				}
+				matchStepper[float64](t, dev, c.arch, c.act, c.opt, 1e-12)
+			})
+			t.Run(fmt.Sprintf("%s/float32/%s/%s/%s", devName(dev), c.arch, c.act, c.opt), func(t *testing.T) {
+				tol := 1e-5
+				if strings.HasPrefix(c.opt, "adafisher") {
+					// MinMax divides by max - min of the fresh (or averaged)
+					// diagonal, which can be a few hundred ulps wide in
+					// float32 (measured: S_avg of 0.4096 +- 1e-4, where a
+					// one-ulp difference of a GEMM's summation order became
+					// 1.9e-4 of S_D); float64 above shows the rule is exact.
+					tol = 1e-3
+				}
+				matchStepper[float32](t, dev, c.arch, c.act, c.opt, tol)
+			})
+		}
 	}
 }
 
@@ -293,7 +318,7 @@ func norm[T nn.Float](a []T) float64 {
 }
 
 func TestUnsupported(t *testing.T) {
-	dev := openCL(t)
+	dev := cpu.New()
 	ln := nn.NewModel[float32]("mlp", []int{4}, 2, nn.NewLinear[float32]("fc1", 4, 8, true),
 		nn.NewLayerNorm[float32]("ln1", 8), nn.NewLinear[float32]("fc2", 8, 2, true))
 	o, err := optim.New("adam", ln, optim.Hyper{LR: 1e-3})
@@ -316,7 +341,12 @@ func TestUnsupported(t *testing.T) {
 // TestNonFiniteAndBadInput: a NaN loss returns before the update, as
 // train.Stepper; bad labels and shapes are errors naming what is wrong.
 func TestNonFiniteAndBadInput(t *testing.T) {
-	dev := openCL(t)
+	for _, dev := range devices(t) {
+		t.Run(devName(dev), func(t *testing.T) { nonFiniteAndBadInput(t, dev) })
+	}
+}
+
+func nonFiniteAndBadInput(t *testing.T, dev device.Device) {
 	m := newModel[float32](t, "mlp", "relu")
 	h := hypers["adam"]
 	o, err := optim.New("adam", m, h)
@@ -392,6 +422,10 @@ func BenchmarkStep(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer e.Close()
+			// The first step allocates and has CLBlast compile its kernels.
+			if _, err := e.Step(x, y); err != nil {
+				b.Fatal(err)
+			}
 			for b.Loop() {
 				if _, err := e.Step(x, y); err != nil {
 					b.Fatal(err)
