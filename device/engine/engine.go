@@ -63,6 +63,11 @@ type stateBuf struct {
 type Result struct {
 	Loss    float64
 	Correct int
+	// Diagnostics is what the host optimizer's Report().Diagnostics would
+	// hold after this step (AdaFisher's preconditioner range after a
+	// factor refresh), nil otherwise; the host optimizer's own Report does
+	// not see device steps.
+	Diagnostics *optim.Diagnostics
 }
 
 // New compiles the model for the device and uploads its parameters and the
@@ -218,6 +223,9 @@ func (e *Engine[T]) Step(in *nn.Tensor[T], labels []int) (Result, error) {
 		return res, a.err
 	}
 	if err := e.upd.step(); err != nil {
+		return res, err
+	}
+	if res.Diagnostics, err = e.upd.diagnostics(); err != nil {
 		return res, err
 	}
 	return res, e.dev.Err()

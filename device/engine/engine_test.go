@@ -260,6 +260,7 @@ func matchStepper[T nn.Float](t *testing.T, dev device.Device, arch, act, key st
 		if d > tol || got.Correct != want.Correct {
 			t.Errorf("step %d: loss %.17g correct %d, host %.17g correct %d", s, got.Loss, got.Correct, want.Loss, want.Correct)
 		}
+		checkDiagnostics(t, s, ho.Report().Diagnostics, got.Diagnostics, tol)
 	}
 	if err := e.ToHost(); err != nil {
 		t.Fatal(err)
@@ -298,6 +299,28 @@ func matchStepper[T nn.Float](t *testing.T, dev device.Device, arch, act, key st
 		}
 	}
 	t.Logf("largest relative difference %.3g", worst)
+}
+
+// checkDiagnostics compares the engine's diagnostics of a step with the
+// host optimizer's.
+func checkDiagnostics(t *testing.T, step int, want, got *optim.Diagnostics, tol float64) {
+	t.Helper()
+	if (want == nil) != (got == nil) {
+		t.Errorf("step %d: diagnostics %v, host %v", step, got, want)
+		return
+	}
+	if want == nil {
+		return
+	}
+	if len(want.Layers) != len(got.Layers) {
+		t.Fatalf("step %d: diagnostics of %d layers, host %d", step, len(got.Layers), len(want.Layers))
+	}
+	for i, w := range want.Layers {
+		g := got.Layers[i]
+		if g.Layer != w.Layer || relDiff([]float64{w.FMin, w.FMax, w.CurvatureOverLambda}, []float64{g.FMin, g.FMax, g.CurvatureOverLambda}) > tol {
+			t.Errorf("step %d: diagnostics %+v, host %+v", step, g, w)
+		}
+	}
 }
 
 func normDiff[T nn.Float](a, b []T) float64 {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/adafisher-go/landscape/device"
 	"github.com/adafisher-go/landscape/nn"
@@ -17,15 +18,17 @@ import (
 // "<param>.step", "steps", "<layer>.H_D", "<layer>.S_D" and in paper mode
 // "<layer>.H_avg", "<layer>.S_avg".
 type fisherUpd[T nn.Float] struct {
-	e         *Engine[T]
-	h         optim.Hyper
-	decoupled bool
-	paper     bool
-	m         []device.Buffer
-	f         []device.Buffer // F of each parameter, nil for F = 1
-	pstep     []int64
-	steps     int64
-	layers    []*fisherLayer
+	e          *Engine[T]
+	h          optim.Hyper
+	decoupled  bool
+	paper      bool
+	m          []device.Buffer
+	f          []device.Buffer // F of each parameter, nil for F = 1
+	pstep      []int64
+	steps      int64
+	layers     []*fisherLayer
+	refreshed  bool
+	hBuf, sBuf []T
 }
 
 // fisherOp is a layer with factors: Linear, Conv2d, BatchNorm2d.
@@ -171,7 +174,8 @@ func (u *fisherUpd[T]) fromHost() error {
 
 func (u *fisherUpd[T]) step() error {
 	d := u.e.dev
-	if u.steps%int64(u.h.TCov) == 0 {
+	u.refreshed = u.steps%int64(u.h.TCov) == 0
+	if u.refreshed {
 		first := u.steps == 0
 		for _, l := range u.layers {
 			l.op.fisherRaw(d, l.hRaw, l.sRaw)
@@ -188,4 +192,46 @@ func (u *fisherUpd[T]) step() error {
 	}
 	u.steps++
 	return nil
+}
+
+// diagnostics computes optim.AdaFisher's diagnostics after a refresh from
+// the extremes of H and S, downloaded (F's extremes are those of S times H,
+// plus lambda, as optim derives them).
+func (u *fisherUpd[T]) diagnostics() (*optim.Diagnostics, error) {
+	if !u.refreshed {
+		return nil, nil
+	}
+	lambda := T(u.h.Lambda)
+	d := &optim.Diagnostics{}
+	for _, l := range u.layers {
+		if cap(u.hBuf) < l.hn {
+			u.hBuf = make([]T, l.hn)
+		}
+		if cap(u.sBuf) < l.sn {
+			u.sBuf = make([]T, l.sn)
+		}
+		h, s := u.hBuf[:l.hn], u.sBuf[:l.sn]
+		if err := device.Read(u.e.dev, h, l.h, 0); err != nil {
+			return nil, err
+		}
+		if err := device.Read(u.e.dev, s, l.s, 0); err != nil {
+			return nil, err
+		}
+		hMin, hMax := minMax(h)
+		sMin, sMax := minMax(s)
+		lo := T(T(sMin)*T(hMin)) + lambda
+		hi := T(T(sMax)*T(hMax)) + lambda
+		d.Layers = append(d.Layers, optim.LayerDiagnostics{Layer: l.dims.name, FMin: float64(lo), FMax: float64(hi),
+			CurvatureOverLambda: hMax * sMax / u.h.Lambda})
+	}
+	return d, nil
+}
+
+func minMax[T nn.Float](s []T) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, v := range s {
+		lo = min(lo, float64(v))
+		hi = max(hi, float64(v))
+	}
+	return lo, hi
 }

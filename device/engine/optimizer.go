@@ -20,6 +20,9 @@ type updater[T nn.Float] interface {
 	step() error
 	// fromHost rebuilds what the state implies (AdaFisher's F).
 	fromHost() error
+	// diagnostics is what optim's Report().Diagnostics holds after the
+	// step just taken: nil unless it refreshed AdaFisher's factors.
+	diagnostics() (*optim.Diagnostics, error)
 }
 
 func newUpdater[T nn.Float](e *Engine[T], h optim.Hyper) (updater[T], error) {
@@ -63,9 +66,10 @@ func newSGD[T nn.Float](e *Engine[T], h optim.Hyper) (*sgdUpd[T], error) {
 	return u, nil
 }
 
-func (u *sgdUpd[T]) check() error        { return nil }
-func (u *sgdUpd[T]) needInputGrad() bool { return false }
-func (u *sgdUpd[T]) fromHost() error     { return nil }
+func (u *sgdUpd[T]) check() error                             { return nil }
+func (u *sgdUpd[T]) needInputGrad() bool                      { return false }
+func (u *sgdUpd[T]) fromHost() error                          { return nil }
+func (u *sgdUpd[T]) diagnostics() (*optim.Diagnostics, error) { return nil, nil }
 
 func (u *sgdUpd[T]) step() error {
 	c := device.SGDCoef{LR: u.e.opt.LR(), Momentum: u.h.Momentum, Dampening: u.h.Dampening,
@@ -108,9 +112,10 @@ func newAdam[T nn.Float](e *Engine[T], h optim.Hyper, decoupled bool) (*adamUpd[
 	return u, nil
 }
 
-func (u *adamUpd[T]) check() error        { return nil }
-func (u *adamUpd[T]) needInputGrad() bool { return false }
-func (u *adamUpd[T]) fromHost() error     { return nil }
+func (u *adamUpd[T]) check() error                             { return nil }
+func (u *adamUpd[T]) needInputGrad() bool                      { return false }
+func (u *adamUpd[T]) fromHost() error                          { return nil }
+func (u *adamUpd[T]) diagnostics() (*optim.Diagnostics, error) { return nil, nil }
 
 func (u *adamUpd[T]) step() error {
 	lr := u.e.opt.LR()
