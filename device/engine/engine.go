@@ -165,9 +165,6 @@ func (e *Engine[T]) Step(in *nn.Tensor[T], labels []int) (Result, error) {
 	if len(labels) != rows {
 		return Result{}, fmt.Errorf("engine: %d labels for a batch of %d", len(labels), rows)
 	}
-	if err := e.upd.check(); err != nil {
-		return Result{}, err
-	}
 	e.hostLab = growInts(e.hostLab, rows)
 	for i, y := range labels {
 		if y < 0 || y >= e.model.Classes {
@@ -217,7 +214,7 @@ func (e *Engine[T]) Step(in *nn.Tensor[T], labels []int) (Result, error) {
 	}
 	dy := act{buf: dl, shape: cur.shape}
 	for i := len(e.ops) - 1; i >= 0; i-- {
-		dy = e.ops[i].backward(a, dy, i > 0 || e.upd.needInputGrad())
+		dy = e.ops[i].backward(a, dy, i > 0)
 	}
 	if a.err != nil {
 		return res, a.err

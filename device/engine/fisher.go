@@ -161,9 +161,6 @@ func newFisher[T nn.Float](e *Engine[T], h optim.Hyper, decoupled bool) (*fisher
 	return u, nil
 }
 
-func (u *fisherUpd[T]) check() error        { return nil }
-func (u *fisherUpd[T]) needInputGrad() bool { return false }
-
 // fromHost rebuilds F from the uploaded factors, as optim does on load.
 func (u *fisherUpd[T]) fromHost() error {
 	for _, l := range u.layers {

@@ -12,10 +12,6 @@ import (
 // counts are registered with the engine (newState, counts) under the names
 // of the host optimizer's State, which ToHost and FromHost move.
 type updater[T nn.Float] interface {
-	// check reports a misuse before a step starts (nothing yet).
-	check() error
-	// needInputGrad: the first layer's input gradient is needed (never yet).
-	needInputGrad() bool
 	// step updates the parameters from the gradients of the pass just run.
 	step() error
 	// fromHost rebuilds what the state implies (AdaFisher's F).
@@ -66,8 +62,6 @@ func newSGD[T nn.Float](e *Engine[T], h optim.Hyper) (*sgdUpd[T], error) {
 	return u, nil
 }
 
-func (u *sgdUpd[T]) check() error                             { return nil }
-func (u *sgdUpd[T]) needInputGrad() bool                      { return false }
 func (u *sgdUpd[T]) fromHost() error                          { return nil }
 func (u *sgdUpd[T]) diagnostics() (*optim.Diagnostics, error) { return nil, nil }
 
@@ -112,8 +106,6 @@ func newAdam[T nn.Float](e *Engine[T], h optim.Hyper, decoupled bool) (*adamUpd[
 	return u, nil
 }
 
-func (u *adamUpd[T]) check() error                             { return nil }
-func (u *adamUpd[T]) needInputGrad() bool                      { return false }
 func (u *adamUpd[T]) fromHost() error                          { return nil }
 func (u *adamUpd[T]) diagnostics() (*optim.Diagnostics, error) { return nil, nil }
 
