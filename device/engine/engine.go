@@ -106,6 +106,10 @@ func New[T nn.Float](dev device.Device, model *nn.Model[T], opt optim.Optimizer[
 		e.Close()
 		return nil, err
 	}
+	if len(e.ops) == 0 {
+		e.Close()
+		return nil, errors.New("engine: the model has no layers")
+	}
 	if e.upd, err = newUpdater(e, h); err != nil {
 		e.Close()
 		return nil, err
@@ -161,11 +165,7 @@ func (e *Engine[T]) Step(in *nn.Tensor[T], labels []int) (Result, error) {
 	if want := e.model.InputShape; want != nil && !nn.SameShape(in.Shape[1:], want) {
 		return Result{}, fmt.Errorf("engine: input %v, want batch x %v", in.Shape, want)
 	}
-	rows := in.Shape[0]
-	if len(labels) != rows {
-		return Result{}, fmt.Errorf("engine: %d labels for a batch of %d", len(labels), rows)
-	}
-	e.hostLab = growInts(e.hostLab, rows)
+	e.hostLab = growInts(e.hostLab, len(labels))
 	for i, y := range labels {
 		if y < 0 || y >= e.model.Classes {
 			return Result{}, fmt.Errorf("engine: label %d of the batch is %d, want [0, %d)", i, y, e.model.Classes)
@@ -173,16 +173,18 @@ func (e *Engine[T]) Step(in *nn.Tensor[T], labels []int) (Result, error) {
 		e.hostLab[i] = int32(y)
 	}
 	a := e.a
-	x := a.grow(&e.x, a.dt, len(in.Data))
-	lab := a.grow(&e.labels, device.I32, rows)
-	if a.err != nil {
-		return Result{}, a.err
-	}
-	if err := device.Write(e.dev, x, 0, in.Data); err != nil {
-		return Result{}, err
-	}
-	if err := device.Write(e.dev, lab, 0, e.hostLab); err != nil {
-		return Result{}, err
+	var x device.Buffer
+	if emb, ok := e.ops[0].(*embedOp); ok {
+		if err := setIDs(emb, a, in.Shape, in.Data); err != nil {
+			return Result{}, err
+		}
+	} else {
+		if x = a.grow(&e.x, a.dt, len(in.Data)); x == nil {
+			return Result{}, a.err
+		}
+		if err := device.Write(e.dev, x, 0, in.Data); err != nil {
+			return Result{}, err
+		}
 	}
 	cur := act{buf: x, shape: in.Shape}
 	var err error
@@ -191,9 +193,16 @@ func (e *Engine[T]) Step(in *nn.Tensor[T], labels []int) (Result, error) {
 			return Result{}, err
 		}
 	}
-	r, cols := cur.rows()
-	if r != rows || cols != e.model.Classes {
-		return Result{}, fmt.Errorf("engine: logits %v, want %d x %d", cur.shape, rows, e.model.Classes)
+	rows, cols := cur.rows()
+	if rows != len(labels) || cols != e.model.Classes {
+		return Result{}, fmt.Errorf("engine: %d labels for logits %v (%d classes)", len(labels), cur.shape, e.model.Classes)
+	}
+	lab := a.grow(&e.labels, device.I32, rows)
+	if lab == nil {
+		return Result{}, a.err
+	}
+	if err := device.Write(e.dev, lab, 0, e.hostLab); err != nil {
+		return Result{}, err
 	}
 	loss := a.grow(&e.loss, a.dt, rows)
 	hit := a.grow(&e.correct, device.I32, rows)

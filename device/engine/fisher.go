@@ -93,6 +93,15 @@ func newFisher[T nn.Float](e *Engine[T], h optim.Hyper, decoupled bool) (*fisher
 	if h.FullFactors {
 		return nil, fmt.Errorf("engine: %s with full factors is not supported on the device", e.opt.Name())
 	}
+	if h.FisherExtend || h.FisherMode == "paper" {
+		// Extended factors (always on in paper mode) cover Embedding and
+		// BatchNorm1d, whose fresh diagonals the device does not compute.
+		for _, o := range e.ops {
+			if _, ok := o.(*embedOp); ok {
+				return nil, fmt.Errorf("engine: %s with Embedding factors (paper mode or extended factors) is not supported on the device", e.opt.Name())
+			}
+		}
+	}
 	u := &fisherUpd[T]{e: e, h: h, decoupled: decoupled, paper: h.FisherMode == "paper",
 		pstep: make([]int64, len(e.params)), f: make([]device.Buffer, len(e.params))}
 	owner := map[*param]device.Buffer{}

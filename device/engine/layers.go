@@ -140,6 +140,30 @@ func (e *Engine[T]) compileLayer(l nn.Layer[T], pb map[*nn.Param[T]]*param) (op,
 		return &actOp{f: f}, nil
 	case *nn.Flatten[T]:
 		return &flattenOp{}, nil
+	case *nn.LayerNorm[T]:
+		return &lnOp{name: t.Name(), d: t.Features, eps: t.Eps, w: pb[t.Weight], b: pb[t.Bias]}, nil
+	case *nn.CausalSelfAttention[T]:
+		q, err := e.compileLayer(t.QKV, pb)
+		if err != nil {
+			return nil, err
+		}
+		p, err := e.compileLayer(t.Proj, pb)
+		if err != nil {
+			return nil, err
+		}
+		return &attnOp{dim: t.Dim, heads: t.Heads, qkv: q.(*linearOp), proj: p.(*linearOp)}, nil
+	case *nn.TokenPositionEmbedding[T]:
+		if t.Tok.Dim != t.Pos.Dim {
+			return nil, fmt.Errorf("engine: layer %q: token dimension %d, position dimension %d", t.Tok.Name(), t.Tok.Dim, t.Pos.Dim)
+		}
+		return &embedOp{tokName: t.Tok.Name(), num: t.Tok.Num, ctx: t.Pos.Num, dim: t.Tok.Dim, tok: pb[t.Tok.Weight], pos: pb[t.Pos.Weight]}, nil
+	case *nn.TiedHead[T]:
+		return &tiedOp{num: t.Emb.Num, dim: t.Emb.Dim, w: pb[t.Emb.Weight]}, nil
+	case *nn.Dropout[T]:
+		if t.P != 0 {
+			return nil, fmt.Errorf("engine: Dropout with probability %g is not supported on the device (only 0)", t.P)
+		}
+		return identityOp{}, nil
 	case *nn.MaxPool2d[T]:
 		return &poolOp{max: true, k: t.Kernel, stride: t.Stride}, nil
 	case *nn.AvgPool2d[T]:
@@ -338,6 +362,9 @@ func walk(o op, f func(op)) {
 		for _, c := range t.ops {
 			walk(c, f)
 		}
+	case *attnOp:
+		walk(t.qkv, f)
+		walk(t.proj, f)
 	case *residualOp:
 		walk(t.body, f)
 		if t.shortcut != nil {
