@@ -237,6 +237,54 @@ func (o *tiedOp) backward(e *alloc, dy act, needDx bool) act {
 	return act{buf: dx, shape: o.x.shape}
 }
 
+// dropOp is nn.Dropout in training mode: the host layer draws its mask
+// (from its seed and the step Model.SetStep gave it, exactly as on a host
+// pass: it is run on ones, so its output is the mask), which is uploaded
+// and multiplied in.
+type dropOp[T nn.Float] struct {
+	l       *nn.Dropout[T]
+	ones    nn.Tensor[T]
+	mask, y device.Buffer
+	dx      device.Buffer
+	shape   []int
+}
+
+func (o *dropOp[T]) forward(e *alloc, x act) (act, error) {
+	n := x.numel()
+	if len(o.ones.Data) != n {
+		o.ones.Data = make([]T, n)
+		for i := range o.ones.Data {
+			o.ones.Data[i] = 1
+		}
+	}
+	o.ones.Shape = x.shape
+	m := o.l.Forward(&o.ones, nn.Mode{Train: true})
+	mask := e.grow(&o.mask, e.dt, n)
+	y := e.grow(&o.y, e.dt, n)
+	if e.err != nil {
+		return act{}, e.err
+	}
+	if err := device.Write(e.dev, mask, 0, m.Data); err != nil {
+		return act{}, err
+	}
+	o.shape = x.shape
+	e.dev.Mul(y, x.buf, mask, n)
+	return act{buf: y, shape: x.shape}, nil
+}
+
+func (o *dropOp[T]) backward(e *alloc, dy act, needDx bool) act {
+	if !needDx {
+		return act{}
+	}
+	n := numel(o.shape)
+	dx := e.grow(&o.dx, e.dt, n)
+	if dx == nil {
+		return act{}
+	}
+	e.dev.Mul(dx, dy.buf, o.mask, n)
+	return act{buf: dx, shape: o.shape}
+}
+
 // identityOp is Dropout with probability 0 (or any layer that passes its
 // input through).
 type identityOp struct{}

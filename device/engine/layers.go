@@ -160,10 +160,10 @@ func (e *Engine[T]) compileLayer(l nn.Layer[T], pb map[*nn.Param[T]]*param) (op,
 	case *nn.TiedHead[T]:
 		return &tiedOp{num: t.Emb.Num, dim: t.Emb.Dim, w: pb[t.Emb.Weight]}, nil
 	case *nn.Dropout[T]:
-		if t.P != 0 {
-			return nil, fmt.Errorf("engine: Dropout with probability %g is not supported on the device (only 0)", t.P)
+		if t.P == 0 {
+			return identityOp{}, nil
 		}
-		return identityOp{}, nil
+		return &dropOp[T]{l: t}, nil
 	case *nn.MaxPool2d[T]:
 		return &poolOp{max: true, k: t.Kernel, stride: t.Stride}, nil
 	case *nn.AvgPool2d[T]:
