@@ -78,8 +78,9 @@ func (o *convOp) backward(e *alloc, dy act, needDx bool) act {
 	return act{buf: dx, shape: o.xShape}
 }
 
-// bnOp is nn.BatchNorm2d in training mode: batch statistics, running
-// statistics updated with its momentum, num_batches_tracked counted.
+// bnOp is nn.BatchNorm2d: in training, batch statistics, running
+// statistics updated with its momentum, num_batches_tracked counted; in
+// evaluation, the running statistics.
 type bnOp struct {
 	name             string
 	c                int
@@ -98,11 +99,11 @@ func (o *bnOp) forward(e *alloc, x act) (act, error) {
 		return act{}, fmt.Errorf("engine: layer %q: input %v, want [batch, %d, H, W]", o.name, x.shape, o.c)
 	}
 	hw := x.shape[2] * x.shape[3]
-	if x.shape[0]*hw <= 1 {
+	if e.train && x.shape[0]*hw <= 1 {
 		return act{}, fmt.Errorf("engine: layer %q: input %v has 1 value per channel, want more when training", o.name, x.shape)
 	}
 	o.x = x
-	o.args = device.NormArgs{Batch: x.shape[0], C: o.c, HW: hw, Eps: o.eps, Momentum: o.momentum, Train: true}
+	o.args = device.NormArgs{Batch: x.shape[0], C: o.c, HW: hw, Eps: o.eps, Momentum: o.momentum, Train: e.train}
 	n := x.numel()
 	xhat := e.grow(&o.xhat, e.dt, n)
 	y := e.grow(&o.y, e.dt, n)
@@ -111,7 +112,9 @@ func (o *bnOp) forward(e *alloc, x act) (act, error) {
 		return act{}, e.err
 	}
 	e.dev.BatchNormForward(o.args, x.buf, o.w.val, o.b.val, o.runMean, o.runVar, xhat, y, inv)
-	o.tracked++
+	if e.train {
+		o.tracked++
+	}
 	return act{buf: y, shape: x.shape}, nil
 }
 

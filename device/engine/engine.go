@@ -157,71 +157,17 @@ func (e *Engine[T]) newScratch(n int) (device.Buffer, error) {
 // Step runs one training step on a batch: forward, softmax cross-entropy
 // with mean reduction, backward, optimizer update, all on the device. As
 // train.Stepper, a non-finite loss returns before the backward pass and the
-// update.
+// update. labels has one entry per row of the logits (B, or B*T for a GPT).
 func (e *Engine[T]) Step(in *nn.Tensor[T], labels []int) (Result, error) {
-	if in == nil || len(in.Shape) == 0 || len(in.Data) != numel(in.Shape) {
-		return Result{}, errors.New("engine: input tensor has no shape or its data does not match it")
-	}
-	if want := e.model.InputShape; want != nil && !nn.SameShape(in.Shape[1:], want) {
-		return Result{}, fmt.Errorf("engine: input %v, want batch x %v", in.Shape, want)
-	}
-	e.hostLab = growInts(e.hostLab, len(labels))
-	for i, y := range labels {
-		if y < 0 || y >= e.model.Classes {
-			return Result{}, fmt.Errorf("engine: label %d of the batch is %d, want [0, %d)", i, y, e.model.Classes)
-		}
-		e.hostLab[i] = int32(y)
-	}
-	a := e.a
-	var x device.Buffer
-	if emb, ok := e.ops[0].(*embedOp); ok {
-		if err := setIDs(emb, a, in.Shape, in.Data); err != nil {
-			return Result{}, err
-		}
-	} else {
-		if x = a.grow(&e.x, a.dt, len(in.Data)); x == nil {
-			return Result{}, a.err
-		}
-		if err := device.Write(e.dev, x, 0, in.Data); err != nil {
-			return Result{}, err
-		}
-	}
-	cur := act{buf: x, shape: in.Shape}
-	var err error
-	for _, o := range e.ops {
-		if cur, err = o.forward(a, cur); err != nil {
-			return Result{}, err
-		}
-	}
-	rows, cols := cur.rows()
-	if rows != len(labels) || cols != e.model.Classes {
-		return Result{}, fmt.Errorf("engine: %d labels for logits %v (%d classes)", len(labels), cur.shape, e.model.Classes)
-	}
-	lab := a.grow(&e.labels, device.I32, rows)
-	if lab == nil {
-		return Result{}, a.err
-	}
-	if err := device.Write(e.dev, lab, 0, e.hostLab); err != nil {
-		return Result{}, err
-	}
-	loss := a.grow(&e.loss, a.dt, rows)
-	hit := a.grow(&e.correct, device.I32, rows)
-	dl := a.grow(&e.dlogits, a.dt, rows*cols)
-	if a.err != nil {
-		return Result{}, a.err
-	}
-	e.dev.SoftmaxCrossEntropy(rows, cols, cur.buf, lab, dl, loss, hit)
-	res, err := e.readLoss(rows)
-	if err != nil {
+	res, logits, err := e.pass(in, labels, true)
+	if err != nil || math.IsNaN(res.Loss) || math.IsInf(res.Loss, 0) {
 		return res, err
 	}
-	if math.IsNaN(res.Loss) || math.IsInf(res.Loss, 0) {
-		return res, nil
-	}
+	a := e.a
 	for _, p := range e.params {
 		e.dev.Fill(p.grad, 0, p.n, 0)
 	}
-	dy := act{buf: dl, shape: cur.shape}
+	dy := act{buf: e.dlogits, shape: logits.shape}
 	for i := len(e.ops) - 1; i >= 0; i-- {
 		dy = e.ops[i].backward(a, dy, i > 0)
 	}
@@ -235,6 +181,78 @@ func (e *Engine[T]) Step(in *nn.Tensor[T], labels []int) (Result, error) {
 		return res, err
 	}
 	return res, e.dev.Err()
+}
+
+// Evaluate returns the mean loss and the hits of a batch in evaluation mode
+// (BatchNorm with its running statistics, no Dropout), as train's
+// evaluation computes them with nn.Model.Forward(x, nn.Mode{}) and
+// nn.CrossEntropy; it changes nothing.
+func (e *Engine[T]) Evaluate(in *nn.Tensor[T], labels []int) (Result, error) {
+	res, _, err := e.pass(in, labels, false)
+	if err != nil {
+		return res, err
+	}
+	return res, e.dev.Err()
+}
+
+// pass runs the forward pass and the loss (with its gradient in training)
+// and reads back the loss.
+func (e *Engine[T]) pass(in *nn.Tensor[T], labels []int, train bool) (Result, act, error) {
+	if in == nil || len(in.Shape) == 0 || len(in.Data) != numel(in.Shape) {
+		return Result{}, act{}, errors.New("engine: input tensor has no shape or its data does not match it")
+	}
+	if want := e.model.InputShape; want != nil && !nn.SameShape(in.Shape[1:], want) {
+		return Result{}, act{}, fmt.Errorf("engine: input %v, want batch x %v", in.Shape, want)
+	}
+	e.hostLab = growInts(e.hostLab, len(labels))
+	for i, y := range labels {
+		if y < 0 || y >= e.model.Classes {
+			return Result{}, act{}, fmt.Errorf("engine: label %d of the batch is %d, want [0, %d)", i, y, e.model.Classes)
+		}
+		e.hostLab[i] = int32(y)
+	}
+	a := e.a
+	a.train = train
+	var x device.Buffer
+	if emb, ok := e.ops[0].(*embedOp); ok {
+		if err := setIDs(emb, a, in.Shape, in.Data); err != nil {
+			return Result{}, act{}, err
+		}
+	} else {
+		if x = a.grow(&e.x, a.dt, len(in.Data)); x == nil {
+			return Result{}, act{}, a.err
+		}
+		if err := device.Write(e.dev, x, 0, in.Data); err != nil {
+			return Result{}, act{}, err
+		}
+	}
+	cur := act{buf: x, shape: in.Shape}
+	var err error
+	for _, o := range e.ops {
+		if cur, err = o.forward(a, cur); err != nil {
+			return Result{}, act{}, err
+		}
+	}
+	rows, cols := cur.rows()
+	if rows != len(labels) || cols != e.model.Classes {
+		return Result{}, act{}, fmt.Errorf("engine: %d labels for logits %v (%d classes)", len(labels), cur.shape, e.model.Classes)
+	}
+	lab := a.grow(&e.labels, device.I32, rows)
+	loss := a.grow(&e.loss, a.dt, rows)
+	hit := a.grow(&e.correct, device.I32, rows)
+	var dl device.Buffer
+	if train {
+		dl = a.grow(&e.dlogits, a.dt, rows*cols)
+	}
+	if a.err != nil {
+		return Result{}, act{}, a.err
+	}
+	if err := device.Write(e.dev, lab, 0, e.hostLab); err != nil {
+		return Result{}, act{}, err
+	}
+	e.dev.SoftmaxCrossEntropy(rows, cols, cur.buf, lab, dl, loss, hit)
+	res, err := e.readLoss(rows)
+	return res, cur, err
 }
 
 // readLoss downloads the per-row losses and hits and sums them on the host

@@ -302,6 +302,20 @@ func matchStepper[T nn.Float](t *testing.T, dev device.Device, arch, act, key st
 		}
 		checkDiagnostics(t, s, ho.Report().Diagnostics, got.Diagnostics, tol)
 	}
+	// Evaluation mode on a batch (running statistics, no Dropout), before
+	// the final download: it must change nothing.
+	out, err := hm.Forward(xs[0], nn.Mode{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLoss, wantHits := nn.CrossEntropy(out, ys[0], nil)
+	ev, err := e.Evaluate(xs[0], ys[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := math.Abs(ev.Loss-wantLoss) / math.Abs(wantLoss); d > tol || ev.Correct != wantHits {
+		t.Errorf("evaluation: loss %.17g correct %d, host %.17g correct %d", ev.Loss, ev.Correct, wantLoss, wantHits)
+	}
 	if err := e.ToHost(); err != nil {
 		t.Fatal(err)
 	}

@@ -250,6 +250,9 @@ type dropOp[T nn.Float] struct {
 }
 
 func (o *dropOp[T]) forward(e *alloc, x act) (act, error) {
+	if !e.train {
+		return x, nil
+	}
 	n := x.numel()
 	if len(o.ones.Data) != n {
 		o.ones.Data = make([]T, n)

@@ -40,10 +40,11 @@ type op interface {
 
 // alloc keeps the device and reallocates scratch buffers that are too short.
 type alloc struct {
-	dev  device.Device
-	dt   device.DType
-	err  error
-	bufs []*device.Buffer // the layers' scratch, freed by Close
+	dev   device.Device
+	dt    device.DType
+	err   error
+	train bool             // the pass is a training pass (else evaluation)
+	bufs  []*device.Buffer // the layers' scratch, freed by Close
 }
 
 // grow returns *b, reallocated when it holds fewer than n elements.
