@@ -268,6 +268,9 @@ func matchStepper[T nn.Float](t *testing.T, dev device.Device, arch, act, key st
 		// As the training loop does: Dropout's masks follow the step.
 		hm.SetStep(int64(s))
 		dm.SetStep(int64(s))
+		// And a schedule sets the learning rate on the host optimizer.
+		ho.SetLR(h.LR * (1 - float64(s)/16))
+		do.SetLR(h.LR * (1 - float64(s)/16))
 		want, err := hs.Step(xs[s], ys[s], false)
 		if err != nil {
 			t.Fatal(err)
