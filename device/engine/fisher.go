@@ -31,7 +31,7 @@ type fisherUpd[T nn.Float] struct {
 	hBuf, sBuf []T
 }
 
-// fisherOp is a layer with factors: Linear, Conv2d, BatchNorm2d.
+// fisherOp is a layer with factors: Linear, Conv2d, BatchNorm2d, LayerNorm.
 type fisherOp interface {
 	// fisherDims: the factor name, the diagonals' lengths, F's shape
 	// (out x in, plus a bias column), and the parameters.
