@@ -23,6 +23,9 @@ const (
 )
 
 func (s *session[T]) checkpoint(elapsed time.Duration) error {
+	if err := s.toHost(); err != nil {
+		return err
+	}
 	tensors := ModelTensors(s.model, modelPrefix)
 	st := s.opt.State()
 	if !s.stepper.KeepNonFinite {

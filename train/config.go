@@ -64,7 +64,13 @@ type Config struct {
 	OnNaN string `json:"on_nan,omitempty"`
 
 	Init string `json:"init,omitempty"`
-	Out  string `json:"out"`
+
+	// Device is where the steps run: "" or "cpu" (the default), "opencl"
+	// (the first GPU, else the first OpenCL device) or "opencl:N" (see
+	// device/engine for the layers and optimizers that run there). A
+	// resumed run may continue on another device.
+	Device string `json:"device,omitempty"`
+	Out    string `json:"out"`
 }
 
 // ModelConfig is the nn.Config of the run's model for samples of the given

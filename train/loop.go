@@ -35,6 +35,10 @@ type EpochStats struct {
 
 // loop trains until a limit stops the run or ctx is cancelled.
 func (s *session[T]) loop(ctx context.Context) (*Result, error) {
+	if err := s.openDevice(); err != nil {
+		return nil, err
+	}
+	defer s.closeDevice()
 	s.start = time.Now()
 	s.lastCkpt = s.start
 	if iv := s.cfg.EvalInterval; iv > 0 {
@@ -84,7 +88,13 @@ func (s *session[T]) trainStep() error {
 	in, labels := s.batchAt(epoch, i)
 	s.model.SetStep(int64(s.step))
 	factorsDue := s.factors && s.cfg.SnapshotFactorsEvery > 0 && s.step%s.cfg.SnapshotFactorsEvery == 0
-	r, err := s.stepper.Step(in, labels, factorsDue && s.cfg.Hyper.FullFactors)
+	var r StepResult[T]
+	var err error
+	if s.dev != nil {
+		r, err = s.deviceStep(in, labels)
+	} else {
+		r, err = s.stepper.Step(in, labels, factorsDue && s.cfg.Hyper.FullFactors)
+	}
 	if err != nil {
 		return fmt.Errorf("step %d: %w", s.step+1, err)
 	}
@@ -139,7 +149,15 @@ func (s *session[T]) afterStep(epoch int, epochEnds bool, lr, loss float64) erro
 // report writes what the optimizer reports after a step: the factor
 // snapshot when one is due, and its diagnostics after a refresh.
 func (s *session[T]) report(factorsDue bool, caps []*nn.Capture[T]) error {
+	if factorsDue {
+		if err := s.toHost(); err != nil {
+			return err
+		}
+	}
 	rep := s.opt.Report()
+	if s.dev != nil {
+		rep.Diagnostics = s.devDiag
+	}
 	if factorsDue {
 		if err := s.snapshotFactors(s.step, factorList[T](rep.Factors), caps); err != nil {
 			return err
@@ -165,6 +183,9 @@ func (f factorList[T]) FactorLayers() []optim.FactorLayer[T] { return f }
 // finish ends a run that a limit stopped: the partial epoch's record, the
 // final evaluation, the final weights and a checkpoint.
 func (s *session[T]) finish(stopped string) (*Result, error) {
+	if err := s.toHost(); err != nil {
+		return nil, err
+	}
 	t := s.trainingTime()
 	if s.epochN > 0 {
 		if _, err := s.endEpoch(s.step/s.spe+1, true, t); err != nil {

@@ -88,6 +88,9 @@ func (s *session[T]) periodicEval(epoch int, t time.Duration) error {
 	if iv <= 0 || s.test == nil || t < s.nextEval {
 		return nil
 	}
+	if err := s.toHost(); err != nil {
+		return err
+	}
 	e := s.evalTest()
 	rec := evalRecord{Kind: "eval", Step: s.step, Epoch: epoch + 1, TimeS: t.Seconds(), TestLoss: metricFloat(e.Loss), TestAccuracy: e.Accuracy, TestPerplexity: perplexityOf(e)}
 	s.nextEval = (t/iv + 1) * iv
@@ -112,6 +115,9 @@ func (s *session[T]) endEpoch(epoch int, partial bool, t time.Duration) (EpochSt
 		rec.TrainPerplexity = (*metricFloat)(&st.TrainPerplexity)
 	}
 	if s.test != nil {
+		if err := s.toHost(); err != nil {
+			return st, err
+		}
 		e := s.evalTest()
 		st.HasTest, st.TestLoss, st.TestAccuracy, st.TestPerplexity = true, e.Loss, e.Accuracy, e.Perplexity
 		rec.TestLoss, rec.TestAccuracy, rec.TestPerplexity = (*metricFloat)(&e.Loss), &e.Accuracy, perplexityOf(e)
@@ -122,6 +128,9 @@ func (s *session[T]) endEpoch(epoch int, partial bool, t time.Duration) (EpochSt
 
 // snapshot writes the weights after the steps done.
 func (s *session[T]) snapshot() error {
+	if err := s.toHost(); err != nil {
+		return err
+	}
 	ts := ModelTensors(s.model, "")
 	rundir.SortForAlignment(ts)
 	return s.dir.WriteWeights(s.step, ts, s.meta())

@@ -84,6 +84,9 @@ func Resume[T nn.Float](ctx context.Context, path string, override Config, o Opt
 	if override.Epochs > 0 || override.Steps > 0 || override.TimeBudget > 0 {
 		cfg.Epochs, cfg.Steps, cfg.TimeBudget = override.Epochs, override.Steps, override.TimeBudget
 	}
+	if override.Device != "" {
+		cfg.Device = override.Device // a run may continue on another device
+	}
 	cfg.Out = path
 	if err := cfg.Validate(); err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/adafisher-go/landscape/data"
+	"github.com/adafisher-go/landscape/device/engine"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
 	"github.com/adafisher-go/landscape/rundir"
@@ -13,13 +14,18 @@ import (
 
 // session holds everything one run needs.
 type session[T nn.Float] struct {
-	cfg      Config
-	dir      rundir.Dir
-	train    *data.Dataset
-	test     *data.Dataset
-	model    *nn.Model[T]
-	opt      optim.Optimizer[T]
-	stepper  *Stepper[T]
+	cfg     Config
+	dir     rundir.Dir
+	train   *data.Dataset
+	test    *data.Dataset
+	model   *nn.Model[T]
+	opt     optim.Optimizer[T]
+	stepper *Stepper[T]
+	// On an accelerator (Config.Device): the engine that runs the steps,
+	// what frees it, and the diagnostics of its last step.
+	dev      *engine.Engine[T]
+	devClose func()
+	devDiag  *optim.Diagnostics
 	batch    int // samples per batch
 	spe      int // steps per epoch
 	total    int // total steps, 0 when only a time budget bounds the run

@@ -121,6 +121,9 @@ func (f *trainFlags) train(ctx context.Context, o train.Options) (*train.Result,
 	if f.set["epochs"] || f.set["steps"] || f.set["time-budget"] {
 		limits = train.Config{Epochs: f.c.Epochs, Steps: f.c.Steps, TimeBudget: f.c.TimeBudget}
 	}
+	if f.set["device"] {
+		limits.Device = f.c.Device
+	}
 	if dtype == "float32" {
 		return train.Resume[float32](ctx, f.resume, limits, o)
 	}

@@ -120,14 +120,15 @@ func (f *trainFlags) runFlags() {
 	fs.IntVar(&c.SnapshotEvery, "snapshot-every", 0, "write weights/step-NNNNNN.safetensors every N steps (and at step 0)")
 	fs.IntVar(&c.CheckpointEvery, "checkpoint-every", 0, "write the resumable checkpoint every N steps (it is also written every 30 s, on interrupt and at the end)")
 	fs.StringVar(&c.OnNaN, "on-nan", "stop", "stop: a NaN or infinite loss, gradient or weight ends the run (exit status 1), keeping the last good checkpoint; continue: train on and record the non-finite losses")
-	fs.StringVar(&c.Init, "init", "", "load the starting weights from this safetensors file, by name")
+	fs.StringVar(&c.Init, "init", "", "load the starting weights from this safetensors file or PyTorch checkpoint (.pt/.pth), by name")
+	fs.StringVar(&c.Device, "device", "cpu", "where the steps run: cpu, opencl (the first GPU, else the first OpenCL device) or opencl:N (landscape devices lists them); on OpenCL: mlp, cnn, resnet, resnet18/34 and gpt with sgd, adam, adamw, adafisher, adafisherw (K-FAC, Shampoo and AdaHessian run on the CPU); with --resume, continue on another device")
 	fs.StringVar(&c.Out, "out", "", "the run directory to write")
 	fs.BoolVar(&f.overwrite, "overwrite", false, "replace an existing run in --out")
-	fs.BoolVar(&f.report, "report", false, "write the run's HTML report into DIR/report/index.html at the end (needs \"npm ci\" once)")
+	fs.BoolVar(&f.report, "report", false, "write the run's HTML report into DIR/report/index.html at the end ")
 	fs.BoolVar(&f.png, "png", false, "with --report: also write every figure as a PNG")
 	fs.StringVar(&f.resume, "resume", "", "continue the interrupted (or killed) run in this directory with its saved settings; one process writes a run directory at a time")
 	for s, fl := range map[string]string{"seed": "seed", "dtype": "dtype", "epochs": "epochs", "steps": "steps", "time_budget_ns": "time-budget",
-		"eval_interval_ns": "eval-every", "snapshot_every": "snapshot-every", "checkpoint_every": "checkpoint-every", "init": "init", "out": "out", "on_nan": "on-nan"} {
+		"eval_interval_ns": "eval-every", "snapshot_every": "snapshot-every", "checkpoint_every": "checkpoint-every", "init": "init", "out": "out", "on_nan": "on-nan", "device": "device"} {
 		f.names(s, fl)
 	}
 }

@@ -1,4 +1,4 @@
-package engine
+package engine_test
 
 import (
 	"errors"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/adafisher-go/landscape/device"
 	"github.com/adafisher-go/landscape/device/cpu"
+	"github.com/adafisher-go/landscape/device/engine"
 	"github.com/adafisher-go/landscape/device/opencl"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
@@ -221,10 +222,10 @@ func matchStepper[T nn.Float](t *testing.T, dev device.Device, arch, act, key st
 	xs, ys := batches[T](steps, hm.InputShape, hm.Arch)
 	// A short batch (the end of an epoch) at step 6, then the full size.
 	short := 10
-	xs[6] = &nn.Tensor[T]{Shape: append([]int{short}, hm.InputShape...), Data: xs[6].Data[:short*numel(hm.InputShape)]}
+	xs[6] = &nn.Tensor[T]{Shape: append([]int{short}, hm.InputShape...), Data: xs[6].Data[:short*shapeNumel(hm.InputShape)]}
 	ys[6] = ys[6][:len(ys[6])*short/batch]
 	hs, ds := train.NewStepper(hm, ho), train.NewStepper(dm, do)
-	var e *Engine[T]
+	var e *engine.Engine[T]
 	defer func() {
 		if e != nil {
 			e.Close()
@@ -282,7 +283,7 @@ func matchStepper[T nn.Float](t *testing.T, dev device.Device, arch, act, key st
 			continue
 		}
 		if e == nil {
-			if e, err = New(dev, dm, do, h); err != nil {
+			if e, err = engine.New(dev, dm, do, h); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -405,7 +406,7 @@ func TestUnsupported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := New(dev, ln, o, optim.Hyper{LR: 1e-3}); err == nil || !strings.Contains(err.Error(), `"ln1"`) {
+	if _, err := engine.New(dev, ln, o, optim.Hyper{LR: 1e-3}); err == nil || !strings.Contains(err.Error(), `"ln1"`) {
 		t.Errorf("BatchNorm1d: %v, want an error naming ln1", err)
 	}
 	m := newModel[float32](t, "mlp", "relu")
@@ -413,7 +414,7 @@ func TestUnsupported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := New(dev, m, k, optim.Hyper{LR: 1e-3}); err == nil || !strings.Contains(err.Error(), `"kfac"`) {
+	if _, err := engine.New(dev, m, k, optim.Hyper{LR: 1e-3}); err == nil || !strings.Contains(err.Error(), `"kfac"`) {
 		t.Errorf("kfac: %v, want an error naming kfac", err)
 	}
 	g, err := nn.Build[float32](nn.Config{Arch: "gpt", InputShape: []int{4}, Classes: 7, Layers: 1, Heads: 1, Dim: 4})
@@ -425,7 +426,7 @@ func TestUnsupported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := New(dev, g, o, ph); err == nil || !strings.Contains(err.Error(), "Embedding") {
+	if _, err := engine.New(dev, g, o, ph); err == nil || !strings.Contains(err.Error(), "Embedding") {
 		t.Errorf("adafisher paper mode on a GPT: %v, want an error naming Embedding", err)
 	}
 }
@@ -446,7 +447,7 @@ func nonFiniteAndBadInput(t *testing.T, dev device.Device) {
 		t.Fatal(err)
 	}
 	before := append([]float32(nil), m.Params()[1].Value.Data...)
-	e, err := New(dev, m, o, h)
+	e, err := engine.New(dev, m, o, h)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -509,7 +510,7 @@ func BenchmarkStep(b *testing.B) {
 		b.Run(arch+"/opencl", func(b *testing.B) {
 			dev := openCL(b)
 			m, o, x, y := build()
-			e, err := New(dev, m, o, hypers["adam"])
+			e, err := engine.New(dev, m, o, hypers["adam"])
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -534,4 +535,12 @@ func BenchmarkStep(b *testing.B) {
 			}
 		})
 	}
+}
+
+func shapeNumel(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return n
 }
