@@ -11,7 +11,7 @@
 //     PCA plane and evaluates the loss on it.
 //
 // A job is a list of cells (one training run each) in a deterministic order;
-// a Shard selects a share of them, so that separate processes can train the
+// a cluster.Shard selects a share of them (ShardCells), so that separate processes can train the
 // cells of one job and a last one summarises. Progress arrives as Events
 // through a callback: this package never prints.
 //

@@ -7,30 +7,28 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/adafisher-go/landscape/cluster"
 	"github.com/adafisher-go/landscape/experiment"
 )
 
-// A job's cells come in a fixed order; shards split them so that separate
-// processes (an array job, say) each train their share.
-func ExampleShard() {
+// A job's cells come in a fixed order; shards (0-based, as Slurm's array
+// task ids) split them so that separate processes each train their share.
+func ExampleShardCells() {
 	cells, _, err := experiment.Figure1Config{Out: "figure1"}.Cells()
 	if err != nil {
 		log.Fatal(err)
 	}
-	for k := 1; k <= 2; k++ {
-		shard := experiment.Shard{K: k, N: 2}
-		fmt.Printf("shard %d/%d:", shard.K, shard.N)
-		for _, c := range shard.Select(cells) {
+	for k := 0; k < 2; k++ {
+		shard := cluster.Shard{K: k, N: 2}
+		fmt.Printf("shard %v:", shard)
+		for _, c := range experiment.ShardCells(shard, cells) {
 			fmt.Printf(" %d:%s", c.Index, c.Name)
 		}
 		fmt.Println()
 	}
-	s, err := experiment.ParseShard("3/2")
-	fmt.Println(s, err)
 	// Output:
-	// shard 1/2: 0:AdaFisher 2:Adam 4:Shampoo
-	// shard 2/2: 1:KFAC 3:AdaHessian 5:SGD
-	// {0 0} shard "3/2": want K/N with 1 <= K <= N
+	// shard 0/2: 0:AdaFisher 2:Adam 4:Shampoo
+	// shard 1/2: 1:KFAC 3:AdaHessian 5:SGD
 }
 
 // The settings of a comparison depend on the task: language models take the
