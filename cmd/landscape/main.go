@@ -40,6 +40,7 @@ var commands = []struct {
 	{"surface", "loss along a line or on a plane around a run's weights", cmdSurface},
 	{"trajectory", "weight trajectories over interpolated and evaluated loss surfaces (the paper's Figure 1)", cmdTrajectory},
 	{"compare", "train with several optimizers for the same wall-clock time and compare them in one report", cmdCompare},
+	{"sweep", "train a grid of optimizers, learning rates, batch sizes and seeds; mean ± std per setting; Slurm array jobs", cmdSweep},
 }
 
 func main() {

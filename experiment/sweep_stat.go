@@ -1,0 +1,73 @@
+package experiment
+
+import (
+	"encoding/json"
+	"math"
+)
+
+// Stat summarises values over the seeds of a setting. Std is the sample
+// standard deviation (divisor n-1, "ddof=1", as pandas' Series.std and
+// torch.std compute it), NaN for a single value. A NaN value (a run without
+// a test split, say) makes every field but N NaN.
+type Stat struct {
+	N         int
+	Mean, Std float64
+	Min, Max  float64
+}
+
+// NewStat summarises values.
+func NewStat(values []float64) Stat {
+	s := Stat{N: len(values), Mean: math.NaN(), Std: math.NaN(), Min: math.NaN(), Max: math.NaN()}
+	if len(values) == 0 {
+		return s
+	}
+	var sum float64
+	for _, v := range values {
+		if math.IsNaN(v) {
+			return s
+		}
+		sum += v
+	}
+	s.Mean = sum / float64(len(values))
+	s.Min, s.Max = values[0], values[0]
+	var ss float64
+	for _, v := range values {
+		d := v - s.Mean
+		ss += d * d
+		s.Min, s.Max = math.Min(s.Min, v), math.Max(s.Max, v)
+	}
+	if len(values) > 1 {
+		s.Std = math.Sqrt(ss / float64(len(values)-1))
+	}
+	return s
+}
+
+type statJSON struct {
+	N    int      `json:"n"`
+	Mean *float64 `json:"mean"`
+	Std  *float64 `json:"std"`
+	Min  *float64 `json:"min"`
+	Max  *float64 `json:"max"`
+}
+
+func finite(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+// MarshalJSON writes NaN as null.
+func (s Stat) MarshalJSON() ([]byte, error) {
+	return json.Marshal(statJSON{s.N, finite(s.Mean), finite(s.Std), finite(s.Min), finite(s.Max)})
+}
+
+// UnmarshalJSON reads null as NaN.
+func (s *Stat) UnmarshalJSON(b []byte) error {
+	var j statJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*s = Stat{N: j.N, Mean: orNaN(j.Mean), Std: orNaN(j.Std), Min: orNaN(j.Min), Max: orNaN(j.Max)}
+	return nil
+}
