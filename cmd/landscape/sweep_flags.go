@@ -3,10 +3,12 @@ package main
 import (
 	"flag"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/adafisher-go/landscape/experiment"
+	"github.com/adafisher-go/landscape/optim"
 )
 
 // sweepFlags are the flags of `landscape sweep`: the grid and the cluster
@@ -137,6 +139,9 @@ func (f *sweepFlags) config(c *experiment.SweepConfig) error {
 	}
 	t := f.train
 	for _, name := range names {
+		if !slices.Contains(optim.Names, name) {
+			return usagef("--optimizer %q: unknown optimizer %q, want some of %s", f.optimizers, name, strings.Join(optim.Names, ", "))
+		}
 		t.c.Optimizer = name
 		if err := t.complete(); err != nil {
 			return t.flagErr(err)
