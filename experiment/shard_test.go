@@ -2,12 +2,16 @@ package experiment
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/adafisher-go/landscape/cluster"
 	"github.com/adafisher-go/landscape/optim"
+	"github.com/adafisher-go/landscape/rundir"
 	"github.com/adafisher-go/landscape/train"
 )
 
@@ -107,5 +111,39 @@ func TestCompareSharded(t *testing.T) {
 	}
 	if len(kept) != 3 || len(r.Runs) != 3 {
 		t.Errorf("kept %v, %d runs read", kept, len(r.Runs))
+	}
+}
+
+// A lock left by a process that is gone is taken over, and reported.
+func TestRunCellStaleLock(t *testing.T) {
+	c := tinySweep(t, t.TempDir())
+	c.Optimizers, c.LRs, c.Seeds = c.Optimizers[:1], c.LRs[:1], c.Seeds[:1]
+	cells, err := c.Cells()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := cells[0].Config.Out
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// The record of a holder without the flock: a process that died.
+	stale := `{"pid":4194301,"host":"node7","started":"2026-01-02T03:04:05Z","command":["landscape","sweep"]}`
+	if err := os.WriteFile(filepath.Join(dir, rundir.LockFile), []byte(stale), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var notices []string
+	err = RunCell(t.Context(), cells[0], CellOptions{Keep: true, Progress: func(e Event) {
+		if e.Kind == Notice && strings.Contains(e.Message, "lock") {
+			notices = append(notices, e.Message)
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(notices) != 1 || !strings.Contains(notices[0], "pid 4194301 on host node7") {
+		t.Errorf("notices %q, want one naming the stale holder", notices)
+	}
+	if _, err := os.Stat(filepath.Join(dir, rundir.LockFile)); !os.IsNotExist(err) {
+		t.Errorf("the lock is left behind: %v", err)
 	}
 }
