@@ -17,7 +17,7 @@ import (
 // bounds.
 func WriteSweepPage(dir string, s *SweepSummary, o report.Options) error {
 	p := report.NewPage(fmt.Sprintf("Sweep: %s on %s", s.Model, s.Dataset))
-	p.Text("Every setting (optimizer, learning rate, batch size) trained once per seed. Numbers are the mean ± the " + s.StdNote + ", with [min, max]; the dashed lines of the charts are the mean ± std. Epoch time is training time only (evaluation not counted).")
+	p.Text("Every setting (optimizer, learning rate, batch size) trained once per seed. Numbers are the mean ± the " + s.StdNote + ", with [min, max]; the shaded bands of the charts are mean ± std. Epoch time is training time only (evaluation not counted).")
 	p.Section("Results (as the paper's Table 2)")
 	pm := func(st Stat, digits int) string {
 		return fmt.Sprintf("%s ± %s [%s, %s]", fmtNum(st.Mean, digits), fmtNum(st.Std, digits), fmtNum(st.Min, digits), fmtNum(st.Max, digits))
@@ -25,9 +25,9 @@ func WriteSweepPage(dir string, s *SweepSummary, o report.Options) error {
 	var rows [][]string
 	for _, st := range s.Settings {
 		rows = append(rows, []string{st.Optimizer, fmtLR(st.LR), strconv.Itoa(st.BatchSize), strconv.Itoa(len(st.Seeds)),
-			pm(st.FinalTestAccuracy, 4), pm(st.BestTestAccuracy, 4), pm(st.FinalTestLoss, 4), pm(st.BestTestLoss, 4), pm(st.EpochTime, 3)})
+			pm(st.FinalTestAccuracy, 4), pm(st.BestTestAccuracy, 4), pm(st.FinalTestLoss, 4), pm(st.BestTestLoss, 4), pm(ms(st.EpochTime), 3)})
 	}
-	p.Table([]string{"optimizer", "lr", "batch size", "seeds", "final test accuracy", "best test accuracy", "final test loss", "best test loss", "epoch time (s)"}, rows)
+	p.Table([]string{"optimizer", "lr", "batch size", "seeds", "final test accuracy", "best test accuracy", "final test loss", "best test loss", "epoch time (ms)"}, rows)
 
 	p.Section("Stability over batch sizes and learning rates (as the paper's Figure 5)")
 	lrs, batches := distinct(s, func(st SettingSummary) float64 { return st.LR }), distinct(s, func(st SettingSummary) float64 { return float64(st.BatchSize) })
@@ -48,7 +48,7 @@ func WriteSweepPage(dir string, s *SweepSummary, o report.Options) error {
 		}
 		return st.Optimizer
 	}
-	panels := []report.Line{
+	panels := []report.Band{
 		{Title: "final test accuracy against batch size", XLabel: "batch size", YLabel: "test accuracy", LogX: batches > 2, Series: statSeries(s, withLR, bs, acc)},
 		{Title: "final test accuracy against learning rate", XLabel: "learning rate", YLabel: "test accuracy", LogX: lrs > 1, Series: statSeries(s, withBS, lr, acc)},
 		{Title: "final test accuracy against epoch time", XLabel: "epoch time (s)", YLabel: "test accuracy", Series: statSeries(s, byOpt, func(st SettingSummary) float64 { return st.EpochTime.Mean }, acc)},
@@ -61,17 +61,17 @@ func WriteSweepPage(dir string, s *SweepSummary, o report.Options) error {
 	}
 
 	p.Section("Learning curves over seeds")
-	p.Text("After each complete epoch that every seed of the setting reached: the mean over seeds (solid) and mean ± std (dashed).")
-	curve := func(mean, std func(c SweepCurve) []float64) []report.Series {
-		var ss []report.Series
+	p.Text("After each complete epoch that every seed of the setting reached: the mean over seeds, and mean ± std shaded.")
+	curve := func(mean, std func(c SweepCurve) []float64) []report.BandSeries {
+		var ss []report.BandSeries
 		for i, st := range s.Settings {
 			c := st.Curve
 			name := fmt.Sprintf("%s lr %s bs %d", st.Optimizer, fmtLR(st.LR), st.BatchSize)
-			ss = append(ss, band(name, report.SeriesColor(i), c.Epoch, mean(c), std(c))...)
+			ss = append(ss, band(name, report.SeriesColor(i), c.Epoch, mean(c), std(c)))
 		}
 		return ss
 	}
-	for _, f := range []report.Line{
+	for _, f := range []report.Band{
 		{Title: "test accuracy against epoch", XLabel: "epoch", YLabel: "test accuracy",
 			Series: curve(func(c SweepCurve) []float64 { return c.TestAccuracy }, func(c SweepCurve) []float64 { return c.TestAccuracyStd })},
 		{Title: "test loss against epoch", XLabel: "epoch", YLabel: "test loss",
@@ -97,6 +97,11 @@ func WriteSweepPage(dir string, s *SweepSummary, o report.Options) error {
 	return p.WriteFile(filepath.Join(dir, report.IndexFile), o)
 }
 
+// ms is a Stat of seconds in milliseconds.
+func ms(s Stat) Stat {
+	return Stat{N: s.N, Mean: 1000 * s.Mean, Std: 1000 * s.Std, Min: 1000 * s.Min, Max: 1000 * s.Max}
+}
+
 func fmtLR(lr float64) string { return strconv.FormatFloat(lr, 'g', -1, 64) }
 
 // distinct counts the distinct values of a setting's field.
@@ -113,7 +118,7 @@ func distinct(s *SweepSummary, f func(SettingSummary) float64) int {
 // statSeries draws y (mean, and mean ± std dashed) against x, one line per
 // group of settings, in the order the groups first appear, points sorted by
 // x.
-func statSeries(s *SweepSummary, group func(SettingSummary) string, x func(SettingSummary) float64, y func(SettingSummary) Stat) []report.Series {
+func statSeries(s *SweepSummary, group func(SettingSummary) string, x func(SettingSummary) float64, y func(SettingSummary) Stat) []report.BandSeries {
 	var names []string
 	pts := map[string][]SettingSummary{}
 	for _, st := range s.Settings {
@@ -123,7 +128,7 @@ func statSeries(s *SweepSummary, group func(SettingSummary) string, x func(Setti
 		}
 		pts[g] = append(pts[g], st)
 	}
-	var ss []report.Series
+	var ss []report.BandSeries
 	for i, g := range names {
 		sts := pts[g]
 		slices.SortStableFunc(sts, func(a, b SettingSummary) int {
@@ -140,24 +145,17 @@ func statSeries(s *SweepSummary, group func(SettingSummary) string, x func(Setti
 		for _, st := range sts {
 			xs, mean, std = append(xs, x(st)), append(mean, y(st).Mean), append(std, y(st).Std)
 		}
-		ss = append(ss, band(g, report.SeriesColor(i), xs, mean, std)...)
+		ss = append(ss, band(g, report.SeriesColor(i), xs, mean, std))
 	}
 	return ss
 }
 
-// band is a mean line with markers and, where any std is known, its
-// mean - std and mean + std as dashed lines of the same colour.
-func band(name, color string, x, mean, std []float64) []report.Series {
-	out := []report.Series{{Name: name, X: x, Y: mean, Color: color, Markers: true}}
+// band is a mean line with markers and the band mean ± std (none where
+// the std is NaN: one seed).
+func band(name, color string, x, mean, std []float64) report.BandSeries {
 	lo, hi := make([]float64, len(mean)), make([]float64, len(mean))
-	known := false
 	for i := range mean {
 		lo[i], hi[i] = mean[i]-std[i], mean[i]+std[i]
-		known = known || !math.IsNaN(std[i])
 	}
-	if known {
-		out = append(out, report.Series{Name: name + " − std", X: x, Y: lo, Color: color, Dashed: true},
-			report.Series{Name: name + " + std", X: x, Y: hi, Color: color, Dashed: true})
-	}
-	return out
+	return report.BandSeries{Series: report.Series{Name: name, X: x, Y: mean, Color: color, Markers: true}, Lo: lo, Hi: hi}
 }
