@@ -53,6 +53,8 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	f.Float64Var(&c.Dropout, "dropout", 0, "gpt: dropout probability")
 	f.BoolVar(&png, "png", false, "also write every figure as a PNG")
 	shard := shardFlag(f)
+	var sl slurmFlags
+	sl.register(f)
 	f.BoolVar(&overwrite, "overwrite", false, "start every run afresh, replacing runs in --out")
 	f.Usage = func() {
 		fmt.Fprintln(stderr, "usage: landscape compare --dataset D --model M --time-budget 10m --out DIR [flags]\n\nTrains the model with each optimizer for the same training time (its recommended setting,\nthe same seed and data order), each into DIR/runs/OPTIMIZER, and writes DIR/index.html.\nRun again after an interruption: finished runs are kept, the interrupted one resumes.\n\nflags:")
@@ -98,6 +100,13 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	settings, err := experiment.CompareSettings(strings.Split(optimizers, ","), c.Dataset)
 	if err != nil {
 		return usagef("%v", err)
+	}
+	if sl.on() {
+		cells, err := experiment.CompareConfig{Train: c, Settings: settings}.Cells()
+		if err != nil {
+			return err
+		}
+		return sl.write("compare", args, *shard, c.Out, len(cells), stdout)
 	}
 	if _, err := report.LoadJS(""); err != nil {
 		return err

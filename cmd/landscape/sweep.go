@@ -53,8 +53,12 @@ grid and cluster flags:`)
 		return err
 	}
 	c.Overwrite = f.train.overwrite
-	if f.slurm || f.submit {
-		return sweepSlurm(f, args, c, stdout)
+	if f.slurm.on() {
+		cells, err := c.Cells()
+		if err != nil {
+			return err
+		}
+		return f.slurm.write("sweep", args, f.shard, c.Train.Out, len(cells), stdout)
 	}
 	if _, err := report.LoadJS(""); err != nil {
 		return err

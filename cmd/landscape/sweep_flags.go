@@ -20,10 +20,8 @@ type sweepFlags struct {
 
 	optimizers, lrs, batches, seedList, shard string
 	seeds                                     int
-	png, slurm, submit                        bool
-	shards                                    int
-	partition, time, mem, extra               string
-	cpus, gpus                                int
+	png                                       bool
+	slurm                                     slurmFlags
 }
 
 func newSweepFlags(stderr io.Writer) *sweepFlags {
@@ -37,15 +35,7 @@ func newSweepFlags(stderr io.Writer) *sweepFlags {
 	g.StringVar(&f.seedList, "seed", "", "comma-separated seeds, instead of --seeds")
 	g.StringVar(&f.shard, "shard", "", "K/N: train only the cells K, K+N, K+2N, ... (0 <= K < N, as SLURM_ARRAY_TASK_ID); the command without --shard afterwards summarises")
 	g.BoolVar(&f.png, "png", false, "also write every figure of the report as a PNG")
-	g.BoolVar(&f.slurm, "slurm", false, "write OUT/slurm/NAME.sbatch (an array job of --shards tasks, each running this command with --shard) and NAME-summary.sbatch instead of training")
-	g.BoolVar(&f.submit, "submit", false, "with --slurm: also submit both scripts with sbatch (the summary after the array, afterok) and print the job ids")
-	g.IntVar(&f.shards, "shards", 0, "with --slurm: array tasks (default: one per cell)")
-	g.StringVar(&f.partition, "slurm-partition", "", "#SBATCH --partition")
-	g.StringVar(&f.time, "slurm-time", "", "#SBATCH --time of each task, e.g. 1:00:00")
-	g.IntVar(&f.cpus, "slurm-cpus", 0, "#SBATCH --cpus-per-task")
-	g.StringVar(&f.mem, "slurm-mem", "", "#SBATCH --mem, e.g. 4G")
-	g.IntVar(&f.gpus, "slurm-gpus", 0, "#SBATCH --gpus-per-task")
-	g.StringVar(&f.extra, "slurm-extra", "", "more #SBATCH lines, separated by ';', e.g. --qos=short;--account=lab")
+	f.slurm.register(g)
 	return f
 }
 
