@@ -48,11 +48,22 @@ func WriteSweepPage(dir string, s *SweepSummary, o report.Options) error {
 		}
 		return st.Optimizer
 	}
-	panels := []report.Band{
-		{Title: "final test accuracy against batch size", XLabel: "batch size", YLabel: "test accuracy", LogX: batches > 2, Series: statSeries(s, withLR, bs, acc)},
-		{Title: "final test accuracy against learning rate", XLabel: "learning rate", YLabel: "test accuracy", LogX: lrs > 1, Series: statSeries(s, withBS, lr, acc)},
-		{Title: "final test accuracy against epoch time", XLabel: "epoch time (s)", YLabel: "test accuracy", Series: statSeries(s, byOpt, func(st SettingSummary) float64 { return st.EpochTime.Mean }, acc)},
-		{Title: "epoch time per optimizer, against batch size", XLabel: "batch size", YLabel: "epoch time (s)", LogX: batches > 2, Series: statSeries(s, withLR, bs, epochTime)},
+	var panels []report.Band
+	if batches > 1 {
+		panels = append(panels, report.Band{Title: "final test accuracy against batch size", XLabel: "batch size", YLabel: "test accuracy", LogX: batches > 2, Series: statSeries(s, withLR, bs, acc)})
+	}
+	if lrs > 1 {
+		panels = append(panels, report.Band{Title: "final test accuracy against learning rate", XLabel: "learning rate", YLabel: "test accuracy", LogX: true, Series: statSeries(s, withBS, lr, acc)})
+	}
+	panels = append(panels, report.Band{Title: "final test accuracy against epoch time", XLabel: "epoch time (s)", YLabel: "test accuracy",
+		Series: statSeries(s, byOpt, func(st SettingSummary) float64 { return st.EpochTime.Mean }, acc)})
+	if batches > 1 || lrs == 1 {
+		panels = append(panels, report.Band{Title: "epoch time per optimizer, against batch size", XLabel: "batch size", YLabel: "epoch time (s)", LogX: batches > 2, Series: statSeries(s, withLR, bs, epochTime)})
+	} else {
+		panels = append(panels, report.Band{Title: "epoch time per optimizer, against learning rate", XLabel: "learning rate", YLabel: "epoch time (s)", LogX: true, Series: statSeries(s, byOpt, lr, epochTime)})
+	}
+	if batches == 1 || lrs == 1 {
+		p.Text("A panel against batch size or learning rate is left out where the sweep has one value of it.")
 	}
 	for _, f := range panels {
 		if err := p.Add(f); err != nil {

@@ -16,7 +16,7 @@ import (
 )
 
 var sweepArgs = []string{"sweep", "--dataset", "iris", "--standardize", "--test-fraction", "0.2", "--model", "mlp", "--hidden", "4",
-	"--optimizer", "adam,sgd", "--lr", "0.01,0.1", "--seeds", "2", "--epochs", "3"}
+	"--optimizer", "adam,sgd", "--lr", "0.01,0.1", "--batch-size", "16,32", "--seeds", "2", "--epochs", "3"}
 
 // A sweep writes its runs, summary.json and a report that draws; run again,
 // it trains nothing.
@@ -31,7 +31,7 @@ func TestSweepCommand(t *testing.T) {
 		}
 	}
 	s, err := experiment.ReadSweepSummary(filepath.Join(out, experiment.SummaryFile))
-	if err != nil || len(s.Settings) != 4 || len(s.Settings[0].Seeds) != 2 {
+	if err != nil || len(s.Settings) != 8 || len(s.Settings[0].Seeds) != 2 {
 		t.Fatalf("summary: %+v, %v", s, err)
 	}
 	var run map[string]any
@@ -43,7 +43,7 @@ func TestSweepCommand(t *testing.T) {
 	if cfg["optimizer"] != "sgd" || cfg["seed"] != 1.0 || cfg["batch_size"] != 32.0 || cfg["hyper"].(map[string]any)["lr"] != 0.1 {
 		t.Errorf("sgd_lr0.1_bs32_seed1 has settings %v", cfg)
 	}
-	if text := runLandscape(t, 0, append(sweepArgs, "--out", out)...); strings.Count(text, "finished already") != 8 {
+	if text := runLandscape(t, 0, append(sweepArgs, "--out", out)...); strings.Count(text, "finished already") != 16 {
 		t.Errorf("second call:\n%s", text)
 	}
 	reporttest.Chromium(t)
@@ -91,7 +91,7 @@ func TestSweepSplitFlags(t *testing.T) {
 func TestSweepSlurmScripts(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "sw")
 	text := runLandscape(t, 0, append(sweepArgs, "--out", out, "--slurm", "--shards", "4", "--slurm-time", "5:00", "--slurm-mem", "1G", "--slurm-extra", "--qos=short")...)
-	if !strings.Contains(text, "8 cells in 4 array tasks") {
+	if !strings.Contains(text, "16 cells in 4 array tasks") {
 		t.Errorf("output:\n%s", text)
 	}
 	arr, err := os.ReadFile(filepath.Join(out, "slurm", "sweep-sw.sbatch"))
