@@ -48,6 +48,7 @@ func TestShardUsage(t *testing.T) {
 		{[]string{"trajectory", "--dataset", "iris", "--out", dir, "--shard", "0/0"}, "--shard \"0/0\": want at least 1 shard"},
 		{[]string{"trajectory", dir, "--out", dir, "--shard", "0/2"}, "--shard and --slurm apply to --dataset iris"},
 		{[]string{"compare", "--dataset", "iris", "--model", "mlp", "--time-budget", "1s", "--out", dir, "--slurm", "--shard", "0/2"}, "leave out --shard"},
+		{[]string{"sweep", "--dataset", "iris", "--epochs", "1", "--out", dir, "--slurm", "--overwrite"}, "--overwrite does not go with --slurm"},
 	} {
 		if text := runLandscape(t, 2, c.args...); !strings.Contains(text, c.message) {
 			t.Errorf("%v: output %q, want %q", c.args, text, c.message)

@@ -48,6 +48,13 @@ func (f *slurmFlags) write(command string, args []string, shard, out string, cel
 	if shard != "" {
 		return usagef("--slurm runs every shard itself: leave out --shard")
 	}
+	for _, a := range args {
+		if name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "="); strings.HasPrefix(a, "-") && name == "overwrite" {
+			// The summary job runs the same command: it would train every
+			// cell again.
+			return usagef("--overwrite does not go with --slurm (the summary job would train every cell again): remove OUT/runs instead")
+		}
+	}
 	n := f.shards
 	switch {
 	case n == 0:
