@@ -9,6 +9,7 @@ import (
 
 	"github.com/adafisher-go/landscape/cluster"
 	"github.com/adafisher-go/landscape/experiment"
+	"github.com/adafisher-go/landscape/train"
 )
 
 // A job's cells come in a fixed order; shards (0-based, as Slurm's array
@@ -87,4 +88,34 @@ func ExampleFigure1() {
 	// Adam: 3 points from (0.2, 0.2), its surface evaluated at 11 x 11 points
 	// SGD: 3 points from (0.2, 0.2), its surface evaluated at 11 x 11 points
 	// 2 paths in trajectory.json; run directory written: true
+}
+
+// A sweep's cells: optimizer, then learning rate, batch size and seed, each
+// named after its setting.
+func ExampleSweepConfig_Cells() {
+	c := experiment.SweepConfig{
+		Train:      train.Config{Dataset: "iris", Model: "mlp", Epochs: 10, Out: "sweep"},
+		Optimizers: []experiment.SweepOptimizer{{Name: "adafisher"}, {Name: "adam"}},
+		LRs:        []float64{1e-3, 3e-3}, BatchSizes: []int{32}, Seeds: []uint64{0, 1},
+	}
+	cells, err := c.Cells()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, cell := range cells[:4] {
+		fmt.Println(cell.Index, cell.Config.Out)
+	}
+	// Output:
+	// 0 sweep/runs/adafisher_lr0.001_bs32_seed0
+	// 1 sweep/runs/adafisher_lr0.001_bs32_seed1
+	// 2 sweep/runs/adafisher_lr0.003_bs32_seed0
+	// 3 sweep/runs/adafisher_lr0.003_bs32_seed1
+}
+
+// The standard deviation over seeds is the sample one (ddof=1), as pandas
+// and torch.std give it.
+func ExampleNewStat() {
+	s := experiment.NewStat([]float64{0.91, 0.93, 0.92})
+	fmt.Printf("%.4f ± %.4f [%.2f, %.2f] over %d\n", s.Mean, s.Std, s.Min, s.Max, s.N)
+	// Output: 0.9200 ± 0.0100 [0.91, 0.93] over 3
 }
