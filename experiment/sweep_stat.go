@@ -71,3 +71,33 @@ func (s *Stat) UnmarshalJSON(b []byte) error {
 	*s = Stat{N: j.N, Mean: orNaN(j.Mean), Std: orNaN(j.Std), Min: orNaN(j.Min), Max: orNaN(j.Max)}
 	return nil
 }
+
+type sweepRunJSON struct {
+	Name              string   `json:"name"`
+	Dir               string   `json:"dir"`
+	Seed              uint64   `json:"seed"`
+	Epochs            int      `json:"epochs"`
+	FinalTestAccuracy *float64 `json:"final_test_accuracy"`
+	FinalTestLoss     *float64 `json:"final_test_loss"`
+	BestTestAccuracy  *float64 `json:"best_test_accuracy"`
+	BestTestLoss      *float64 `json:"best_test_loss"`
+	EpochTime         *float64 `json:"epoch_time_s"`
+}
+
+// MarshalJSON writes NaN (a run without a test split, or without a
+// complete epoch) as null.
+func (r SweepRun) MarshalJSON() ([]byte, error) {
+	return json.Marshal(sweepRunJSON{r.Name, r.Dir, r.Seed, r.Epochs, finite(r.FinalTestAccuracy), finite(r.FinalTestLoss),
+		finite(r.BestTestAccuracy), finite(r.BestTestLoss), finite(r.EpochTime)})
+}
+
+// UnmarshalJSON reads null as NaN.
+func (r *SweepRun) UnmarshalJSON(b []byte) error {
+	var j sweepRunJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*r = SweepRun{Name: j.Name, Dir: j.Dir, Seed: j.Seed, Epochs: j.Epochs, FinalTestAccuracy: orNaN(j.FinalTestAccuracy), FinalTestLoss: orNaN(j.FinalTestLoss),
+		BestTestAccuracy: orNaN(j.BestTestAccuracy), BestTestLoss: orNaN(j.BestTestLoss), EpochTime: orNaN(j.EpochTime)}
+	return nil
+}

@@ -310,3 +310,24 @@ func TestSweepBadConfig(t *testing.T) {
 		}
 	}
 }
+
+// A dataset without a test split leaves the test statistics empty (null in
+// summary.json), and the summary reads back.
+func TestSweepWithoutTestSplit(t *testing.T) {
+	out := t.TempDir()
+	c := tinySweep(t, out)
+	c.Train.TestFraction = 0
+	c.Optimizers, c.LRs = c.Optimizers[:1], c.LRs[:1]
+	s, err := Sweep(t.Context(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := s.Settings[0]
+	if !math.IsNaN(st.FinalTestAccuracy.Mean) || !math.IsNaN(st.Runs[0].BestTestLoss) || !(st.EpochTime.Mean > 0) {
+		t.Errorf("without a test split: %+v", st)
+	}
+	back, err := ReadSweepSummary(filepath.Join(out, SummaryFile))
+	if err != nil || !math.IsNaN(back.Settings[0].Runs[1].FinalTestAccuracy) || back.Settings[0].Runs[1].Name != "adam_lr0.01_bs32_seed1" {
+		t.Errorf("read back: %+v, %v", back, err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -102,4 +103,7 @@ func printSweep(w io.Writer, s *experiment.SweepSummary) {
 			pm(st.FinalTestAccuracy, 4), pm(st.BestTestAccuracy, 4), pm(st.FinalTestLoss, 4), pmScaled(st.EpochTime, 1000, 3))
 	}
 	fmt.Fprintf(w, "(mean ± %s)\n", s.StdNote)
+	if len(s.Settings) > 0 && math.IsNaN(s.Settings[0].FinalTestAccuracy.Mean) && math.IsNaN(s.Settings[0].FinalTestLoss.Mean) {
+		fmt.Fprintln(w, "(no test split: give --test-fraction to hold one out)")
+	}
 }
