@@ -8,9 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 
+	"github.com/adafisher-go/landscape/cluster"
 	"github.com/adafisher-go/landscape/rundir"
 	"github.com/adafisher-go/landscape/train"
 )
@@ -69,33 +68,30 @@ func emit(progress func(Event), e Event) {
 	}
 }
 
-// Shard is the K-th of N shares of a job's cells (K from 1): the cells whose
-// Index is K-1 modulo N. The zero Shard holds every cell.
-type Shard struct{ K, N int }
-
-// ParseShard reads "K/N" with 1 <= K <= N.
-func ParseShard(s string) (Shard, error) {
-	k, n, ok := strings.Cut(s, "/")
-	a, err1 := strconv.Atoi(k)
-	b, err2 := strconv.Atoi(n)
-	if !ok || err1 != nil || err2 != nil || b < 1 || a < 1 || a > b {
-		return Shard{}, fmt.Errorf("shard %q: want K/N with 1 <= K <= N", s)
-	}
-	return Shard{a, b}, nil
-}
-
-// Contains reports whether the cell at index i is in the shard.
-func (s Shard) Contains(i int) bool { return s.N <= 1 || i%s.N == s.K-1 }
-
-// Select returns the shard's cells, in order.
-func (s Shard) Select(cells []Cell) []Cell {
+// ShardCells returns the cells of a job that shard s owns, in order: those
+// whose Index is K modulo N (cluster.Shard.Owns).
+func ShardCells(s cluster.Shard, cells []Cell) []Cell {
 	var out []Cell
 	for _, c := range cells {
-		if s.Contains(c.Index) {
+		if s.Owns(c.Index) {
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// RunCells runs the cells that shard s owns, in order, each with RunCell.
+func RunCells(ctx context.Context, s cluster.Shard, cells []Cell, o CellOptions) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	o.Of = len(cells)
+	for _, c := range ShardCells(s, cells) {
+		if err := RunCell(ctx, c, o); err != nil {
+			return fmt.Errorf("%s: %w", c.Name, err)
+		}
+	}
+	return nil
 }
 
 // CellOptions are how RunCell trains.
@@ -103,7 +99,10 @@ type CellOptions struct {
 	// Keep keeps a finished run and resumes an interrupted one (see
 	// State); without it a cell trains afresh, replacing the run its
 	// directory holds.
-	Keep     bool
+	Keep bool
+	// Replace, with Keep, trains afresh a cell whose directory holds a run
+	// of other settings, rather than failing with *OtherSettingsError.
+	Replace  bool
 	Command  []string // recorded in run.json
 	Version  string   // recorded in run.json
 	Of       int      // cells in the job, for Events
@@ -113,12 +112,41 @@ type CellOptions struct {
 // RunCell trains a cell into its run directory. With o.Keep it keeps a run
 // that finished with the same settings, and resumes one that was interrupted
 // or had a smaller time budget; a directory holding a run of other settings
-// is an error.
+// is an error. Training holds the run directory's lock (train.Run and
+// train.Resume take rundir.Lock before they touch it), so two processes never
+// write one cell: the second gets a *rundir.LockedError naming the holder. A
+// lock left by a process that died is taken over and reported as a Notice
+// event.
 func RunCell(ctx context.Context, c Cell, o CellOptions) error {
+	if err := os.MkdirAll(c.Config.Out, 0o755); err != nil {
+		return err
+	}
+	// A cell another process is writing is refused before its files are
+	// even read (a finished-looking run may be being extended). The probe
+	// is released at once: train takes the lock again for the writing.
+	held, err := rundir.Lock(c.Config.Out, o.Command)
+	if err != nil {
+		return err
+	}
+	if held.Stale != nil {
+		emit(o.Progress, Event{Kind: Notice, Cell: c, Of: o.Of,
+			Message: fmt.Sprintf("%s: took over the lock left by a process that is gone: %s", c.Config.Out, *held.Stale)})
+	}
+	if err := held.Release(); err != nil {
+		return err
+	}
+	return runCell(ctx, c, o)
+}
+
+func runCell(ctx context.Context, c Cell, o CellOptions) error {
 	state := CellNew
 	if o.Keep {
 		var err error
-		if state, err = State(c.Config); err != nil {
+		state, err = State(c.Config)
+		if ose := (*OtherSettingsError)(nil); errors.As(err, &ose) && o.Replace {
+			state, err = CellNew, nil
+		}
+		if err != nil {
 			return err
 		}
 	}

@@ -9,45 +9,25 @@ import (
 	"testing"
 	"time"
 
+	"github.com/adafisher-go/landscape/cluster"
 	"github.com/adafisher-go/landscape/optim"
 	"github.com/adafisher-go/landscape/train"
 )
 
-func TestParseShard(t *testing.T) {
-	for _, c := range []struct {
-		in   string
-		want Shard
-		err  bool
-	}{
-		{"1/1", Shard{1, 1}, false},
-		{"2/3", Shard{2, 3}, false},
-		{"0/3", Shard{}, true},
-		{"4/3", Shard{}, true},
-		{"1/0", Shard{}, true},
-		{"1", Shard{}, true},
-		{"a/b", Shard{}, true},
-	} {
-		got, err := ParseShard(c.in)
-		if (err != nil) != c.err || got != c.want {
-			t.Errorf("ParseShard(%q) = %v, %v", c.in, got, err)
-		}
-	}
-}
-
 // The shards of a job partition its cells, each in the job's order.
-func TestShardSelect(t *testing.T) {
+func TestShardCells(t *testing.T) {
 	var cells []Cell
 	for i := range 7 {
 		cells = append(cells, Cell{Index: i})
 	}
 	for n := 1; n <= 8; n++ {
 		seen := make([]int, len(cells))
-		for k := 1; k <= n; k++ {
+		for k := 0; k < n; k++ {
 			prev := -1
-			for _, c := range (Shard{k, n}).Select(cells) {
+			for _, c := range ShardCells(cluster.Shard{K: k, N: n}, cells) {
 				seen[c.Index]++
-				if c.Index <= prev {
-					t.Fatalf("shard %d/%d out of order", k, n)
+				if c.Index <= prev || c.Index%n != k {
+					t.Fatalf("shard %d/%d: cell %d after %d", k, n, c.Index, prev)
 				}
 				prev = c.Index
 			}
@@ -58,8 +38,8 @@ func TestShardSelect(t *testing.T) {
 			}
 		}
 	}
-	if got := (Shard{}).Select(cells); len(got) != len(cells) {
-		t.Errorf("the zero shard holds %d of %d cells", len(got), len(cells))
+	if got := ShardCells(cluster.All, cells); len(got) != len(cells) {
+		t.Errorf("the whole job holds %d of %d cells", len(got), len(cells))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/adafisher-go/landscape/cluster"
 	"github.com/adafisher-go/landscape/train"
 )
 
@@ -21,9 +22,12 @@ type CompareConfig struct {
 	// Overwrite starts every run afresh; otherwise finished runs are kept
 	// and interrupted ones resumed.
 	Overwrite bool
-	Command   []string // recorded in run.json
-	Version   string
-	Progress  func(Event)
+	// Shard, unless it is the whole job, trains only the shard's cells
+	// and summarises nothing: Compare then returns a nil *Comparison.
+	Shard    cluster.Shard
+	Command  []string // recorded in run.json
+	Version  string
+	Progress func(Event)
 }
 
 // normalized returns the shared settings with the comparison's defaults:
@@ -82,7 +86,9 @@ func (c CompareConfig) Cells() ([]Cell, error) {
 
 // Compare trains the model with each setting for the same training time,
 // from the same seed (the same initial weights and data order), each into
-// Out/runs/LABEL, and reads the runs back. Run again after an interruption,
+// Out/runs/LABEL, and reads the runs back. With a Shard it trains only the
+// shard's runs and returns a nil *Comparison; the unsharded call afterwards
+// keeps them (trains any a shard missed) and reads them all back. Run again after an interruption,
 // it keeps finished runs and resumes the interrupted one; a larger budget
 // continues every run.
 func Compare(ctx context.Context, c CompareConfig) (*Comparison, error) {
@@ -95,12 +101,12 @@ func Compare(ctx context.Context, c CompareConfig) (*Comparison, error) {
 	if err != nil {
 		return nil, err
 	}
+	o := CellOptions{Keep: !c.Overwrite, Command: c.Command, Version: c.Version, Progress: c.Progress}
+	if err := RunCells(ctx, c.Shard, cells, o); err != nil || !c.Shard.Whole() {
+		return nil, err
+	}
 	var dirs []string
 	for _, cell := range cells {
-		o := CellOptions{Keep: !c.Overwrite, Command: c.Command, Version: c.Version, Of: len(cells), Progress: c.Progress}
-		if err := RunCell(ctx, cell, o); err != nil {
-			return nil, fmt.Errorf("%s: %w", cell.Name, err)
-		}
 		dirs = append(dirs, cell.Config.Out)
 	}
 	return ReadComparison(base, settings, dirs)

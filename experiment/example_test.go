@@ -7,30 +7,29 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/adafisher-go/landscape/cluster"
 	"github.com/adafisher-go/landscape/experiment"
+	"github.com/adafisher-go/landscape/train"
 )
 
-// A job's cells come in a fixed order; shards split them so that separate
-// processes (an array job, say) each train their share.
-func ExampleShard() {
+// A job's cells come in a fixed order; shards (0-based, as Slurm's array
+// task ids) split them so that separate processes each train their share.
+func ExampleShardCells() {
 	cells, _, err := experiment.Figure1Config{Out: "figure1"}.Cells()
 	if err != nil {
 		log.Fatal(err)
 	}
-	for k := 1; k <= 2; k++ {
-		shard := experiment.Shard{K: k, N: 2}
-		fmt.Printf("shard %d/%d:", shard.K, shard.N)
-		for _, c := range shard.Select(cells) {
+	for k := 0; k < 2; k++ {
+		shard := cluster.Shard{K: k, N: 2}
+		fmt.Printf("shard %v:", shard)
+		for _, c := range experiment.ShardCells(shard, cells) {
 			fmt.Printf(" %d:%s", c.Index, c.Name)
 		}
 		fmt.Println()
 	}
-	s, err := experiment.ParseShard("3/2")
-	fmt.Println(s, err)
 	// Output:
-	// shard 1/2: 0:AdaFisher 2:Adam 4:Shampoo
-	// shard 2/2: 1:KFAC 3:AdaHessian 5:SGD
-	// {0 0} shard "3/2": want K/N with 1 <= K <= N
+	// shard 0/2: 0:AdaFisher 2:Adam 4:Shampoo
+	// shard 1/2: 1:KFAC 3:AdaHessian 5:SGD
 }
 
 // The settings of a comparison depend on the task: language models take the
@@ -89,4 +88,34 @@ func ExampleFigure1() {
 	// Adam: 3 points from (0.2, 0.2), its surface evaluated at 11 x 11 points
 	// SGD: 3 points from (0.2, 0.2), its surface evaluated at 11 x 11 points
 	// 2 paths in trajectory.json; run directory written: true
+}
+
+// A sweep's cells: optimizer, then learning rate, batch size and seed, each
+// named after its setting.
+func ExampleSweepConfig_Cells() {
+	c := experiment.SweepConfig{
+		Train:      train.Config{Dataset: "iris", Model: "mlp", Epochs: 10, Out: "sweep"},
+		Optimizers: []experiment.SweepOptimizer{{Name: "adafisher"}, {Name: "adam"}},
+		LRs:        []float64{1e-3, 3e-3}, BatchSizes: []int{32}, Seeds: []uint64{0, 1},
+	}
+	cells, err := c.Cells()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, cell := range cells[:4] {
+		fmt.Println(cell.Index, cell.Config.Out)
+	}
+	// Output:
+	// 0 sweep/runs/adafisher_lr0.001_bs32_seed0
+	// 1 sweep/runs/adafisher_lr0.001_bs32_seed1
+	// 2 sweep/runs/adafisher_lr0.003_bs32_seed0
+	// 3 sweep/runs/adafisher_lr0.003_bs32_seed1
+}
+
+// The standard deviation over seeds is the sample one (ddof=1), as pandas
+// and torch.std give it.
+func ExampleNewStat() {
+	s := experiment.NewStat([]float64{0.91, 0.93, 0.92})
+	fmt.Printf("%.4f ± %.4f [%.2f, %.2f] over %d\n", s.Mean, s.Std, s.Min, s.Max, s.N)
+	// Output: 0.9200 ± 0.0100 [0.91, 0.93] over 3
 }

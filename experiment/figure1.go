@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/adafisher-go/landscape/cluster"
 	"github.com/adafisher-go/landscape/data"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
@@ -26,7 +27,10 @@ type Figure1Config struct {
 	Optimizers []string
 	// Out is the job's directory: init.safetensors, runs/NAME and
 	// trajectory.json.
-	Out      string
+	Out string
+	// Shard, unless it is the whole job, trains only the shard's cells:
+	// Figure1 then returns a nil result and writes no trajectory.json.
+	Shard    cluster.Shard
 	Version  string // recorded in each run's run.json
 	Progress func(Event)
 }
@@ -164,6 +168,9 @@ func Figure1(ctx context.Context, c Figure1Config) (*Figure1Result, error) {
 	if len(cells) == 0 {
 		return nil, fmt.Errorf("figure 1: no optimizer to run")
 	}
+	if err := c.Shard.Validate(); err != nil {
+		return nil, err
+	}
 	if err := writeFigure1Start(c); err != nil {
 		return nil, err
 	}
@@ -171,10 +178,13 @@ func Figure1(ctx context.Context, c Figure1Config) (*Figure1Result, error) {
 	for _, fo := range Figure1Optimizers() {
 		byLabel[fo.Label] = fo
 	}
+	// Keep: a finished run with the same settings is the run this job
+	// would train (training is deterministic), so the unsharded call after
+	// the shards only reads them back; a run of other settings is replaced.
+	if err := RunCells(ctx, c.Shard, cells, CellOptions{Keep: true, Replace: true, Version: c.Version, Progress: c.Progress}); err != nil || !c.Shard.Whole() {
+		return nil, err
+	}
 	for _, cell := range cells {
-		if err := RunCell(ctx, cell, CellOptions{Version: c.Version, Of: len(cells), Progress: c.Progress}); err != nil {
-			return nil, fmt.Errorf("%s: %w", cell.Name, err)
-		}
 		p, err := readFigure1Path(cell.Config.Out, cell.Config.SnapshotEvery, c.Epochs)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", cell.Name, err)

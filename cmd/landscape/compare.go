@@ -52,6 +52,9 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	f.BoolVar(&c.Tied, "tied", false, "gpt: tie the output head to the token embedding")
 	f.Float64Var(&c.Dropout, "dropout", 0, "gpt: dropout probability")
 	f.BoolVar(&png, "png", false, "also write every figure as a PNG")
+	shard := shardFlag(f)
+	var sl slurmFlags
+	sl.register(f)
 	f.BoolVar(&overwrite, "overwrite", false, "start every run afresh, replacing runs in --out")
 	f.Usage = func() {
 		fmt.Fprintln(stderr, "usage: landscape compare --dataset D --model M --time-budget 10m --out DIR [flags]\n\nTrains the model with each optimizer for the same training time (its recommended setting,\nthe same seed and data order), each into DIR/runs/OPTIMIZER, and writes DIR/index.html.\nRun again after an interruption: finished runs are kept, the interrupted one resumes.\n\nflags:")
@@ -90,23 +93,40 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	if c.Model != "mlp" {
 		c.Activation = ""
 	}
+	sh, err := parseShard(*shard)
+	if err != nil {
+		return err
+	}
 	settings, err := experiment.CompareSettings(strings.Split(optimizers, ","), c.Dataset)
 	if err != nil {
 		return usagef("%v", err)
+	}
+	if sl.on() {
+		cells, err := experiment.CompareConfig{Train: c, Settings: settings}.Cells()
+		if err != nil {
+			return err
+		}
+		return sl.write("compare", args, *shard, c.Out, len(cells), stdout)
 	}
 	if _, err := report.LoadJS(""); err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	command := append([]string{"landscape", "compare"}, args...)
-	res, err := experiment.Compare(ctx, experiment.CompareConfig{Train: c, Settings: settings, Overwrite: overwrite, Command: command, Version: version(),
+	// Without --shard, so that a cell's run.json is the same whichever
+	// process trained it.
+	command := append([]string{"landscape", "compare"}, withoutFlags(args, []string{"shard"}, nil)...)
+	res, err := experiment.Compare(ctx, experiment.CompareConfig{Train: c, Settings: settings, Overwrite: overwrite, Shard: sh, Command: command, Version: version(),
 		Progress: jobProgress(stderr, "compare", true)})
 	if ose := (*experiment.OtherSettingsError)(nil); errors.As(err, &ose) {
 		return fmt.Errorf("%w\nuse another --out, or --overwrite to start afresh", err)
 	}
 	if err != nil {
 		return err
+	}
+	if res == nil {
+		shardDone(stdout, sh, "compare")
+		return nil
 	}
 	page := filepath.Join(c.Out, "index.html")
 	if err := experiment.WriteComparePage(page, res, report.Options{Command: command, Version: version(), PNG: png}); err != nil {

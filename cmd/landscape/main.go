@@ -42,6 +42,7 @@ var commands = []struct {
 	{"compare", "train with several optimizers for the same wall-clock time and compare them in one report", cmdCompare},
 	{"convert", "convert weights between PyTorch's .pt and safetensors", cmdConvert},
 	{"devices", "list the CPU and the OpenCL devices found", cmdDevices},
+	{"sweep", "train a grid of optimizers, learning rates, batch sizes and seeds; mean ± std per setting; Slurm array jobs", cmdSweep},
 }
 
 func main() {

@@ -29,6 +29,9 @@ func cmdTrajectory(args []string, stdout, stderr io.Writer) error {
 	png := fs.Bool("png", false, "also write every figure as a PNG")
 	centre := fs.String("centre", "final", "runs: the centre of the PCA plane: mean (of all snapshots), final (the first run's final weights) or RUN_INDEX:STEP")
 	resolution := fs.Int("resolution", 41, "runs: grid points along each axis of the plane")
+	shard := shardFlag(fs)
+	var sl slurmFlags
+	sl.register(fs)
 	opts := fs.String("optimizers", "", "comma-separated optimizers (labels or names; default all: AdaFisher, KFAC, Adam, AdaHessian, Shampoo, SGD)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `usage: landscape trajectory --dataset iris --out DIR [flags]
@@ -60,6 +63,9 @@ flags:`)
 		if *dataset != "" {
 			return usagef("give either run directories or --dataset iris, not both")
 		}
+		if *shard != "" || sl.on() {
+			return usagef("--shard and --slurm apply to --dataset iris (the Figure 1 runs), not to run directories")
+		}
 		if *resolution < 2 {
 			return usagef("--resolution %d, want at least 2", *resolution)
 		}
@@ -71,20 +77,36 @@ flags:`)
 	if *epochs < 1 || *batch < 1 || *gridN < 2 {
 		return usagef("--epochs and --batch-size must be positive and --grid at least 2")
 	}
+	sh, err := parseShard(*shard)
+	if err != nil {
+		return err
+	}
+	var names []string
+	if *opts != "" {
+		names = strings.Split(*opts, ",")
+	}
+	fc := experiment.Figure1Config{Seed: *seed, Epochs: *epochs, BatchSize: *batch, Grid: *gridN, Optimizers: names, Out: *out, Shard: sh,
+		Version: version(), Progress: jobProgress(stderr, "trajectory", false)}
+	if sl.on() {
+		cells, _, err := fc.Cells()
+		if err != nil {
+			return err
+		}
+		return sl.write("trajectory", args, *shard, *out, len(cells), stdout)
+	}
 	if _, err := report.LoadJS(""); err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	var names []string
-	if *opts != "" {
-		names = strings.Split(*opts, ",")
-	}
 	start := time.Now()
-	res, err := experiment.Figure1(ctx, experiment.Figure1Config{Seed: *seed, Epochs: *epochs, BatchSize: *batch, Grid: *gridN, Optimizers: names, Out: *out,
-		Version: version(), Progress: jobProgress(stderr, "trajectory", false)})
+	res, err := experiment.Figure1(ctx, fc)
 	if err != nil {
 		return err
+	}
+	if res == nil {
+		shardDone(stdout, sh, "trajectory")
+		return nil
 	}
 	if err := experiment.WriteFigure1Page(*out, res, ro); err != nil {
 		return err
