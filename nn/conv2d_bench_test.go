@@ -59,7 +59,7 @@ func BenchmarkConv2dCNN28Step(b *testing.B) {
 			name = "capture"
 		}
 		b.Run(name, func(b *testing.B) {
-			m, err := Build[float32](Config{Arch: "cnn", InputShape: []int{1, 28, 28}, Classes: 10, Seed: 1})
+			m, err := buildNet[float32](netConfig{Arch: "cnn", InputShape: []int{1, 28, 28}, Classes: 10, Seed: 1})
 			if err != nil {
 				b.Fatal(err)
 			}

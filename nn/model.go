@@ -31,7 +31,7 @@ func (s *Sequential[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 	return dy
 }
 
-// Model is a network of the zoo: its layers, what it expects as input, and the
+// Model is a network: its layers, what it expects as input, and the
 // named tensors it saves.
 type Model[T Float] struct {
 	Arch       string // "mlp", "iris-toy", "cnn", "resnet", "gpt"

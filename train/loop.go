@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/adafisher-go/landscape/data"
+	"github.com/adafisher-go/landscape/models"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
 	"github.com/adafisher-go/landscape/rundir"
@@ -235,7 +236,7 @@ func setup[T nn.Float](cfg Config, o Options) (*session[T], error) {
 	if test != nil {
 		classes = max(classes, test.Classes)
 	}
-	model, err := nn.Build[T](cfg.ModelConfig(train.Shape, classes))
+	model, err := models.Build[T](cfg.ModelConfig(train.Shape, classes))
 	if err != nil {
 		return nil, err
 	}

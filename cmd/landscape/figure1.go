@@ -12,6 +12,7 @@ import (
 
 	"github.com/adafisher-go/landscape/data"
 	"github.com/adafisher-go/landscape/landscape"
+	"github.com/adafisher-go/landscape/models"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
 	"github.com/adafisher-go/landscape/rundir"
@@ -106,8 +107,8 @@ func figure1(ctx context.Context, o figure1Options) (*figure1Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	mcfg := nn.Config{Arch: "iris-toy", InputShape: tr.Shape, Classes: tr.Classes, Seed: o.Seed}
-	build := func() (*nn.Model[float64], error) { return nn.Build[float64](mcfg) }
+	mcfg := models.Config{Arch: "iris-toy", InputShape: tr.Shape, Classes: tr.Classes, Seed: o.Seed}
+	build := func() (*nn.Model[float64], error) { return models.Build[float64](mcfg) }
 	m, err := build()
 	if err != nil {
 		return nil, err
