@@ -93,7 +93,7 @@ func (c *Conv2d[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
 
 	c.setSpan()
 	c.cols.resize(rows, d)
-	c.im2col()
+	c.im2col(x.Data, c.cols.Data)
 
 	// yMat = patches * W^T, rows (b, oh, ow) by output channel. gonum's
 	// kernels are dot products along the inner dimension for A*B^T and axpys
@@ -163,16 +163,17 @@ func (c *Conv2d[T]) setSpan() {
 	}
 }
 
-// im2col fills the patch matrix from c.x: row (b, oh, ow), column (ch, i, j)
-// holds x[b, ch, oh*s-p+i, ow*s-p+j], or 0 in the padding.
+// im2col fills the patch matrix of x, an input of the shape of the last
+// Forward, into cols: row (b, oh, ow), column (ch, i, j) holds
+// x[b, ch, oh*s-p+i, ow*s-p+j], or 0 in the padding. The R-operator uses it
+// for the patches of R{x}.
 //
 // It works on the block of OW rows of one output row at a time (a few KiB,
 // which stays in L1) and fills it column by column, so that each input row is
 // read contiguously and the inner loop is a plain strided copy.
 // Samples are filled in parallel.
-func (c *Conv2d[T]) im2col() {
+func (c *Conv2d[T]) im2col(x, cols []T) {
 	d := c.In * c.Kernel * c.Kernel
-	x, cols := c.x.Data, c.cols.Data
 	if !worthParallel(c.batch, c.oh*c.ow*d) {
 		c.im2colSamples(x, cols, 0, c.batch)
 		return
@@ -227,12 +228,11 @@ func (c *Conv2d[T]) im2colSamples(x, cols []T, b0, b1 int) {
 	}
 }
 
-// col2im adds the patch gradient c.dcols into dx (zeroed by the caller): the
+// col2im adds the patch gradient dcols into dx (zeroed by the caller): the
 // adjoint of im2col, in the same order.
 // Samples are done in parallel (each writes its own image).
-func (c *Conv2d[T]) col2im(dx []T) {
+func (c *Conv2d[T]) col2im(dcols, dx []T) {
 	d := c.In * c.Kernel * c.Kernel
-	dcols := c.dcols.Data
 	if !worthParallel(c.batch, c.oh*c.ow*d) {
 		c.col2imSamples(dcols, dx, 0, c.batch)
 		return
@@ -337,7 +337,7 @@ func (c *Conv2d[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 	}
 	dx := c.dx.resize(c.x.Shape...)
 	dx.zero()
-	c.col2im(dx.Data)
+	c.col2im(dcols.Data, dx.Data)
 	return dx
 }
 

@@ -42,7 +42,7 @@ func benchIm2col(b *testing.B, in, hw int) {
 	b.SetBytes(int64(4 * len(conv.cols.Data)))
 	b.ResetTimer()
 	for b.Loop() {
-		conv.im2col()
+		conv.im2col(x.Data, conv.cols.Data)
 	}
 }
 
