@@ -10,7 +10,7 @@ import (
 
 // Config selects and sizes a model of the zoo.
 type Config struct {
-	Arch       string // "mlp", "iris-toy", "cnn", "resnet", "gpt"
+	Arch       string // one of Archs
 	InputShape []int  // one sample: [features], [C, H, W], or [T] token ids (gpt)
 	Classes    int    // classes, or the vocabulary size (gpt)
 	Hidden     []int  // mlp: widths of the hidden layers
@@ -18,7 +18,8 @@ type Config struct {
 	Seed       uint64
 
 	// resnet: Depth = 6n+2 (8, 14, 20, 32, ...; default 20) and the base
-	// Width of the first stage (default 16).
+	// Width of the first stage (default 16). resnet18, resnet34: Width of
+	// the first stage (default 64, the official code's); Depth must be 0.
 	Depth int `json:"depth,omitempty"`
 	Width int `json:"width,omitempty"`
 	// gpt: Layers blocks (default 2) of Heads heads (default 4) over Dim
@@ -33,7 +34,7 @@ type Config struct {
 }
 
 // Archs lists the model names that Build accepts.
-var Archs = []string{"mlp", "iris-toy", "cnn", "resnet", "gpt"}
+var Archs = []string{"mlp", "iris-toy", "cnn", "resnet", "resnet18", "resnet34", "gpt"}
 
 // Build constructs and initialises a model of the zoo.
 func Build[T nn.Float](c Config) (*nn.Model[T], error) {
@@ -82,6 +83,12 @@ func Build[T nn.Float](c Config) (*nn.Model[T], error) {
 		m = nn.NewModel(c.Arch, c.InputShape, c.Classes, l...)
 	case "resnet":
 		l, err := resnetLayers[T](c)
+		if err != nil {
+			return nil, err
+		}
+		m = nn.NewModel(c.Arch, c.InputShape, c.Classes, l...)
+	case "resnet18", "resnet34":
+		l, err := resnetCIFARLayers[T](c)
 		if err != nil {
 			return nil, err
 		}

@@ -34,7 +34,7 @@ func (s *Sequential[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 // Model is a network: its layers, what it expects as input, and the
 // named tensors it saves.
 type Model[T Float] struct {
-	Arch       string // "mlp", "iris-toy", "cnn", "resnet", "gpt"
+	Arch       string // the zoo's name (see package models)
 	InputShape []int  // the shape of one sample
 	Classes    int
 	Net        Sequential[T]
