@@ -1,6 +1,7 @@
 package nn
 
-// The R-operator of Conv2d on the layer's own patch matrix.
+// The R-operator of Conv2d on patch matrices of its own, built with the
+// layer's im2col.
 
 // Conv2d as im2col: Y = P W^T + b with P the patch matrix.
 // R{Y} = R{P} W^T + P V^T + v_b with R{P} = im2col(R{x});
@@ -9,6 +10,7 @@ type rConv[T Float] struct {
 	c                *Conv2d[T]
 	w, b             int
 	hasRX            bool
+	cols, g          Tensor[T] // P and the rows of dy
 	rcols, rym, ry   Tensor[T]
 	rg, rdcols, rdx  Tensor[T]
 	batch, ih, iw    int
@@ -26,8 +28,10 @@ func (n *rConv[T]) forward(e *HVP[T], x, rx *Tensor[T], mode Mode) (*Tensor[T], 
 	n.hasRX = rx != nil
 	rym := n.rym.resize(n.rows, out)
 	rym.zero()
+	p := n.cols.resize(n.rows, d)
+	c.im2col(x.Data, p.Data)
 	if vw := e.dir(n.w); vw != nil {
-		Gemm(false, true, n.rows, out, d, 1, c.cols.Data, d, vw, d, 1, rym.Data, out)
+		Gemm(false, true, n.rows, out, d, 1, p.Data, d, vw, d, 1, rym.Data, out)
 	}
 	if rx != nil {
 		rc := n.rcols.resize(n.rows, d)
@@ -58,21 +62,11 @@ func (n *rConv[T]) backward(e *HVP[T], dy, rdy *Tensor[T], needInput bool) (*Ten
 	if rdy == nil {
 		return dx, nil
 	}
-	spatial := n.outH * n.outW
 	d, out := c.In*c.Kernel*c.Kernel, c.Out
-	g := c.g.Data // the rows of dy, from Backward
-	rg := n.rg.resize(n.rows, out)
-	for b := 0; b < n.batch; b++ {
-		gb := rg.Data[b*spatial*out : (b+1)*spatial*out]
-		for o := 0; o < out; o++ {
-			plane := rdy.Data[(b*out+o)*spatial : (b*out+o+1)*spatial]
-			for p, v := range plane {
-				gb[p*out+o] = v
-			}
-		}
-	}
+	g := n.rowsOf(&n.g, dy).Data
+	rg := n.rowsOf(&n.rg, rdy)
 	if hw := e.acc(n.w); hw != nil {
-		Gemm(true, false, out, d, n.rows, 1, rg.Data, out, c.cols.Data, d, 1, hw, d)
+		Gemm(true, false, out, d, n.rows, 1, rg.Data, out, n.cols.Data, d, 1, hw, d)
 		if n.hasRX {
 			Gemm(true, false, out, d, n.rows, 1, g, out, n.rcols.Data, d, 1, hw, d)
 		}
@@ -96,4 +90,20 @@ func (n *rConv[T]) backward(e *HVP[T], dy, rdy *Tensor[T], needInput bool) (*Ten
 	rdx.zero()
 	c.col2im(rdc.Data, rdx.Data)
 	return dx, rdx
+}
+
+// rowsOf lays the NCHW output gradient t out as rows (b, oh, ow) by
+// channel in buf.
+func (n *rConv[T]) rowsOf(buf, t *Tensor[T]) *Tensor[T] {
+	spatial, out := n.outH*n.outW, n.c.Out
+	r := buf.resize(n.rows, out)
+	for b := 0; b < n.batch; b++ {
+		rb := r.Data[b*spatial*out : (b+1)*spatial*out]
+		for o := 0; o < out; o++ {
+			for p, v := range t.Data[(b*out+o)*spatial : (b*out+o+1)*spatial] {
+				rb[p*out+o] = v
+			}
+		}
+	}
+	return r
 }
