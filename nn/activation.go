@@ -28,9 +28,10 @@ func (a *Activation[T]) Forward(x *Tensor[T], _ Mode) *Tensor[T] {
 	y := a.y.resize(x.Shape...)
 	switch a.Func {
 	case "relu":
-		// max propagates NaN, as torch.relu does, and needs no branch.
-		for i, v := range x.Data {
-			y.Data[i] = max(v, 0)
+		if worthParallel(len(x.Data), 1) {
+			parallelFor(len(x.Data), func(lo, hi int) { relu(y.Data[lo:hi], x.Data[lo:hi]) })
+		} else {
+			relu(y.Data, x.Data)
 		}
 	case "tanh":
 		for i, v := range x.Data {
@@ -83,7 +84,11 @@ func (a *Activation[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 	case "relu":
 		// The gradient at 0 is 0 and a NaN input passes the gradient, as
 		// in PyTorch (threshold_backward: x <= 0 ? 0 : dy).
-		reluBackward(a.y.Data, dy.Data, dx.Data)
+		if y := a.y.Data; worthParallel(len(y), 1) {
+			parallelFor(len(y), func(lo, hi int) { reluBackward(y[lo:hi], dy.Data[lo:hi], dx.Data[lo:hi]) })
+		} else {
+			reluBackward(y, dy.Data, dx.Data)
+		}
 	case "tanh":
 		for i, y := range a.y.Data {
 			dx.Data[i] = dy.Data[i] * (1 - y*y)
@@ -190,6 +195,15 @@ func (f *Flatten[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 	f.dx.Data = dy.Data
 	f.dx.resize(f.shape...)
 	return &f.dx
+}
+
+// relu sets y = max(x, 0); max propagates NaN, as torch.relu does, and
+// needs no branch.
+func relu[T Float](y, x []T) {
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] = max(v, 0)
+	}
 }
 
 // reluBackward sets dx = dy where the ReLU's output y is not +0, and 0

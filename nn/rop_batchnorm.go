@@ -18,6 +18,7 @@ type rBatchNorm[T Float] struct {
 	w, b    int
 	train   bool
 	rs      []float64 // per channel R{s}
+	xhat    Tensor[T] // the layer's normalised input
 	rxh     Tensor[T]
 	ry, rdx Tensor[T]
 }
@@ -25,6 +26,7 @@ type rBatchNorm[T Float] struct {
 func (n *rBatchNorm[T]) forward(e *HVP[T], x, rx *Tensor[T], mode Mode) (*Tensor[T], *Tensor[T]) {
 	l := n.l
 	y := l.Forward(x, mode)
+	l.normalized(&n.xhat)
 	n.train = mode.Train
 	b, ch, hw := x.Shape[0], l.Channels, x.Shape[2]*x.Shape[3]
 	cnt := float64(b * hw)
@@ -49,7 +51,7 @@ func (n *rBatchNorm[T]) forward(e *HVP[T], x, rx *Tensor[T], mode Mode) (*Tensor
 		if rx != nil && n.train {
 			for i := 0; i < b; i++ {
 				off := (i*ch + c) * hw
-				xh := l.xhat.Data[off : off+hw]
+				xh := n.xhat.Data[off : off+hw]
 				for j, v := range rx.Data[off : off+hw] {
 					mr += float64(v)
 					mxr += float64(xh[j]) * float64(v)
@@ -61,7 +63,7 @@ func (n *rBatchNorm[T]) forward(e *HVP[T], x, rx *Tensor[T], mode Mode) (*Tensor
 		n.rs[c] = -s * s * mxr
 		for i := 0; i < b; i++ {
 			off := (i*ch + c) * hw
-			xh := l.xhat.Data[off : off+hw]
+			xh := n.xhat.Data[off : off+hw]
 			r := rxh.Data[off : off+hw]
 			out := ry.Data[off : off+hw]
 			for j := range r {
@@ -101,7 +103,7 @@ func (n *rBatchNorm[T]) backward(e *HVP[T], dy, rdy *Tensor[T], needInput bool) 
 		var sdy, sdyx, srdy, srdyx, sdyrx float64
 		for i := 0; i < b; i++ {
 			off := (i*ch + c) * hw
-			xh := l.xhat.Data[off : off+hw]
+			xh := n.xhat.Data[off : off+hw]
 			rxh := n.rxh.Data[off : off+hw]
 			r := rdy.Data[off : off+hw]
 			for j, g := range dy.Data[off : off+hw] {
@@ -138,7 +140,7 @@ func (n *rBatchNorm[T]) backward(e *HVP[T], dy, rdy *Tensor[T], needInput bool) 
 				}
 				continue
 			}
-			xh := l.xhat.Data[off : off+hw]
+			xh := n.xhat.Data[off : off+hw]
 			rxh := n.rxh.Data[off : off+hw]
 			m1, m2 := sdy/cnt, sdyx/cnt
 			rm1, rm2 := srdy/cnt, (srdyx+sdyrx)/cnt
