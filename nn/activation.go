@@ -9,6 +9,14 @@ type Activation[T Float] struct {
 	y    Tensor[T]
 	dx   Tensor[T]
 	cdf  []float64 // GELU: the normal CDF of each input of the last Forward
+	// shared: y is another layer's output, which the last forward pass
+	// computed for it (a BatchNorm2d fused with this ReLU by Sequential).
+	shared bool
+}
+
+// shareOutput makes y, computed by the layer before, this ReLU's output.
+func (a *Activation[T]) shareOutput(y *Tensor[T]) {
+	a.x, a.y, a.shared = nil, *y, true
 }
 
 // ActivationNames lists the activations that NewActivation accepts.
@@ -24,6 +32,9 @@ func NewActivation[T Float](name string) *Activation[T] {
 }
 
 func (a *Activation[T]) Forward(x *Tensor[T], _ Mode) *Tensor[T] {
+	if a.shared {
+		a.y, a.shared = Tensor[T]{}, false
+	}
 	a.x = x
 	y := a.y.resize(x.Shape...)
 	switch a.Func {

@@ -30,6 +30,7 @@ type BatchNorm2d[T Float] struct {
 	x              *Tensor[T]
 	train          bool
 	mean, invStd   []float64 // per channel, of the statistics the last forward used
+	relu           bool      // the last forward applied a ReLU to y
 	y, dx          Tensor[T]
 	capture        bool
 	has            bool
@@ -85,6 +86,12 @@ func (l *BatchNorm2d[T]) Reset(_ *rand.Rand) {
 }
 
 func (l *BatchNorm2d[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
+	return l.forward(x, mode, false)
+}
+
+// forward is Forward, followed by a ReLU when relu is set (its output is
+// then max(y, 0)).
+func (l *BatchNorm2d[T]) forward(x *Tensor[T], mode Mode, relu bool) *Tensor[T] {
 	if len(x.Shape) != 4 || x.Shape[1] != l.Channels {
 		panic(&ShapeError{Layer: l.name, Got: append([]int(nil), x.Shape...), Want: fmt.Sprintf("[batch, %d, H, W]", l.Channels)})
 	}
@@ -98,6 +105,7 @@ func (l *BatchNorm2d[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
 	l.capture = mode.Capture
 	l.has = false
 	l.batch, l.spatial = b, hw
+	l.relu = relu
 	l.y.resize(x.Shape...)
 	if worthParallel(ch, n) {
 		parallelFor(ch, func(c0, c1 int) { l.forwardChannels(c0, c1) })
@@ -146,6 +154,9 @@ func (l *BatchNorm2d[T]) forwardChannels(c0, c1 int) {
 		for s := 0; s < b; s++ {
 			off := (s*ch + c) * hw
 			affine(y.Data[off:off+hw], x.Data[off:off+hw], a, shift)
+			if l.relu {
+				relu(y.Data[off:off+hw], y.Data[off:off+hw])
+			}
 		}
 	}
 }

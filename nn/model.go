@@ -18,8 +18,18 @@ type Sequential[T Float] struct {
 func (s *Sequential[T]) Children() []Layer[T] { return s.Layers }
 
 func (s *Sequential[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
-	for _, l := range s.Layers {
-		x = l.Forward(x, mode)
+	for i := 0; i < len(s.Layers); i++ {
+		// A BatchNorm2d followed by a ReLU runs as one pass, which writes
+		// the ReLU's output; the ReLU's backward needs only that output.
+		if bn, ok := s.Layers[i].(*BatchNorm2d[T]); ok && i+1 < len(s.Layers) {
+			if a, ok := s.Layers[i+1].(*Activation[T]); ok && a.Func == "relu" {
+				x = bn.forward(x, mode, true)
+				a.shareOutput(x)
+				i++
+				continue
+			}
+		}
+		x = s.Layers[i].Forward(x, mode)
 	}
 	return x
 }
