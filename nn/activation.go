@@ -86,6 +86,19 @@ func sigmoid(v float64) float64 {
 	return e / (1 + e)
 }
 
+// backwardInPlace runs the ReLU's backward pass in dy.
+func (a *Activation[T]) backwardInPlace(dy *Tensor[T]) bool {
+	if a.Func != "relu" || len(dy.Data) != len(a.y.Data) {
+		return false
+	}
+	if y := a.y.Data; worthParallel(len(y), 1) {
+		parallelFor(len(y), func(lo, hi int) { reluBackward(y[lo:hi], dy.Data[lo:hi], dy.Data[lo:hi]) })
+	} else {
+		reluBackward(y, dy.Data, dy.Data)
+	}
+	return true
+}
+
 func (a *Activation[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 	if !needInput {
 		return nil

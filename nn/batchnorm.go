@@ -179,29 +179,46 @@ func (l *BatchNorm2d[T]) normalized(buf *Tensor[T]) *Tensor[T] {
 	return xh
 }
 
+// backwardInPlace runs the backward pass with dy as the input gradient's
+// buffer (the sums over dy come first, then each element is mapped), except
+// on capture steps, whose capture keeps dy.
+func (l *BatchNorm2d[T]) backwardInPlace(dy *Tensor[T]) bool {
+	if l.capture || !SameShape(dy.Shape, l.x.Shape) {
+		return false
+	}
+	l.backward(dy, dy)
+	return true
+}
+
 func (l *BatchNorm2d[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 	if !SameShape(dy.Shape, l.x.Shape) {
 		panic(&ShapeError{Layer: l.name, Got: append([]int(nil), dy.Shape...), Want: fmt.Sprintf("output gradient of shape %v", l.x.Shape)})
 	}
-	b, ch, hw := l.batch, l.Channels, l.spatial
 	var dx *Tensor[T]
 	if needInput {
 		dx = l.dx.resize(l.x.Shape...)
 	}
+	l.backward(dy, dx)
+	if l.capture {
+		l.captured = Capture[T]{
+			Layer: l.name, Kind: KindBatchNorm2d, Bias: true,
+			A: l.x, G: dy,
+			Batch: l.batch, Spatial: l.spatial,
+		}
+		l.has = true
+	}
+	return dx
+}
+
+// backward adds the parameter gradients and, with dx not nil, writes the
+// input gradient (dx may be dy).
+func (l *BatchNorm2d[T]) backward(dy, dx *Tensor[T]) {
+	b, ch, hw := l.batch, l.Channels, l.spatial
 	if worthParallel(ch, b*hw) {
 		parallelFor(ch, func(c0, c1 int) { l.backwardChannels(dy, dx, c0, c1) })
 	} else {
 		l.backwardChannels(dy, dx, 0, ch)
 	}
-	if l.capture {
-		l.captured = Capture[T]{
-			Layer: l.name, Kind: KindBatchNorm2d, Bias: true,
-			A: l.x, G: dy,
-			Batch: b, Spatial: hw,
-		}
-		l.has = true
-	}
-	return dx
 }
 
 // backwardChannels adds the parameter gradients of channels [c0, c1) and,

@@ -35,10 +35,31 @@ func (s *Sequential[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
 }
 
 func (s *Sequential[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
+	in := dy
 	for i := len(s.Layers) - 1; i >= 0; i-- {
-		dy = s.Layers[i].Backward(dy, needInput || i > 0)
+		need := needInput || i > 0
+		// Inside the chain, dy is the input gradient of the layer after,
+		// which nothing reads again: an element-wise layer may overwrite
+		// it with its own input gradient and save a buffer. Not so the
+		// caller's dy, which a layer may have passed through.
+		if ip, ok := s.Layers[i].(inPlaceBackward[T]); ok && need && i < len(s.Layers)-1 && !sharesData(dy, in) && ip.backwardInPlace(dy) {
+			continue
+		}
+		dy = s.Layers[i].Backward(dy, need)
 	}
 	return dy
+}
+
+// sharesData reports whether two tensors share their first element.
+func sharesData[T Float](a, b *Tensor[T]) bool {
+	return len(a.Data) == 0 || len(b.Data) == 0 || &a.Data[0] == &b.Data[0]
+}
+
+// inPlaceBackward is a layer that can write its input gradient over its
+// output gradient: backwardInPlace does so and reports true, or does
+// nothing and reports false (Backward must then run).
+type inPlaceBackward[T Float] interface {
+	backwardInPlace(dy *Tensor[T]) bool
 }
 
 // Model is a network: its layers, what it expects as input, and the
