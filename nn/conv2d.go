@@ -240,6 +240,32 @@ func (c *Conv2d[T]) col2imSamples(dcols, dx []T, b0, b1 int) {
 }
 
 func (c *Conv2d[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
+	c.captureGradient(dy)
+	if !needInput {
+		c.backwardGroups(dy.Data, nil)
+		return nil
+	}
+	dx := c.dx.resize(c.x.Shape...)
+	c.backwardGroups(dy.Data, dx.Data)
+	return dx
+}
+
+// backwardInPlace writes the input gradient over dy when the two have the
+// same shape: each group of samples reads its part of dy before it writes
+// the same part of dx (conv2d_engine.go). A 1x1 convolution that reads its
+// input in place does not.
+func (c *Conv2d[T]) backwardInPlace(dy *Tensor[T]) bool {
+	if c.direct() || !SameShape(dy.Shape, c.x.Shape) {
+		return false
+	}
+	c.captureGradient(dy)
+	c.backwardGroups(dy.Data, dy.Data)
+	return true
+}
+
+// captureGradient checks dy's size and, on a capture step, keeps its rows
+// for Captured.
+func (c *Conv2d[T]) captureGradient(dy *Tensor[T]) {
 	spatial := c.oh * c.ow
 	rows, out := c.batch*spatial, c.Out
 	if len(dy.Data) != rows*out {
@@ -264,13 +290,6 @@ func (c *Conv2d[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 		}
 		c.has = true
 	}
-	if !needInput {
-		c.backwardGroups(dy.Data, nil)
-		return nil
-	}
-	dx := c.dx.resize(c.x.Shape...)
-	c.backwardGroups(dy.Data, dx.Data)
-	return dx
 }
 
 func (c *Conv2d[T]) Captured() *Capture[T] {

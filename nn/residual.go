@@ -17,6 +17,9 @@ type Residual[T Float] struct {
 	Post     Layer[T] // nil: none
 
 	sum, dsum, dx Tensor[T]
+	// sharedSum: sum is the body's output buffer, which the last forward
+	// pass overwrote with the block's output.
+	sharedSum bool
 }
 
 // NewResidual returns a residual block.
@@ -44,6 +47,16 @@ func (r *Residual[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
 	if len(b.Data) != len(s.Data) {
 		panic(&ShapeError{Layer: "residual", Got: append([]int(nil), s.Shape...), Want: fmt.Sprintf("a shortcut of the body's output shape %v", b.Shape)})
 	}
+	if r.postReLU() && r.bodyEndsInBatchNorm() {
+		// The body's last layer does not need its output to go back:
+		// y = max(b + s, 0) overwrites it, and Backward masks with it.
+		addReLU(b.Data, b.Data, s.Data)
+		r.sum, r.sharedSum = *b, true
+		return b
+	}
+	if r.sharedSum {
+		r.sum, r.sharedSum = Tensor[T]{}, false
+	}
 	sum := r.sum.resize(b.Shape...)
 	if r.postReLU() {
 		// y = max(b + s, 0) in one pass; Backward masks with it.
@@ -55,6 +68,17 @@ func (r *Residual[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
 		return r.Post.Forward(sum, mode)
 	}
 	return sum
+}
+
+// bodyEndsInBatchNorm reports whether the body's output is a BatchNorm2d's,
+// whose backward pass reads its input but not its output.
+func (r *Residual[T]) bodyEndsInBatchNorm() bool {
+	last := r.Body
+	if s, ok := last.(*Sequential[T]); ok && len(s.Layers) > 0 {
+		last = s.Layers[len(s.Layers)-1]
+	}
+	_, ok := last.(*BatchNorm2d[T])
+	return ok
 }
 
 // postReLU reports whether Post is a ReLU, which the block applies itself.
