@@ -37,7 +37,7 @@ func BenchmarkConv2dCNN28Conv2(b *testing.B) { benchConv(b, 16, 32, 14, true) }
 func benchIm2col(b *testing.B, in, hw int) {
 	conv := NewConv2d[float32]("conv", in, 8, 3, 1, 1, true)
 	x := randTensor32(2, 128, in, hw, hw)
-	conv.Forward(x, Mode{})
+	conv.Forward(x, Mode{Capture: true}) // capture steps build the whole batch's patches
 	b.ReportAllocs()
 	b.SetBytes(int64(4 * len(conv.cols.Data)))
 	b.ResetTimer()

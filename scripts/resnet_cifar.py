@@ -9,6 +9,9 @@ here from its description in issue 16, in PyTorch.
     python3 scripts/resnet_cifar.py bench [--threads 2] [--rounds 5] [--round 1.0]
         times resnet18_cifar_b128 training steps (float32, Adam), one JSON
         line as landscape bench prints;
+    python3 scripts/resnet_cifar.py steps [--model resnet18|resnet8] [--warmup 1] [--steps 2]
+        times that many steps after the warm-up: wall and CPU (user + system)
+        milliseconds per step, for machines too busy for bench's rounds;
     python3 scripts/resnet_cifar.py train --steps 20
         runs that many resnet18 b128 steps, for /usr/bin/time -v's peak RSS.
 
@@ -58,7 +61,9 @@ class ResNet(nn.Module):
 
     def forward(self, x):
         x = F.relu(self.bn1(self.conv1(x)))
-        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        for name in ("layer1", "layer2", "layer3", "layer4"):
+            if hasattr(self, name):
+                x = getattr(self, name)(x)
         return self.linear(F.adaptive_avg_pool2d(x, 1).flatten(1))
 
 
@@ -116,6 +121,30 @@ def bench(a):
                       "threads": torch.get_num_threads()}), flush=True)
 
 
+def resnet8(classes=10):
+    """The toolkit's resnet --depth 8 (6n+2 layout, width 16, option B
+    shortcuts, linear named fc in the Go model: the names do not matter
+    here)."""
+    return ResNet([1, 1, 1], classes, width=16)
+
+
+def steps(a):
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(1)
+    x, y = torch.randn(128, 3, 32, 32), torch.randint(0, 10, (128,))
+    model = resnet18() if a.model == "resnet18" else resnet8()
+    step = step_fn(model, x, y)
+    for _ in range(a.warmup):
+        step()
+    w0, c0 = time.perf_counter(), time.process_time()
+    for _ in range(a.steps):
+        step()
+    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    print(json.dumps({"framework": "pytorch " + torch.__version__, "workload": a.model + "_cifar_b128", "optimizer": "adam",
+                      "wall_ms_per_step": 1000 * wall / a.steps, "cpu_ms_per_step": 1000 * cpu / a.steps,
+                      "threads": torch.get_num_threads()}), flush=True)
+
+
 def train(a):
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
@@ -129,13 +158,15 @@ def train(a):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("mode", choices=["state", "bench", "train"])
+    ap.add_argument("mode", choices=["state", "bench", "steps", "train"])
+    ap.add_argument("--model", default="resnet18", choices=["resnet18", "resnet8"])
+    ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--round", type=float, default=1.0, help="minimum seconds per round")
     ap.add_argument("--steps", type=int, default=20)
     a = ap.parse_args()
-    {"state": lambda: state(), "bench": lambda: bench(a), "train": lambda: train(a)}[a.mode]()
+    {"state": lambda: state(), "bench": lambda: bench(a), "steps": lambda: steps(a), "train": lambda: train(a)}[a.mode]()
 
 
 if __name__ == "__main__":
