@@ -35,15 +35,33 @@ func (s *Sequential[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
 }
 
 func (s *Sequential[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
+	return s.backward(dy, needInput, false)
+}
+
+// backwardOver is Backward for a dy that nothing reads again: the chain's
+// element-wise layers may overwrite it too.
+func (s *Sequential[T]) backwardOver(dy *Tensor[T]) (*Tensor[T], bool) {
+	return s.backward(dy, true, true), true
+}
+
+// backward runs the chain back. Inside it, dy is the input gradient of the
+// layer after, which nothing reads again: an element-wise layer may
+// overwrite it with its own input gradient and save a buffer. Not so the
+// caller's dy (dead false), which a layer may also have passed through.
+func (s *Sequential[T]) backward(dy *Tensor[T], needInput, dead bool) *Tensor[T] {
 	in := dy
 	for i := len(s.Layers) - 1; i >= 0; i-- {
 		need := needInput || i > 0
-		// Inside the chain, dy is the input gradient of the layer after,
-		// which nothing reads again: an element-wise layer may overwrite
-		// it with its own input gradient and save a buffer. Not so the
-		// caller's dy, which a layer may have passed through.
-		if ip, ok := s.Layers[i].(inPlaceBackward[T]); ok && need && i < len(s.Layers)-1 && !sharesData(dy, in) && ip.backwardInPlace(dy) {
-			continue
+		if need && (dead || (i < len(s.Layers)-1 && !sharesData(dy, in))) {
+			if ip, ok := s.Layers[i].(inPlaceBackward[T]); ok && ip.backwardInPlace(dy) {
+				continue
+			}
+			if ov, ok := s.Layers[i].(overBackward[T]); ok {
+				if dx, ok := ov.backwardOver(dy); ok {
+					dy = dx
+					continue
+				}
+			}
 		}
 		dy = s.Layers[i].Backward(dy, need)
 	}
@@ -60,6 +78,13 @@ func sharesData[T Float](a, b *Tensor[T]) bool {
 // nothing and reports false (Backward must then run).
 type inPlaceBackward[T Float] interface {
 	backwardInPlace(dy *Tensor[T]) bool
+}
+
+// overBackward is a layer that may use its output gradient as scratch:
+// backwardOver returns the input gradient and true, or does nothing and
+// reports false.
+type overBackward[T Float] interface {
+	backwardOver(dy *Tensor[T]) (*Tensor[T], bool)
 }
 
 // Model is a network: its layers, what it expects as input, and the

@@ -90,16 +90,35 @@ func (r *Residual[T]) postReLU() bool {
 func (r *Residual[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 	switch {
 	case r.postReLU():
-		ds := r.dsum.resize(dy.Shape...)
-		if y := r.sum.Data; worthParallel(len(y), 1) {
-			parallelFor(len(y), func(lo, hi int) { reluBackward(y[lo:hi], dy.Data[lo:hi], ds.Data[lo:hi]) })
-		} else {
-			reluBackward(y, dy.Data, ds.Data)
-		}
-		dy = ds
+		dy = r.reluBackward(dy, r.dsum.resize(dy.Shape...))
 	case r.Post != nil:
 		dy = r.Post.Backward(dy, true)
 	}
+	return r.branchesBackward(dy, needInput)
+}
+
+// backwardOver is Backward for a dy that nothing reads again: the ReLU's
+// gradient goes over it instead of into a buffer of the block.
+func (r *Residual[T]) backwardOver(dy *Tensor[T]) (*Tensor[T], bool) {
+	if !r.postReLU() || len(dy.Data) != len(r.sum.Data) {
+		return nil, false
+	}
+	return r.branchesBackward(r.reluBackward(dy, dy), true), true
+}
+
+// reluBackward writes the Post ReLU's input gradient into ds.
+func (r *Residual[T]) reluBackward(dy, ds *Tensor[T]) *Tensor[T] {
+	if y := r.sum.Data; worthParallel(len(y), 1) {
+		parallelFor(len(y), func(lo, hi int) { reluBackward(y[lo:hi], dy.Data[lo:hi], ds.Data[lo:hi]) })
+	} else {
+		reluBackward(y, dy.Data, ds.Data)
+	}
+	return ds
+}
+
+// branchesBackward runs the body and the shortcut back from the gradient dy
+// of their sum, and adds their input gradients.
+func (r *Residual[T]) branchesBackward(dy *Tensor[T], needInput bool) *Tensor[T] {
 	db := r.Body.Backward(dy, needInput)
 	ds := dy
 	if r.Shortcut != nil {
