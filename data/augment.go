@@ -30,6 +30,29 @@ type Augmentation struct {
 // StandardAugmentation is crop with padding 4, flip, and a 16-pixel cutout.
 var StandardAugmentation = Augmentation{Pad: 4, Flip: true, Cutout: 16}
 
+// CropFlipAugmentation is crop with padding 4 and flip, without cutout: the
+// official code's ResNet-18 analysis runs train with it.
+var CropFlipAugmentation = Augmentation{Pad: 4, Flip: true}
+
+// AugmentationNames lists the names ParseAugmentation accepts, besides ""
+// and "none".
+var AugmentationNames = []string{"standard", "crop-flip"}
+
+// ParseAugmentation returns the augmentation named name: "standard"
+// (StandardAugmentation), "crop-flip" (CropFlipAugmentation), or "" and
+// "none" for none (ok is then false).
+func ParseAugmentation(name string) (a Augmentation, ok bool, err error) {
+	switch name {
+	case "", "none":
+		return Augmentation{}, false, nil
+	case "standard":
+		return StandardAugmentation, true, nil
+	case "crop-flip":
+		return CropFlipAugmentation, true, nil
+	}
+	return Augmentation{}, false, fmt.Errorf("data: unknown augmentation %q, want none, standard (crop, flip, cutout 16) or crop-flip", name)
+}
+
 // Check reports whether the augmentation applies to samples of the shape.
 func (a Augmentation) Check(shape []int) error {
 	if len(shape) != 3 {

@@ -39,6 +39,11 @@ type Options struct {
 	// Context is the window length in tokens of a text dataset (default
 	// 64).
 	Context int
+	// Augmentation names the training split's augmentation for
+	// ParseAugmentation: "" or "none", "standard" (crop, flip, cutout) or
+	// "crop-flip". Load only checks that it is known and that the samples
+	// are images; the training loop applies it.
+	Augmentation string
 }
 
 // DefaultContext is the window length of text datasets when
@@ -63,6 +68,10 @@ const DefaultContext = 64
 func Load(spec string, o Options) (train, test *Dataset, err error) {
 	if !(o.TestFraction >= 0 && o.TestFraction < 1) { // also catches NaN
 		return nil, nil, fmt.Errorf("data: test fraction %g outside [0, 1)", o.TestFraction)
+	}
+	aug, augment, err := ParseAugmentation(o.Augmentation)
+	if err != nil {
+		return nil, nil, err
 	}
 	var all *Dataset
 	switch {
@@ -100,6 +109,11 @@ func Load(spec string, o Options) (train, test *Dataset, err error) {
 			if train, test, err = HoldOut(all, o.TestFraction, o.Seed); err != nil {
 				return nil, nil, err
 			}
+		}
+	}
+	if augment {
+		if err := aug.Check(train.Shape); err != nil {
+			return nil, nil, fmt.Errorf("data: %s: %w", spec, err)
 		}
 	}
 	if o.PCA > 0 {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/adafisher-go/landscape/cluster"
 	"github.com/adafisher-go/landscape/data"
+	"github.com/adafisher-go/landscape/models"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
 	"github.com/adafisher-go/landscape/rundir"
@@ -212,8 +213,8 @@ func figure1Model(seed uint64) (func() (*nn.Model[float64], error), *data.Datase
 	if err != nil {
 		return nil, nil, err
 	}
-	mcfg := nn.Config{Arch: "iris-toy", InputShape: tr.Shape, Classes: tr.Classes, Seed: seed}
-	return func() (*nn.Model[float64], error) { return nn.Build[float64](mcfg) }, tr, nil
+	mcfg := models.Config{Arch: "iris-toy", InputShape: tr.Shape, Classes: tr.Classes, Seed: seed}
+	return func() (*nn.Model[float64], error) { return models.Build[float64](mcfg) }, tr, nil
 }
 
 // writeFigure1Start saves the common start: the model of the seed with

@@ -3,9 +3,10 @@ package experiment
 import (
 	"context"
 	"fmt"
-	"github.com/adafisher-go/landscape/interp"
 	"math"
 	"path/filepath"
+
+	"github.com/adafisher-go/landscape/interp"
 
 	"github.com/adafisher-go/landscape/data"
 	"github.com/adafisher-go/landscape/landscape"

@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/adafisher-go/landscape/data"
+	"github.com/adafisher-go/landscape/models"
 	"github.com/adafisher-go/landscape/nn"
 )
 
@@ -20,7 +21,7 @@ func tinyProblem(t *testing.T) (*nn.Model[float64], *data.Dataset) {
 		t.Fatal(err)
 	}
 	d = d.Subset([]int{0, 7, 20, 33, 50, 61, 77, 90, 101, 115, 130, 149})
-	m, err := nn.Build[float64](nn.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{3}, Activation: "tanh", Classes: 3, Seed: 5})
+	m, err := models.Build[float64](models.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{3}, Activation: "tanh", Classes: 3, Seed: 5})
 	if err != nil {
 		t.Fatal(err)
 	}

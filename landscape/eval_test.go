@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/adafisher-go/landscape/data"
+	"github.com/adafisher-go/landscape/models"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/trajectory"
 )
@@ -17,7 +18,7 @@ func irisMLP(t *testing.T) (func() (*nn.Model[float64], error), *nn.Model[float6
 		t.Fatal(err)
 	}
 	build := func() (*nn.Model[float64], error) {
-		return nn.Build[float64](nn.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{16}, Classes: 3, Seed: 3})
+		return models.Build[float64](models.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{16}, Classes: 3, Seed: 3})
 	}
 	m, err := build()
 	if err != nil {
@@ -72,7 +73,7 @@ func TestEvaluateCentreAndAxis(t *testing.T) {
 func BenchmarkEvaluateIris51(b *testing.B) {
 	d, _, _ := data.Load("iris", data.Options{Standardize: true})
 	build := func() (*nn.Model[float64], error) {
-		return nn.Build[float64](nn.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{16}, Classes: 3, Seed: 3})
+		return models.Build[float64](models.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{16}, Classes: 3, Seed: 3})
 	}
 	m, _ := build()
 	c := Flatten(m)

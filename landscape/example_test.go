@@ -9,6 +9,7 @@ import (
 
 	"github.com/adafisher-go/landscape/data"
 	"github.com/adafisher-go/landscape/landscape"
+	"github.com/adafisher-go/landscape/models"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/trajectory"
 )
@@ -45,7 +46,7 @@ func ExampleNewCurvature() {
 	if err != nil {
 		panic(err)
 	}
-	m, err := nn.Build[float64](nn.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{16}, Classes: 3, Seed: 3})
+	m, err := models.Build[float64](models.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{16}, Classes: 3, Seed: 3})
 	if err != nil {
 		panic(err)
 	}
@@ -76,7 +77,7 @@ func ExampleEvaluate() {
 		panic(err)
 	}
 	build := func() (*nn.Model[float64], error) {
-		return nn.Build[float64](nn.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{16}, Classes: 3, Seed: 3})
+		return models.Build[float64](models.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{16}, Classes: 3, Seed: 3})
 	}
 	m, _ := build()
 	centre := landscape.Flatten(m)

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/adafisher-go/landscape/data"
+	"github.com/adafisher-go/landscape/models"
 	"github.com/adafisher-go/landscape/nn"
 )
 
@@ -41,7 +42,7 @@ func irisHessian(t testing.TB, layer string) (*Curvature, *nn.Model[float64]) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := nn.Build[float64](nn.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{16}, Classes: 3, Seed: 3})
+	m, err := models.Build[float64](models.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{16}, Classes: 3, Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +193,7 @@ func TestHessianProbesAgainstExplicit(t *testing.T) {
 
 func TestHessianErrors(t *testing.T) {
 	d, _, _ := data.Load("iris", data.Options{Standardize: true})
-	m, _ := nn.Build[float64](nn.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{16}, Classes: 3})
+	m, _ := models.Build[float64](models.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{16}, Classes: 3})
 	if _, err := NewCurvature(m, d, CurvatureOptions{Layer: "conv9"}); err == nil {
 		t.Fatal("an unknown layer is accepted")
 	}
@@ -212,7 +213,7 @@ func TestHessianErrors(t *testing.T) {
 // defaults, over the whole training set) in well under a second.
 func BenchmarkTopEigenIris(b *testing.B) {
 	d, _, _ := data.Load("iris", data.Options{Standardize: true})
-	m, _ := nn.Build[float64](nn.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{16}, Classes: 3, Seed: 3})
+	m, _ := models.Build[float64](models.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{16}, Classes: 3, Seed: 3})
 	rng := rand.New(rand.NewPCG(1, 1))
 	for b.Loop() {
 		h, err := NewCurvature(m, d, CurvatureOptions{})

@@ -9,6 +9,14 @@ type Activation[T Float] struct {
 	y    Tensor[T]
 	dx   Tensor[T]
 	cdf  []float64 // GELU: the normal CDF of each input of the last Forward
+	// shared: y is another layer's output, which the last forward pass
+	// computed for it (a BatchNorm2d fused with this ReLU by Sequential).
+	shared bool
+}
+
+// shareOutput makes y, computed by the layer before, this ReLU's output.
+func (a *Activation[T]) shareOutput(y *Tensor[T]) {
+	a.x, a.y, a.shared = nil, *y, true
 }
 
 // ActivationNames lists the activations that NewActivation accepts.
@@ -24,13 +32,17 @@ func NewActivation[T Float](name string) *Activation[T] {
 }
 
 func (a *Activation[T]) Forward(x *Tensor[T], _ Mode) *Tensor[T] {
+	if a.shared {
+		a.y, a.shared = Tensor[T]{}, false
+	}
 	a.x = x
 	y := a.y.resize(x.Shape...)
 	switch a.Func {
 	case "relu":
-		// max propagates NaN, as torch.relu does, and needs no branch.
-		for i, v := range x.Data {
-			y.Data[i] = max(v, 0)
+		if worthParallel(len(x.Data), 1) {
+			parallelFor(len(x.Data), func(lo, hi int) { relu(y.Data[lo:hi], x.Data[lo:hi]) })
+		} else {
+			relu(y.Data, x.Data)
 		}
 	case "tanh":
 		for i, v := range x.Data {
@@ -74,6 +86,19 @@ func sigmoid(v float64) float64 {
 	return e / (1 + e)
 }
 
+// backwardInPlace runs the ReLU's backward pass in dy.
+func (a *Activation[T]) backwardInPlace(dy *Tensor[T]) bool {
+	if a.Func != "relu" || len(dy.Data) != len(a.y.Data) {
+		return false
+	}
+	if y := a.y.Data; worthParallel(len(y), 1) {
+		parallelFor(len(y), func(lo, hi int) { reluBackward(y[lo:hi], dy.Data[lo:hi], dy.Data[lo:hi]) })
+	} else {
+		reluBackward(y, dy.Data, dy.Data)
+	}
+	return true
+}
+
 func (a *Activation[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 	if !needInput {
 		return nil
@@ -83,7 +108,11 @@ func (a *Activation[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 	case "relu":
 		// The gradient at 0 is 0 and a NaN input passes the gradient, as
 		// in PyTorch (threshold_backward: x <= 0 ? 0 : dy).
-		reluBackward(a.y.Data, dy.Data, dx.Data)
+		if y := a.y.Data; worthParallel(len(y), 1) {
+			parallelFor(len(y), func(lo, hi int) { reluBackward(y[lo:hi], dy.Data[lo:hi], dx.Data[lo:hi]) })
+		} else {
+			reluBackward(y, dy.Data, dx.Data)
+		}
 	case "tanh":
 		for i, y := range a.y.Data {
 			dx.Data[i] = dy.Data[i] * (1 - y*y)
@@ -190,6 +219,15 @@ func (f *Flatten[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 	f.dx.Data = dy.Data
 	f.dx.resize(f.shape...)
 	return &f.dx
+}
+
+// relu sets y = max(x, 0); max propagates NaN, as torch.relu does, and
+// needs no branch.
+func relu[T Float](y, x []T) {
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] = max(v, 0)
+	}
 }
 
 // reluBackward sets dx = dy where the ReLU's output y is not +0, and 0

@@ -29,8 +29,8 @@ type BatchNorm2d[T Float] struct {
 
 	x              *Tensor[T]
 	train          bool
-	xhat           Tensor[T] // normalised input
-	invStd         []float64 // per channel, of the statistics the last forward used
+	mean, invStd   []float64 // per channel, of the statistics the last forward used
+	relu           bool      // the last forward applied a ReLU to y
 	y, dx          Tensor[T]
 	capture        bool
 	has            bool
@@ -52,6 +52,7 @@ func NewBatchNorm2d[T Float](name string, channels int) *BatchNorm2d[T] {
 		Bias:        newParam[T](name, "bias", channels),
 		RunningMean: NewTensor[T](channels),
 		RunningVar:  NewTensor[T](channels),
+		mean:        make([]float64, channels),
 		invStd:      make([]float64, channels),
 	}
 	l.bufs = []*Buffer[T]{
@@ -85,6 +86,12 @@ func (l *BatchNorm2d[T]) Reset(_ *rand.Rand) {
 }
 
 func (l *BatchNorm2d[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
+	return l.forward(x, mode, false)
+}
+
+// forward is Forward, followed by a ReLU when relu is set (its output is
+// then max(y, 0)).
+func (l *BatchNorm2d[T]) forward(x *Tensor[T], mode Mode, relu bool) *Tensor[T] {
 	if len(x.Shape) != 4 || x.Shape[1] != l.Channels {
 		panic(&ShapeError{Layer: l.name, Got: append([]int(nil), x.Shape...), Want: fmt.Sprintf("[batch, %d, H, W]", l.Channels)})
 	}
@@ -98,7 +105,7 @@ func (l *BatchNorm2d[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
 	l.capture = mode.Capture
 	l.has = false
 	l.batch, l.spatial = b, hw
-	l.xhat.resize(x.Shape...)
+	l.relu = relu
 	l.y.resize(x.Shape...)
 	if worthParallel(ch, n) {
 		parallelFor(ch, func(c0, c1 int) { l.forwardChannels(c0, c1) })
@@ -111,30 +118,27 @@ func (l *BatchNorm2d[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
 	return &l.y
 }
 
-// forwardChannels normalises channels [c0, c1) of l.x into l.xhat and l.y,
-// updating their running statistics in training mode.
+// forwardChannels normalises channels [c0, c1) of l.x into l.y, updating
+// their running statistics in training mode. The statistics are sums in
+// float64 (the mean, then the centred sum of squares) with four
+// accumulators, which keep the adder busy; the output is the affine map
+// y = a*x + b with a = gamma/std and b = beta - mean*a.
 func (l *BatchNorm2d[T]) forwardChannels(c0, c1 int) {
-	x, xhat, y := l.x, &l.xhat, &l.y
+	x, y := l.x, &l.y
 	b, ch, hw := l.batch, l.Channels, l.spatial
 	n := b * hw
 	m := l.Momentum
 	for c := c0; c < c1; c++ {
 		var mean, inv float64
 		if l.train {
-			// Two passes in float64: the mean, then the centred sum of squares.
 			var sum float64
 			for s := 0; s < b; s++ {
-				for _, v := range x.Data[(s*ch+c)*hw : (s*ch+c+1)*hw] {
-					sum += float64(v)
-				}
+				sum += sum4(x.Data[(s*ch+c)*hw : (s*ch+c+1)*hw])
 			}
 			mean = sum / float64(n)
 			var sq float64
 			for s := 0; s < b; s++ {
-				for _, v := range x.Data[(s*ch+c)*hw : (s*ch+c+1)*hw] {
-					d := float64(v) - mean
-					sq += d * d
-				}
+				sq += centredSquares(x.Data[(s*ch+c)*hw:(s*ch+c+1)*hw], mean)
 			}
 			variance := sq / float64(n)
 			inv = 1 / math.Sqrt(variance+l.Eps)
@@ -144,86 +148,116 @@ func (l *BatchNorm2d[T]) forwardChannels(c0, c1 int) {
 			mean = float64(l.RunningMean.Data[c])
 			inv = 1 / math.Sqrt(float64(l.RunningVar.Data[c])+l.Eps)
 		}
-		l.invStd[c] = inv
-		gamma, beta := float64(l.Weight.Value.Data[c]), float64(l.Bias.Value.Data[c])
+		l.mean[c], l.invStd[c] = mean, inv
+		a := float64(l.Weight.Value.Data[c]) * inv
+		shift := float64(l.Bias.Value.Data[c]) - mean*a
 		for s := 0; s < b; s++ {
 			off := (s*ch + c) * hw
-			src := x.Data[off : off+hw]
-			xh := xhat.Data[off : off+hw]
-			dst := y.Data[off : off+hw]
-			for i, v := range src {
-				z := (float64(v) - mean) * inv
-				xh[i] = T(z)
-				dst[i] = T(gamma*z + beta)
+			affine(y.Data[off:off+hw], x.Data[off:off+hw], a, shift)
+			if l.relu {
+				relu(y.Data[off:off+hw], y.Data[off:off+hw])
 			}
 		}
 	}
+}
+
+// normalized writes the normalised input of the last forward pass,
+// (x - mean) / std per channel, into buf.
+func (l *BatchNorm2d[T]) normalized(buf *Tensor[T]) *Tensor[T] {
+	xh := buf.resize(l.x.Shape...)
+	ch, hw := l.Channels, l.spatial
+	for s := 0; s < l.batch; s++ {
+		for c := 0; c < ch; c++ {
+			off := (s*ch + c) * hw
+			mean, inv := l.mean[c], l.invStd[c]
+			dst := xh.Data[off : off+hw]
+			for i, v := range l.x.Data[off : off+hw] {
+				dst[i] = T((float64(v) - mean) * inv)
+			}
+		}
+	}
+	return xh
+}
+
+// backwardInPlace runs the backward pass with dy as the input gradient's
+// buffer (the sums over dy come first, then each element is mapped), except
+// on capture steps, whose capture keeps dy.
+func (l *BatchNorm2d[T]) backwardInPlace(dy *Tensor[T]) bool {
+	if l.capture || !SameShape(dy.Shape, l.x.Shape) {
+		return false
+	}
+	l.backward(dy, dy)
+	return true
 }
 
 func (l *BatchNorm2d[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 	if !SameShape(dy.Shape, l.x.Shape) {
 		panic(&ShapeError{Layer: l.name, Got: append([]int(nil), dy.Shape...), Want: fmt.Sprintf("output gradient of shape %v", l.x.Shape)})
 	}
-	b, ch, hw := l.batch, l.Channels, l.spatial
 	var dx *Tensor[T]
 	if needInput {
 		dx = l.dx.resize(l.x.Shape...)
 	}
-	if worthParallel(ch, b*hw) {
-		parallelFor(ch, func(c0, c1 int) { l.backwardChannels(dy, dx, c0, c1) })
-	} else {
-		l.backwardChannels(dy, dx, 0, ch)
-	}
+	l.backward(dy, dx)
 	if l.capture {
 		l.captured = Capture[T]{
 			Layer: l.name, Kind: KindBatchNorm2d, Bias: true,
 			A: l.x, G: dy,
-			Batch: b, Spatial: hw,
+			Batch: l.batch, Spatial: l.spatial,
 		}
 		l.has = true
 	}
 	return dx
 }
 
+// backward adds the parameter gradients and, with dx not nil, writes the
+// input gradient (dx may be dy).
+func (l *BatchNorm2d[T]) backward(dy, dx *Tensor[T]) {
+	b, ch, hw := l.batch, l.Channels, l.spatial
+	if worthParallel(ch, b*hw) {
+		parallelFor(ch, func(c0, c1 int) { l.backwardChannels(dy, dx, c0, c1) })
+	} else {
+		l.backwardChannels(dy, dx, 0, ch)
+	}
+}
+
 // backwardChannels adds the parameter gradients of channels [c0, c1) and,
-// when dx is not nil, writes their input gradient.
+// when dx is not nil, writes their input gradient. With xhat = (x -
+// mean)*inv, the sums are sum(dy) and sum(dy*xhat) = inv*sum(dy*(x -
+// mean)), and in training mode
+//
+//	dx = gamma*inv*(dy - mean(dy) - xhat*mean(dy*xhat)) = k1*dy + k2*x + k3
+//
+// with k1 = gamma*inv, k2 = -k1*inv*mean(dy*xhat), k3 = -k1*mean(dy) -
+// k2*mean; in evaluation mode dx = gamma*inv*dy.
 func (l *BatchNorm2d[T]) backwardChannels(dy, dx *Tensor[T], c0, c1 int) {
 	b, ch, hw := l.batch, l.Channels, l.spatial
 	n := float64(b * hw)
 	needInput := dx != nil
 	for c := c0; c < c1; c++ {
-		// sum(dy) and sum(dy * xhat) over the channel.
-		var sumDy, sumDyXhat float64
+		mean, inv := l.mean[c], l.invStd[c]
+		var sumDy, sumDyXc float64
 		for s := 0; s < b; s++ {
 			off := (s*ch + c) * hw
-			xh := l.xhat.Data[off : off+hw]
-			for i, g := range dy.Data[off : off+hw] {
-				sumDy += float64(g)
-				sumDyXhat += float64(g) * float64(xh[i])
-			}
+			sd, sdx := sumAndCentredDot(dy.Data[off:off+hw], l.x.Data[off:off+hw], mean)
+			sumDy += sd
+			sumDyXc += sdx
 		}
+		sumDyXhat := sumDyXc * inv
 		l.Weight.Grad.Data[c] += T(sumDyXhat)
 		l.Bias.Grad.Data[c] += T(sumDy)
 		if !needInput {
 			continue
 		}
-		scale := float64(l.Weight.Value.Data[c]) * l.invStd[c]
+		k1 := float64(l.Weight.Value.Data[c]) * inv
+		var k2, k3 float64
+		if l.train {
+			k2 = -k1 * inv * sumDyXhat / n
+			k3 = -k1*sumDy/n - k2*mean
+		}
 		for s := 0; s < b; s++ {
 			off := (s*ch + c) * hw
-			g := dy.Data[off : off+hw]
-			d := dx.Data[off : off+hw]
-			if !l.train {
-				for i, v := range g {
-					d[i] = T(scale * float64(v))
-				}
-				continue
-			}
-			// dx = gamma*invstd * (dy - mean(dy) - xhat*mean(dy*xhat)).
-			xh := l.xhat.Data[off : off+hw]
-			mDy, mDyXhat := sumDy/n, sumDyXhat/n
-			for i, v := range g {
-				d[i] = T(scale * (float64(v) - mDy - float64(xh[i])*mDyXhat))
-			}
+			affine2(dx.Data[off:off+hw], dy.Data[off:off+hw], l.x.Data[off:off+hw], k1, k2, k3)
 		}
 	}
 }

@@ -172,7 +172,7 @@ func TestCaptureLinear(t *testing.T) {
 // TestCaptureModelCNN checks that a capture pass of the cnn model exposes
 // every layer with parameters, by name and kind, with the documented shapes.
 func TestCaptureModelCNN(t *testing.T) {
-	m, err := Build[float64](Config{Arch: "cnn", InputShape: []int{1, 8, 8}, Classes: 4, Seed: 1})
+	m, err := buildNet[float64](netConfig{Arch: "cnn", InputShape: []int{1, 8, 8}, Classes: 4, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,10 +11,11 @@ import (
 // out x in x k x k and the output is B x out x OH x OW with
 // OH = (H + 2*padding - k)/stride + 1 (floor), likewise OW.
 //
-// It runs as im2col and a matrix product: the patch matrix has one row per
-// output position (b, oh, ow) and one column per weight entry (c, i, j), so
-// that the output is patches * W^T with W viewed as out x (in*k*k). The patch
-// matrix is kept for the backward pass and is what a capture pass exposes.
+// It runs as matrix products on patch matrices built a few samples at a time
+// (conv2d_engine.go), so that no patch matrix of the whole batch is kept. A
+// capture pass also builds the whole batch's patch matrix, one row per
+// output position (b, oh, ow) and one column per weight entry (c, i, j), and
+// exposes it with the rows of the output gradient.
 type Conv2d[T Float] struct {
 	name                    string
 	In, Out                 int
@@ -24,11 +25,9 @@ type Conv2d[T Float] struct {
 
 	x                   *Tensor[T]
 	batch, h, w, oh, ow int
-	cols                Tensor[T] // (B*OH*OW) x (In*k*k) patches, kept for backward
-	g                   Tensor[T] // (B*OH*OW) x Out rows of the output gradient
-	dcols               Tensor[T] // (B*OH*OW) x (In*k*k) gradient of the patches
-	ymat                Tensor[T] // (B*OH*OW) x Out rows of the output
-	wt, dwt             Tensor[T] // (In*k*k) x Out scratch: W^T and dW^T
+	cols                Tensor[T] // (B*OH*OW) x (In*k*k) patches, on capture steps
+	g                   Tensor[T] // (B*OH*OW) x Out rows of the output gradient, on capture steps
+	work                []*convWork[T]
 	y, dx               Tensor[T]
 	span                []int // per kernel column j: the output columns [lo, hi) inside the image
 	capture, has        bool
@@ -88,54 +87,14 @@ func (c *Conv2d[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
 	c.has = false
 	c.batch, c.h, c.w = x.Shape[0], x.Shape[2], x.Shape[3]
 	c.oh, c.ow = c.outSize(c.h), c.outSize(c.w)
-	spatial := c.oh * c.ow
-	rows, d, out := c.batch*spatial, c.In*c.Kernel*c.Kernel, c.Out
-
 	c.setSpan()
-	c.cols.resize(rows, d)
-	c.im2col()
-
-	// yMat = patches * W^T, rows (b, oh, ow) by output channel. gonum's
-	// kernels are dot products along the inner dimension for A*B^T and axpys
-	// along the rows of B for A*B: take whichever runs along the longer
-	// vectors.
-	ym := c.ymat.resize(rows, out)
-	if d >= out {
-		Gemm(false, true, rows, out, d, 1, c.cols.Data, d, c.Weight.Value.Data, d, 0, ym.Data, out)
-	} else {
-		wt := c.transposedWeight()
-		Gemm(false, false, rows, out, d, 1, c.cols.Data, d, wt, out, 0, ym.Data, out)
+	if c.capture {
+		c.cols.resize(c.batch*c.oh*c.ow, c.In*c.Kernel*c.Kernel)
+		c.im2col(x.Data, c.cols.Data)
 	}
-
-	// Scatter to NCHW, adding the bias.
-	y := c.y.resize(c.batch, out, c.oh, c.ow)
-	for b := 0; b < c.batch; b++ {
-		src := ym.Data[b*spatial*out : (b+1)*spatial*out]
-		for o := 0; o < out; o++ {
-			var bias T
-			if c.Bias != nil {
-				bias = c.Bias.Value.Data[o]
-			}
-			plane := y.Data[(b*out+o)*spatial : (b*out+o+1)*spatial]
-			for p := range plane {
-				plane[p] = src[p*out+o] + bias
-			}
-		}
-	}
+	y := c.y.resize(c.batch, c.Out, c.oh, c.ow)
+	c.forwardGroups(y.Data)
 	return y
-}
-
-// transposedWeight returns W^T, (In*k*k) x Out, in a buffer of the layer.
-func (c *Conv2d[T]) transposedWeight() []T {
-	d, out := c.In*c.Kernel*c.Kernel, c.Out
-	wt := c.wt.resize(d, out).Data
-	w := c.Weight.Value.Data
-	for o := 0; o < out; o++ {
-		for j, v := range w[o*d : (o+1)*d] {
-			wt[j*out+o] = v
-		}
-	}
-	return wt
 }
 
 // setSpan records, for each kernel column j, the output columns ow whose input
@@ -163,16 +122,17 @@ func (c *Conv2d[T]) setSpan() {
 	}
 }
 
-// im2col fills the patch matrix from c.x: row (b, oh, ow), column (ch, i, j)
-// holds x[b, ch, oh*s-p+i, ow*s-p+j], or 0 in the padding.
+// im2col fills the patch matrix of x, an input of the shape of the last
+// Forward, into cols: row (b, oh, ow), column (ch, i, j) holds
+// x[b, ch, oh*s-p+i, ow*s-p+j], or 0 in the padding. The R-operator uses it
+// for the patches of R{x}.
 //
 // It works on the block of OW rows of one output row at a time (a few KiB,
 // which stays in L1) and fills it column by column, so that each input row is
 // read contiguously and the inner loop is a plain strided copy.
 // Samples are filled in parallel.
-func (c *Conv2d[T]) im2col() {
+func (c *Conv2d[T]) im2col(x, cols []T) {
 	d := c.In * c.Kernel * c.Kernel
-	x, cols := c.x.Data, c.cols.Data
 	if !worthParallel(c.batch, c.oh*c.ow*d) {
 		c.im2colSamples(x, cols, 0, c.batch)
 		return
@@ -227,12 +187,11 @@ func (c *Conv2d[T]) im2colSamples(x, cols []T, b0, b1 int) {
 	}
 }
 
-// col2im adds the patch gradient c.dcols into dx (zeroed by the caller): the
+// col2im adds the patch gradient dcols into dx (zeroed by the caller): the
 // adjoint of im2col, in the same order.
 // Samples are done in parallel (each writes its own image).
-func (c *Conv2d[T]) col2im(dx []T) {
+func (c *Conv2d[T]) col2im(dcols, dx []T) {
 	d := c.In * c.Kernel * c.Kernel
-	dcols := c.dcols.Data
 	if !worthParallel(c.batch, c.oh*c.ow*d) {
 		c.col2imSamples(dcols, dx, 0, c.batch)
 		return
@@ -281,43 +240,49 @@ func (c *Conv2d[T]) col2imSamples(dcols, dx []T, b0, b1 int) {
 }
 
 func (c *Conv2d[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
+	c.captureGradient(dy)
+	if !needInput {
+		c.backwardGroups(dy.Data, nil)
+		return nil
+	}
+	dx := c.dx.resize(c.x.Shape...)
+	c.backwardGroups(dy.Data, dx.Data)
+	return dx
+}
+
+// backwardInPlace writes the input gradient over dy when the two have the
+// same shape: each group of samples reads its part of dy before it writes
+// the same part of dx (conv2d_engine.go). A 1x1 convolution that reads its
+// input in place does not.
+func (c *Conv2d[T]) backwardInPlace(dy *Tensor[T]) bool {
+	if c.direct() || !SameShape(dy.Shape, c.x.Shape) {
+		return false
+	}
+	c.captureGradient(dy)
+	c.backwardGroups(dy.Data, dy.Data)
+	return true
+}
+
+// captureGradient checks dy's size and, on a capture step, keeps its rows
+// for Captured.
+func (c *Conv2d[T]) captureGradient(dy *Tensor[T]) {
 	spatial := c.oh * c.ow
-	rows, d, out := c.batch*spatial, c.In*c.Kernel*c.Kernel, c.Out
+	rows, out := c.batch*spatial, c.Out
 	if len(dy.Data) != rows*out {
 		panic(&ShapeError{Layer: c.name, Got: append([]int(nil), dy.Shape...),
 			Want: fmt.Sprintf("output gradient of shape [%d %d %d %d]", c.batch, out, c.oh, c.ow)})
 	}
-	// dyMat: row (b, oh, ow), column o; the bias gradient is its column sums.
-	g := c.g.resize(rows, out)
-	for b := 0; b < c.batch; b++ {
-		gb := g.Data[b*spatial*out : (b+1)*spatial*out]
-		for o := 0; o < out; o++ {
-			plane := dy.Data[(b*out+o)*spatial : (b*out+o+1)*spatial]
-			var sum T
-			for p, v := range plane {
-				gb[p*out+o] = v
-				sum += v
-			}
-			if c.Bias != nil {
-				c.Bias.Grad.Data[o] += sum
-			}
-		}
-	}
-	// dW += dyMat^T * patches, along the longer vectors as in Forward.
-	dw := c.Weight.Grad.Data
-	if d >= out {
-		Gemm(true, false, out, d, rows, 1, g.Data, out, c.cols.Data, d, 1, dw, d)
-	} else {
-		dwt := c.dwt.resize(d, out).Data
-		Gemm(true, false, d, out, rows, 1, c.cols.Data, d, g.Data, out, 0, dwt, out)
-		for o := 0; o < out; o++ {
-			row := dw[o*d : (o+1)*d]
-			for j := range row {
-				row[j] += dwt[j*out+o]
-			}
-		}
-	}
 	if c.capture {
+		// The rows of dy: row (b, oh, ow), column o.
+		g := c.g.resize(rows, out)
+		for b := 0; b < c.batch; b++ {
+			gb := g.Data[b*spatial*out : (b+1)*spatial*out]
+			for o := 0; o < out; o++ {
+				for p, v := range dy.Data[(b*out+o)*spatial : (b*out+o+1)*spatial] {
+					gb[p*out+o] = v
+				}
+			}
+		}
 		c.captured = Capture[T]{
 			Layer: c.name, Kind: KindConv2d, Bias: c.Bias != nil,
 			A: &c.cols, G: &c.g,
@@ -325,20 +290,6 @@ func (c *Conv2d[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 		}
 		c.has = true
 	}
-	if !needInput {
-		return nil
-	}
-	// dPatches = dyMat * W, then col2im.
-	dcols := c.dcols.resize(rows, d)
-	if d >= out {
-		Gemm(false, false, rows, d, out, 1, g.Data, out, c.Weight.Value.Data, d, 0, dcols.Data, d)
-	} else {
-		Gemm(false, true, rows, d, out, 1, g.Data, out, c.transposedWeight(), out, 0, dcols.Data, d)
-	}
-	dx := c.dx.resize(c.x.Shape...)
-	dx.zero()
-	c.col2im(dx.Data)
-	return dx
 }
 
 func (c *Conv2d[T]) Captured() *Capture[T] {

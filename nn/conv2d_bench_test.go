@@ -37,12 +37,12 @@ func BenchmarkConv2dCNN28Conv2(b *testing.B) { benchConv(b, 16, 32, 14, true) }
 func benchIm2col(b *testing.B, in, hw int) {
 	conv := NewConv2d[float32]("conv", in, 8, 3, 1, 1, true)
 	x := randTensor32(2, 128, in, hw, hw)
-	conv.Forward(x, Mode{})
+	conv.Forward(x, Mode{Capture: true}) // capture steps build the whole batch's patches
 	b.ReportAllocs()
 	b.SetBytes(int64(4 * len(conv.cols.Data)))
 	b.ResetTimer()
 	for b.Loop() {
-		conv.im2col()
+		conv.im2col(x.Data, conv.cols.Data)
 	}
 }
 
@@ -59,7 +59,7 @@ func BenchmarkConv2dCNN28Step(b *testing.B) {
 			name = "capture"
 		}
 		b.Run(name, func(b *testing.B) {
-			m, err := Build[float32](Config{Arch: "cnn", InputShape: []int{1, 28, 28}, Classes: 10, Seed: 1})
+			m, err := buildNet[float32](netConfig{Arch: "cnn", InputShape: []int{1, 28, 28}, Classes: 10, Seed: 1})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -224,22 +224,22 @@ func TestGradCheckCrossEntropy(t *testing.T) {
 func TestGradCheckModels(t *testing.T) {
 	cases := []struct {
 		name  string
-		cfg   Config
+		cfg   netConfig
 		batch int
 		train bool
 	}{
-		{"mlp/relu", Config{Arch: "mlp", InputShape: []int{5}, Classes: 3, Hidden: []int{6, 4}, Activation: "relu"}, 4, true},
-		{"mlp/tanh/image", Config{Arch: "mlp", InputShape: []int{1, 3, 3}, Classes: 3, Hidden: []int{5}, Activation: "tanh"}, 3, true},
-		{"mlp/gelu", Config{Arch: "mlp", InputShape: []int{4}, Classes: 2, Hidden: []int{5}, Activation: "gelu"}, 3, true},
-		{"mlp/sigmoid/linear", Config{Arch: "mlp", InputShape: []int{4}, Classes: 3, Activation: "sigmoid"}, 3, true},
-		{"iris-toy", Config{Arch: "iris-toy", InputShape: []int{4}, Classes: 3}, 6, true},
-		{"cnn/train", Config{Arch: "cnn", InputShape: []int{2, 6, 5}, Classes: 3}, 3, true},
-		{"cnn/eval", Config{Arch: "cnn", InputShape: []int{1, 8, 7}, Classes: 2}, 2, false},
+		{"mlp/relu", netConfig{Arch: "mlp", InputShape: []int{5}, Classes: 3, Hidden: []int{6, 4}, Activation: "relu"}, 4, true},
+		{"mlp/tanh/image", netConfig{Arch: "mlp", InputShape: []int{1, 3, 3}, Classes: 3, Hidden: []int{5}, Activation: "tanh"}, 3, true},
+		{"mlp/gelu", netConfig{Arch: "mlp", InputShape: []int{4}, Classes: 2, Hidden: []int{5}, Activation: "gelu"}, 3, true},
+		{"mlp/sigmoid/linear", netConfig{Arch: "mlp", InputShape: []int{4}, Classes: 3, Activation: "sigmoid"}, 3, true},
+		{"iris-toy", netConfig{Arch: "iris-toy", InputShape: []int{4}, Classes: 3}, 6, true},
+		{"cnn/train", netConfig{Arch: "cnn", InputShape: []int{2, 6, 5}, Classes: 3}, 3, true},
+		{"cnn/eval", netConfig{Arch: "cnn", InputShape: []int{1, 8, 7}, Classes: 2}, 2, false},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			c.cfg.Seed = uint64(10 + i)
-			m, err := Build[float64](c.cfg)
+			m, err := buildNet[float64](c.cfg)
 			if err != nil {
 				t.Fatal(err)
 			}

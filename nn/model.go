@@ -18,23 +18,79 @@ type Sequential[T Float] struct {
 func (s *Sequential[T]) Children() []Layer[T] { return s.Layers }
 
 func (s *Sequential[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
-	for _, l := range s.Layers {
-		x = l.Forward(x, mode)
+	for i := 0; i < len(s.Layers); i++ {
+		// A BatchNorm2d followed by a ReLU runs as one pass, which writes
+		// the ReLU's output; the ReLU's backward needs only that output.
+		if bn, ok := s.Layers[i].(*BatchNorm2d[T]); ok && i+1 < len(s.Layers) {
+			if a, ok := s.Layers[i+1].(*Activation[T]); ok && a.Func == "relu" {
+				x = bn.forward(x, mode, true)
+				a.shareOutput(x)
+				i++
+				continue
+			}
+		}
+		x = s.Layers[i].Forward(x, mode)
 	}
 	return x
 }
 
 func (s *Sequential[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
+	return s.backward(dy, needInput, false)
+}
+
+// backwardOver is Backward for a dy that nothing reads again: the chain's
+// element-wise layers may overwrite it too.
+func (s *Sequential[T]) backwardOver(dy *Tensor[T]) (*Tensor[T], bool) {
+	return s.backward(dy, true, true), true
+}
+
+// backward runs the chain back. Inside it, dy is the input gradient of the
+// layer after, which nothing reads again: an element-wise layer may
+// overwrite it with its own input gradient and save a buffer. Not so the
+// caller's dy (dead false), which a layer may also have passed through.
+func (s *Sequential[T]) backward(dy *Tensor[T], needInput, dead bool) *Tensor[T] {
+	in := dy
 	for i := len(s.Layers) - 1; i >= 0; i-- {
-		dy = s.Layers[i].Backward(dy, needInput || i > 0)
+		need := needInput || i > 0
+		if need && (dead || (i < len(s.Layers)-1 && !sharesData(dy, in))) {
+			if ip, ok := s.Layers[i].(inPlaceBackward[T]); ok && ip.backwardInPlace(dy) {
+				continue
+			}
+			if ov, ok := s.Layers[i].(overBackward[T]); ok {
+				if dx, ok := ov.backwardOver(dy); ok {
+					dy = dx
+					continue
+				}
+			}
+		}
+		dy = s.Layers[i].Backward(dy, need)
 	}
 	return dy
 }
 
-// Model is a network of the zoo: its layers, what it expects as input, and the
+// sharesData reports whether two tensors share their first element.
+func sharesData[T Float](a, b *Tensor[T]) bool {
+	return len(a.Data) == 0 || len(b.Data) == 0 || &a.Data[0] == &b.Data[0]
+}
+
+// inPlaceBackward is a layer that can write its input gradient over its
+// output gradient: backwardInPlace does so and reports true, or does
+// nothing and reports false (Backward must then run).
+type inPlaceBackward[T Float] interface {
+	backwardInPlace(dy *Tensor[T]) bool
+}
+
+// overBackward is a layer that may use its output gradient as scratch:
+// backwardOver returns the input gradient and true, or does nothing and
+// reports false.
+type overBackward[T Float] interface {
+	backwardOver(dy *Tensor[T]) (*Tensor[T], bool)
+}
+
+// Model is a network: its layers, what it expects as input, and the
 // named tensors it saves.
 type Model[T Float] struct {
-	Arch       string // "mlp", "iris-toy", "cnn", "resnet", "gpt"
+	Arch       string // the zoo's name (see package models)
 	InputShape []int  // the shape of one sample
 	Classes    int
 	Net        Sequential[T]

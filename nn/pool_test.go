@@ -46,3 +46,22 @@ func TestMaxPoolOverlapAccumulates(t *testing.T) {
 		t.Error("Backward without needInput returns a gradient")
 	}
 }
+
+func TestConvPoolShapeErrors(t *testing.T) {
+	conv := NewConv2d[float64]("conv2", 16, 32, 3, 1, 1, true)
+	for _, shape := range [][]int{{2, 8, 4, 4}, {16, 4, 4}, {2, 16, 0, 4}} {
+		if err := catchShapeError(func() { conv.Forward(NewTensor[float64](shape...), Mode{}) }); err == nil || err.Layer != "conv2" {
+			t.Errorf("conv input %v: error %v", shape, err)
+		}
+	}
+	// A 1x1 image is fine with padding 1.
+	if y := conv.Forward(NewTensor[float64](1, 16, 1, 1), Mode{}); !SameShape(y.Shape, []int{1, 32, 1, 1}) {
+		t.Errorf("conv output %v", y.Shape)
+	}
+	pool := NewMaxPool2d[float64](2, 2)
+	for _, shape := range [][]int{{2, 3, 1, 4}, {3, 4, 4}} {
+		if err := catchShapeError(func() { pool.Forward(NewTensor[float64](shape...), Mode{}) }); err == nil {
+			t.Errorf("pool input %v: no error", shape)
+		}
+	}
+}

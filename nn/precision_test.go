@@ -30,25 +30,25 @@ func TestFloat32MatchesFloat64(t *testing.T) {
 	const tol = 2e-5
 	cases := []struct {
 		name  string
-		cfg   Config
+		cfg   netConfig
 		batch int
 	}{
-		{"mlp/relu", Config{Arch: "mlp", InputShape: []int{12}, Classes: 4, Hidden: []int{16, 8}, Activation: "relu"}, 8},
-		{"mlp/tanh", Config{Arch: "mlp", InputShape: []int{12}, Classes: 4, Hidden: []int{16}, Activation: "tanh"}, 8},
-		{"mlp/sigmoid", Config{Arch: "mlp", InputShape: []int{12}, Classes: 4, Hidden: []int{16}, Activation: "sigmoid"}, 8},
-		{"mlp/gelu", Config{Arch: "mlp", InputShape: []int{1, 4, 3}, Classes: 4, Hidden: []int{16}, Activation: "gelu"}, 8},
-		{"iris-toy", Config{Arch: "iris-toy", InputShape: []int{4}, Classes: 3}, 8},
-		{"cnn", Config{Arch: "cnn", InputShape: []int{1, 12, 12}, Classes: 10}, 8},
-		{"cnn/rgb", Config{Arch: "cnn", InputShape: []int{3, 9, 11}, Classes: 5}, 4},
+		{"mlp/relu", netConfig{Arch: "mlp", InputShape: []int{12}, Classes: 4, Hidden: []int{16, 8}, Activation: "relu"}, 8},
+		{"mlp/tanh", netConfig{Arch: "mlp", InputShape: []int{12}, Classes: 4, Hidden: []int{16}, Activation: "tanh"}, 8},
+		{"mlp/sigmoid", netConfig{Arch: "mlp", InputShape: []int{12}, Classes: 4, Hidden: []int{16}, Activation: "sigmoid"}, 8},
+		{"mlp/gelu", netConfig{Arch: "mlp", InputShape: []int{1, 4, 3}, Classes: 4, Hidden: []int{16}, Activation: "gelu"}, 8},
+		{"iris-toy", netConfig{Arch: "iris-toy", InputShape: []int{4}, Classes: 3}, 8},
+		{"cnn", netConfig{Arch: "cnn", InputShape: []int{1, 12, 12}, Classes: 10}, 8},
+		{"cnn/rgb", netConfig{Arch: "cnn", InputShape: []int{3, 9, 11}, Classes: 5}, 4},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			c.cfg.Seed = uint64(20 + i)
-			m64, err := Build[float64](c.cfg)
+			m64, err := buildNet[float64](c.cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
-			m32, err := Build[float32](c.cfg)
+			m32, err := buildNet[float32](c.cfg)
 			if err != nil {
 				t.Fatal(err)
 			}

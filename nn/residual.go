@@ -16,7 +16,10 @@ type Residual[T Float] struct {
 	Shortcut Layer[T] // nil: identity
 	Post     Layer[T] // nil: none
 
-	sum, dx Tensor[T]
+	sum, dsum, dx Tensor[T]
+	// sharedSum: sum is the body's output buffer, which the last forward
+	// pass overwrote with the block's output.
+	sharedSum bool
 }
 
 // NewResidual returns a residual block.
@@ -44,20 +47,78 @@ func (r *Residual[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
 	if len(b.Data) != len(s.Data) {
 		panic(&ShapeError{Layer: "residual", Got: append([]int(nil), s.Shape...), Want: fmt.Sprintf("a shortcut of the body's output shape %v", b.Shape)})
 	}
-	sum := r.sum.resize(b.Shape...)
-	for i, v := range b.Data {
-		sum.Data[i] = v + s.Data[i]
+	if r.postReLU() && r.bodyEndsInBatchNorm() {
+		// The body's last layer does not need its output to go back:
+		// y = max(b + s, 0) overwrites it, and Backward masks with it.
+		addReLU(b.Data, b.Data, s.Data)
+		r.sum, r.sharedSum = *b, true
+		return b
 	}
+	if r.sharedSum {
+		r.sum, r.sharedSum = Tensor[T]{}, false
+	}
+	sum := r.sum.resize(b.Shape...)
+	if r.postReLU() {
+		// y = max(b + s, 0) in one pass; Backward masks with it.
+		addReLU(sum.Data, b.Data, s.Data)
+		return sum
+	}
+	addSlices(sum.Data, b.Data, s.Data)
 	if r.Post != nil {
 		return r.Post.Forward(sum, mode)
 	}
 	return sum
 }
 
+// bodyEndsInBatchNorm reports whether the body's output is a BatchNorm2d's,
+// whose backward pass reads its input but not its output.
+func (r *Residual[T]) bodyEndsInBatchNorm() bool {
+	last := r.Body
+	if s, ok := last.(*Sequential[T]); ok && len(s.Layers) > 0 {
+		last = s.Layers[len(s.Layers)-1]
+	}
+	_, ok := last.(*BatchNorm2d[T])
+	return ok
+}
+
+// postReLU reports whether Post is a ReLU, which the block applies itself.
+func (r *Residual[T]) postReLU() bool {
+	a, ok := r.Post.(*Activation[T])
+	return ok && a.Func == "relu"
+}
+
 func (r *Residual[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
-	if r.Post != nil {
+	switch {
+	case r.postReLU():
+		dy = r.reluBackward(dy, r.dsum.resize(dy.Shape...))
+	case r.Post != nil:
 		dy = r.Post.Backward(dy, true)
 	}
+	return r.branchesBackward(dy, needInput)
+}
+
+// backwardOver is Backward for a dy that nothing reads again: the ReLU's
+// gradient goes over it instead of into a buffer of the block.
+func (r *Residual[T]) backwardOver(dy *Tensor[T]) (*Tensor[T], bool) {
+	if !r.postReLU() || len(dy.Data) != len(r.sum.Data) {
+		return nil, false
+	}
+	return r.branchesBackward(r.reluBackward(dy, dy), true), true
+}
+
+// reluBackward writes the Post ReLU's input gradient into ds.
+func (r *Residual[T]) reluBackward(dy, ds *Tensor[T]) *Tensor[T] {
+	if y := r.sum.Data; worthParallel(len(y), 1) {
+		parallelFor(len(y), func(lo, hi int) { reluBackward(y[lo:hi], dy.Data[lo:hi], ds.Data[lo:hi]) })
+	} else {
+		reluBackward(y, dy.Data, ds.Data)
+	}
+	return ds
+}
+
+// branchesBackward runs the body and the shortcut back from the gradient dy
+// of their sum, and adds their input gradients.
+func (r *Residual[T]) branchesBackward(dy *Tensor[T], needInput bool) *Tensor[T] {
 	db := r.Body.Backward(dy, needInput)
 	ds := dy
 	if r.Shortcut != nil {
@@ -66,9 +127,47 @@ func (r *Residual[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 	if !needInput {
 		return nil
 	}
-	dx := r.dx.resize(db.Shape...)
-	for i, v := range db.Data {
-		dx.Data[i] = v + ds.Data[i]
+	// The body's input gradient is normally a buffer of its first layer
+	// that nothing reads again: add the shortcut's into it, rather than
+	// into a copy, unless it is the output gradient itself (a body that
+	// passes it through).
+	if len(db.Data) > 0 && &db.Data[0] != &dy.Data[0] && &db.Data[0] != &ds.Data[0] {
+		addSlices(db.Data, db.Data, ds.Data)
+		return db
 	}
+	dx := r.dx.resize(db.Shape...)
+	addSlices(dx.Data, db.Data, ds.Data)
 	return dx
+}
+
+// addSlices sets z = x + y, on the cores for large tensors.
+func addSlices[T Float](z, x, y []T) {
+	if worthParallel(len(z), 1) {
+		parallelFor(len(z), func(lo, hi int) { add(z[lo:hi], x[lo:hi], y[lo:hi]) })
+		return
+	}
+	add(z, x, y)
+}
+
+func add[T Float](z, x, y []T) {
+	x, y = x[:len(z)], y[:len(z)]
+	for i := range z {
+		z[i] = x[i] + y[i]
+	}
+}
+
+// addReLU sets z = max(x + y, 0), on the cores for large tensors.
+func addReLU[T Float](z, x, y []T) {
+	if worthParallel(len(z), 1) {
+		parallelFor(len(z), func(lo, hi int) { addReLU1(z[lo:hi], x[lo:hi], y[lo:hi]) })
+		return
+	}
+	addReLU1(z, x, y)
+}
+
+func addReLU1[T Float](z, x, y []T) {
+	x, y = x[:len(z)], y[:len(z)]
+	for i := range z {
+		z[i] = max(x[i]+y[i], 0)
+	}
 }

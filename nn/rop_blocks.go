@@ -111,7 +111,7 @@ func (n *rBatchNorm1d[T]) backward(e *HVP[T], dy, rdy *Tensor[T], needInput bool
 type rResidual[T Float] struct {
 	l                 *Residual[T]
 	body, short, post []rNode[T]
-	ry, dx, rdx       Tensor[T]
+	sum, ry, dx, rdx  Tensor[T]
 }
 
 // chain returns the nodes of one layer, built as HVP.build builds the model's.
@@ -161,7 +161,6 @@ func addInto[T Float](dst, a, b *Tensor[T]) *Tensor[T] {
 }
 
 func (n *rResidual[T]) forward(e *HVP[T], x, rx *Tensor[T], mode Mode) (*Tensor[T], *Tensor[T]) {
-	r := n.l
 	yb, ryb := chainForward(e, n.body, x, rx, mode)
 	ys, rys := x, rx
 	if n.short != nil {
@@ -170,7 +169,7 @@ func (n *rResidual[T]) forward(e *HVP[T], x, rx *Tensor[T], mode Mode) (*Tensor[
 	if len(yb.Data) != len(ys.Data) {
 		panic(&ShapeError{Layer: "residual", Got: append([]int(nil), ys.Shape...), Want: "a shortcut of the body's output shape"})
 	}
-	sum := r.sum.resize(yb.Shape...)
+	sum := n.sum.resize(yb.Shape...)
 	for i, v := range yb.Data {
 		sum.Data[i] = v + ys.Data[i]
 	}

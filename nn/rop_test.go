@@ -53,9 +53,9 @@ func tinyCNN(act string, wrap func(Layer[float64]) Layer[float64]) *Model[float6
 	return m
 }
 
-func zooModel(cfg Config) func() *Model[float64] {
+func testModel(cfg netConfig) func() *Model[float64] {
 	return func() *Model[float64] {
-		m, err := Build[float64](cfg)
+		m, err := buildNet[float64](cfg)
 		if err != nil {
 			panic(err)
 		}
@@ -64,13 +64,13 @@ func zooModel(cfg Config) func() *Model[float64] {
 }
 
 var hvpCases = []hvpCase{
-	{"mlp/tanh", zooModel(Config{Arch: "mlp", InputShape: []int{3}, Classes: 3, Hidden: []int{4}, Activation: "tanh", Seed: 1}), 5, true},
-	{"mlp/gelu/2", zooModel(Config{Arch: "mlp", InputShape: []int{3}, Classes: 3, Hidden: []int{4, 3}, Activation: "gelu", Seed: 2}), 4, true},
-	{"mlp/sigmoid/image", zooModel(Config{Arch: "mlp", InputShape: []int{1, 2, 2}, Classes: 2, Hidden: []int{3}, Activation: "sigmoid", Seed: 3}), 3, true},
-	{"mlp/relu", zooModel(Config{Arch: "mlp", InputShape: []int{3}, Classes: 3, Hidden: []int{5}, Activation: "relu", Seed: 4}), 6, true},
-	{"mlp/linear", zooModel(Config{Arch: "mlp", InputShape: []int{3}, Classes: 4, Seed: 5}), 5, true},
+	{"mlp/tanh", testModel(netConfig{Arch: "mlp", InputShape: []int{3}, Classes: 3, Hidden: []int{4}, Activation: "tanh", Seed: 1}), 5, true},
+	{"mlp/gelu/2", testModel(netConfig{Arch: "mlp", InputShape: []int{3}, Classes: 3, Hidden: []int{4, 3}, Activation: "gelu", Seed: 2}), 4, true},
+	{"mlp/sigmoid/image", testModel(netConfig{Arch: "mlp", InputShape: []int{1, 2, 2}, Classes: 2, Hidden: []int{3}, Activation: "sigmoid", Seed: 3}), 3, true},
+	{"mlp/relu", testModel(netConfig{Arch: "mlp", InputShape: []int{3}, Classes: 3, Hidden: []int{5}, Activation: "relu", Seed: 4}), 6, true},
+	{"mlp/linear", testModel(netConfig{Arch: "mlp", InputShape: []int{3}, Classes: 4, Seed: 5}), 5, true},
 	{"iris-toy", func() *Model[float64] {
-		m := zooModel(Config{Arch: "iris-toy", InputShape: []int{3}, Classes: 3, Seed: 6})()
+		m := testModel(netConfig{Arch: "iris-toy", InputShape: []int{3}, Classes: 3, Seed: 6})()
 		for j, v := range m.Param("fc1.weight").Value.Data {
 			m.Param("fc1.weight").Value.Data[j] = math.Abs(v) + 0.2
 		}
@@ -376,7 +376,7 @@ func TestGaussNewtonVectorProductExact(t *testing.T) {
 func TestHessianVectorProductZooCNN(t *testing.T) {
 	for _, train := range []bool{true, false} {
 		t.Run(fmt.Sprint("train=", train), func(t *testing.T) {
-			m, err := Build[float64](Config{Arch: "cnn", InputShape: []int{1, 4, 4}, Classes: 3, Seed: 11})
+			m, err := buildNet[float64](netConfig{Arch: "cnn", InputShape: []int{1, 4, 4}, Classes: 3, Seed: 11})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -552,9 +552,9 @@ func TestHVPFiniteDifferenceFallback(t *testing.T) {
 
 // float32 products agree with float64 ones to float32 accuracy.
 func TestHVPFloat32(t *testing.T) {
-	cfg := Config{Arch: "cnn", InputShape: []int{1, 6, 6}, Classes: 3, Seed: 40}
-	m64, _ := Build[float64](cfg)
-	m32, _ := Build[float32](cfg)
+	cfg := netConfig{Arch: "cnn", InputShape: []int{1, 6, 6}, Classes: 3, Seed: 40}
+	m64, _ := buildNet[float64](cfg)
+	m32, _ := buildNet[float32](cfg)
 	x64, labels := batchFor(m64, 4, 41)
 	x32 := NewTensor[float32](x64.Shape...)
 	for i, v := range x64.Data {
@@ -593,7 +593,7 @@ func TestHVPFloat32(t *testing.T) {
 }
 
 func BenchmarkHVPCNN28(b *testing.B) {
-	m, _ := Build[float32](Config{Arch: "cnn", InputShape: []int{1, 28, 28}, Classes: 10, Seed: 1})
+	m, _ := buildNet[float32](netConfig{Arch: "cnn", InputShape: []int{1, 28, 28}, Classes: 10, Seed: 1})
 	x := NewTensor[float32](32, 1, 28, 28)
 	rng := newRNG(1)
 	for i := range x.Data {

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/adafisher-go/landscape/models"
 	"github.com/adafisher-go/landscape/nn"
 )
 
@@ -297,7 +298,7 @@ func TestFisherDiagonalsMatchFormulas(t *testing.T) {
 // about [7.4e-3, 8.74e-3] for steps 0-99, then near Lambda.
 func TestAdaFisherTransient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
-	m, err := nn.Build[float64](nn.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{8}, Classes: 3, Seed: 1})
+	m, err := models.Build[float64](models.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{8}, Classes: 3, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

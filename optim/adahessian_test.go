@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/adafisher-go/landscape/models"
 	"github.com/adafisher-go/landscape/nn"
 )
 
@@ -150,7 +151,7 @@ func paramGrads(m *nn.Model[float64]) []*nn.Tensor[float64] {
 // The probes are +-1, half each, the same for the same seed and step and
 // different otherwise.
 func TestAdaHessianProbes(t *testing.T) {
-	m, _ := nn.Build[float32](nn.Config{Arch: "mlp", InputShape: []int{20}, Classes: 5, Hidden: []int{30}, Seed: 1})
+	m, _ := models.Build[float32](models.Config{Arch: "mlp", InputShape: []int{20}, Classes: 5, Hidden: []int{30}, Seed: 1})
 	mk := func(seed uint64) *AdaHessian[float32] {
 		c := adaHessianConfig(defaults["adahessian"])
 		c.Seed = seed

@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/adafisher-go/landscape/models"
 	"github.com/adafisher-go/landscape/nn"
 )
 
@@ -182,7 +183,7 @@ func TestKFACAgainstHandComputedNaturalGradient(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			build := func() *nn.Model[float64] {
-				m, err := nn.Build[float64](nn.Config{Arch: "mlp", InputShape: []int{3}, Classes: 3, Hidden: []int{4}, Activation: "tanh", Seed: 3})
+				m, err := models.Build[float64](models.Config{Arch: "mlp", InputShape: []int{3}, Classes: 3, Hidden: []int{4}, Activation: "tanh", Seed: 3})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -289,7 +290,7 @@ func TestKFACConvFactors(t *testing.T) {
 // without it.
 func TestKFACWeightDecayDelay(t *testing.T) {
 	build := func() *nn.Model[float64] {
-		m, _ := nn.Build[float64](nn.Config{Arch: "mlp", InputShape: []int{3}, Classes: 2, Hidden: []int{3}, Activation: "tanh", Seed: 6})
+		m, _ := models.Build[float64](models.Config{Arch: "mlp", InputShape: []int{3}, Classes: 2, Hidden: []int{3}, Activation: "tanh", Seed: 6})
 		return m
 	}
 	cfg := KFACConfig{LR: 0.01, Momentum: 0.9, StatDecay: 0.95, Damping: 1e-3, KLClip: 1e-3, TCov: 1, TInv: 5}
@@ -318,7 +319,7 @@ func TestKFACWeightDecayDelay(t *testing.T) {
 // A factor that cannot be decomposed keeps the previous decomposition, is
 // counted, and the run goes on.
 func TestKFACFailedDecomposition(t *testing.T) {
-	m, _ := nn.Build[float32](nn.Config{Arch: "mlp", InputShape: []int{3}, Classes: 2, Hidden: []int{3}, Seed: 7})
+	m, _ := models.Build[float32](models.Config{Arch: "mlp", InputShape: []int{3}, Classes: 2, Hidden: []int{3}, Seed: 7})
 	o, err := NewKFAC(m, KFACConfig{LR: 0.01, Momentum: 0.9, StatDecay: 0.95, Damping: 1e-3, KLClip: 1e-3, TCov: 1, TInv: 1})
 	if err != nil {
 		t.Fatal(err)

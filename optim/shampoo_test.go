@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/adafisher-go/landscape/models"
 	"github.com/adafisher-go/landscape/nn"
 )
 
@@ -277,7 +278,7 @@ func TestShampooGraftClipMomentum(t *testing.T) {
 }
 
 func TestShampooSkipsNormLayers(t *testing.T) {
-	m, err := nn.Build[float32](nn.Config{Arch: "cnn", InputShape: []int{1, 8, 8}, Classes: 3, Seed: 1})
+	m, err := models.Build[float32](models.Config{Arch: "cnn", InputShape: []int{1, 8, 8}, Classes: 3, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

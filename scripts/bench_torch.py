@@ -4,7 +4,7 @@ in PyTorch (float32, CPU), with Adam, to set beside `landscape bench`.
 
     python3 scripts/bench_torch.py [--threads 2] [--rounds 5] [--round 1.0]
 
-The models are the toolkit's (nn/zoo_resnet.go, nn/zoo_gpt.go): the same
+The models are the toolkit's (models/resnet.go, models/gpt.go): the same
 layers, sizes and names. One JSON object per line, as landscape bench prints.
 Not part of the tests.
 """

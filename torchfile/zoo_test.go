@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/adafisher-go/landscape/nn"
+	"github.com/adafisher-go/landscape/models"
 )
 
 // TestZooModelsMatch checks the checkpoints PyTorch saved against the
@@ -13,14 +13,14 @@ import (
 func TestZooModelsMatch(t *testing.T) {
 	cases := []struct {
 		file string
-		cfg  nn.Config
+		cfg  models.Config
 	}{
-		{"iris_mlp.pt", nn.Config{Arch: "mlp", InputShape: []int{4}, Classes: 3, Hidden: []int{16}}},
-		{"resnet8_checkpoint.pt", nn.Config{Arch: "resnet", InputShape: []int{3, 32, 32}, Classes: 10, Depth: 8, Width: 4}},
+		{"iris_mlp.pt", models.Config{Arch: "mlp", InputShape: []int{4}, Classes: 3, Hidden: []int{16}}},
+		{"resnet8_checkpoint.pt", models.Config{Arch: "resnet", InputShape: []int{3, 32, 32}, Classes: 10, Depth: 8, Width: 4}},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
-			m, err := nn.Build[float32](c.cfg)
+			m, err := models.Build[float32](c.cfg)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/adafisher-go/landscape/models"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
 )
@@ -17,19 +18,19 @@ import (
 // step, timed after 20 warm-up steps, median of the rounds.
 type Workload struct {
 	Name  string
-	Model nn.Config
+	Model models.Config
 	Batch int
 	DType string
 }
 
 // Workloads lists the standard workloads.
 var Workloads = []Workload{
-	{Name: "iris_b150", Model: nn.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{16}, Classes: 3}, Batch: 150, DType: "float32"},
-	{Name: "mlp784_b128", Model: nn.Config{Arch: "mlp", InputShape: []int{784}, Hidden: []int{256, 128}, Classes: 10}, Batch: 128, DType: "float32"},
-	{Name: "cnn28_b128", Model: nn.Config{Arch: "cnn", InputShape: []int{1, 28, 28}, Classes: 10}, Batch: 128, DType: "float32"},
-	{Name: "resnet8_cifar_b128", Model: nn.Config{Arch: "resnet", Depth: 8, Width: 16, InputShape: []int{3, 32, 32}, Classes: 10}, Batch: 128, DType: "float32"},
+	{Name: "iris_b150", Model: models.Config{Arch: "mlp", InputShape: []int{4}, Hidden: []int{16}, Classes: 3}, Batch: 150, DType: "float32"},
+	{Name: "mlp784_b128", Model: models.Config{Arch: "mlp", InputShape: []int{784}, Hidden: []int{256, 128}, Classes: 10}, Batch: 128, DType: "float32"},
+	{Name: "cnn28_b128", Model: models.Config{Arch: "cnn", InputShape: []int{1, 28, 28}, Classes: 10}, Batch: 128, DType: "float32"},
+	{Name: "resnet8_cifar_b128", Model: models.Config{Arch: "resnet", Depth: 8, Width: 16, InputShape: []int{3, 32, 32}, Classes: 10}, Batch: 128, DType: "float32"},
 	// Random token ids and next-token labels at every position.
-	{Name: "gpt1_ctx64_b32", Model: nn.Config{Arch: "gpt", Layers: 1, Heads: 4, Dim: 128, Context: 64, InputShape: []int{64}, Classes: 256}, Batch: 32, DType: "float32"},
+	{Name: "gpt1_ctx64_b32", Model: models.Config{Arch: "gpt", Layers: 1, Heads: 4, Dim: 128, Context: 64, InputShape: []int{64}, Classes: 256}, Batch: 32, DType: "float32"},
 }
 
 // BenchOptimizer is an optimizer setting that the workloads are timed with.
@@ -102,7 +103,7 @@ func NewBencher(w Workload, o BenchOptimizer) (Bencher, error) {
 func newBencher[T nn.Float](w Workload, o BenchOptimizer) (*bencher[T], error) {
 	cfg := w.Model
 	cfg.Seed = 1
-	m, err := nn.Build[T](cfg)
+	m, err := models.Build[T](cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/adafisher-go/landscape/models"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
 	"github.com/adafisher-go/landscape/rundir"
@@ -88,20 +89,20 @@ func everyOptimizer() []struct {
 // The check: a resnet --depth 8 step and a gpt --layers 1 step run
 // with every optimizer and change every parameter that has a gradient.
 func TestBlockModelsStepEveryOptimizer(t *testing.T) {
-	models := []struct {
+	cases := []struct {
 		name  string
-		cfg   nn.Config
+		cfg   models.Config
 		batch int
 	}{
-		{"resnet8", nn.Config{Arch: "resnet", Depth: 8, Width: 4, InputShape: []int{3, 16, 16}, Classes: 10}, 4},
-		{"gpt1", nn.Config{Arch: "gpt", Layers: 1, Heads: 2, Dim: 16, InputShape: []int{8}, Classes: 256, Dropout: 0.1}, 3},
+		{"resnet8", models.Config{Arch: "resnet", Depth: 8, Width: 4, InputShape: []int{3, 16, 16}, Classes: 10}, 4},
+		{"gpt1", models.Config{Arch: "gpt", Layers: 1, Heads: 2, Dim: 16, InputShape: []int{8}, Classes: 256, Dropout: 0.1}, 3},
 	}
-	for _, mc := range models {
+	for _, mc := range cases {
 		for _, o := range everyOptimizer() {
 			t.Run(mc.name+"/"+o.label, func(t *testing.T) {
 				cfg := mc.cfg
 				cfg.Seed = 1
-				m, err := nn.Build[float32](cfg)
+				m, err := models.Build[float32](cfg)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/adafisher-go/landscape/data"
-	"github.com/adafisher-go/landscape/nn"
+	"github.com/adafisher-go/landscape/models"
 	"github.com/adafisher-go/landscape/optim"
 )
 
@@ -23,7 +23,7 @@ type Config struct {
 	Model      string `json:"model"`
 	Hidden     []int  `json:"hidden,omitempty"`
 	Activation string `json:"activation,omitempty"`
-	// resnet and gpt sizes (see nn.Config); Context is also the window
+	// resnet and gpt sizes (see models.Config); Context is also the window
 	// length of a text dataset.
 	Depth   int     `json:"depth,omitempty"`
 	Width   int     `json:"width,omitempty"`
@@ -73,10 +73,10 @@ type Config struct {
 	Out    string `json:"out"`
 }
 
-// ModelConfig is the nn.Config of the run's model for samples of the given
+// ModelConfig is the models.Config of the run's model for samples of the given
 // shape and number of classes.
-func (c *Config) ModelConfig(shape []int, classes int) nn.Config {
-	return nn.Config{Arch: c.Model, InputShape: shape, Classes: classes, Hidden: c.Hidden, Activation: c.Activation, Seed: c.Seed,
+func (c *Config) ModelConfig(shape []int, classes int) models.Config {
+	return models.Config{Arch: c.Model, InputShape: shape, Classes: classes, Hidden: c.Hidden, Activation: c.Activation, Seed: c.Seed,
 		Depth: c.Depth, Width: c.Width, Layers: c.Layers, Heads: c.Heads, Dim: c.Dim, Context: c.Context, Tied: c.Tied, Dropout: c.Dropout}
 }
 

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/adafisher-go/landscape/nn"
+	"github.com/adafisher-go/landscape/models"
 	"github.com/adafisher-go/landscape/rundir"
 	"github.com/adafisher-go/landscape/train"
 )
@@ -136,12 +136,12 @@ func FuzzReadFactorSnapshot(f *testing.F) {
 // does with a file from anywhere: a missing, extra, mis-shaped or mistyped
 // tensor must be an error, never a panic.
 func FuzzLoadModel(f *testing.F) {
-	configs := []nn.Config{
+	configs := []models.Config{
 		{Arch: "mlp", InputShape: []int{3}, Hidden: []int{4}, Classes: 2},
 		{Arch: "cnn", InputShape: []int{1, 8, 8}, Classes: 3},
 	}
 	for i, c := range configs {
-		m, err := nn.Build[float64](c)
+		m, err := models.Build[float64](c)
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -161,7 +161,7 @@ func FuzzLoadModel(f *testing.F) {
 		if err != nil {
 			return
 		}
-		m, err := nn.Build[float64](configs[int(which)%len(configs)])
+		m, err := models.Build[float64](configs[int(which)%len(configs)])
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/adafisher-go/landscape/models"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
 	"github.com/adafisher-go/landscape/rundir"
@@ -21,7 +22,7 @@ import (
 // fc2's weights of 1e10 scale the error that flows back to it.
 func TestStepNamesNonFiniteGradient(t *testing.T) {
 	for _, keep := range []bool{false, true} {
-		m, err := nn.Build[float64](nn.Config{Arch: "mlp", InputShape: []int{2}, Classes: 2, Hidden: []int{2}, Activation: "relu", Seed: 1})
+		m, err := models.Build[float64](models.Config{Arch: "mlp", InputShape: []int{2}, Classes: 2, Hidden: []int{2}, Activation: "relu", Seed: 1})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/adafisher-go/landscape/data"
+	"github.com/adafisher-go/landscape/models"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/rundir"
 )
@@ -43,7 +44,7 @@ func Open(path string) (*Saved, error) {
 // Build returns a fresh float64 model of the run's architecture.
 func (s *Saved) Build() (*nn.Model[float64], error) {
 	c := s.Info.Config
-	return nn.Build[float64](c.ModelConfig(s.Train.Shape, s.Info.Data.Classes))
+	return models.Build[float64](c.ModelConfig(s.Train.Shape, s.Info.Data.Classes))
 }
 
 // Load builds the model and loads a weights file of the run: a snapshot step

@@ -7,6 +7,7 @@ import (
 
 	"github.com/adafisher-go/landscape/data"
 	"github.com/adafisher-go/landscape/device/engine"
+	"github.com/adafisher-go/landscape/models"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
 	"github.com/adafisher-go/landscape/rundir"
@@ -112,7 +113,7 @@ func (s *session[T]) classes() int {
 // buildModel builds the model and loads its starting weights when
 // Config.Init names a file.
 func (s *session[T]) buildModel() error {
-	model, err := nn.Build[T](s.cfg.ModelConfig(s.train.Shape, s.classes()))
+	model, err := models.Build[T](s.cfg.ModelConfig(s.train.Shape, s.classes()))
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/adafisher-go/landscape/data"
+	"github.com/adafisher-go/landscape/models"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
 	"github.com/adafisher-go/landscape/rundir"
@@ -50,7 +51,7 @@ func TestIrisAdamConverges(t *testing.T) {
 			t.Fatalf("tensor %s: %+v, want F64 %v", name, tt.Shape, shape)
 		}
 	}
-	m, err := nn.Build[float64](nn.Config{Arch: "mlp", InputShape: []int{4}, Classes: 3, Hidden: []int{16}, Seed: 99})
+	m, err := models.Build[float64](models.Config{Arch: "mlp", InputShape: []int{4}, Classes: 3, Hidden: []int{16}, Seed: 99})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +206,7 @@ func TestNonFiniteLossStops(t *testing.T) {
 
 func TestInitByName(t *testing.T) {
 	dir := t.TempDir()
-	m, err := nn.Build[float64](nn.Config{Arch: "mlp", InputShape: []int{4}, Classes: 3, Hidden: []int{16}, Seed: 7})
+	m, err := models.Build[float64](models.Config{Arch: "mlp", InputShape: []int{4}, Classes: 3, Hidden: []int{16}, Seed: 7})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/adafisher-go/landscape/device/cpu"
 	"github.com/adafisher-go/landscape/device/engine"
 	"github.com/adafisher-go/landscape/device/opencl"
+	"github.com/adafisher-go/landscape/models"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
 	"github.com/adafisher-go/landscape/train"
@@ -72,7 +73,7 @@ const (
 // and a ResNet-8 of width 4 on [3, 8, 8].
 func newModel[T nn.Float](t *testing.T, arch, act string) *nn.Model[T] {
 	t.Helper()
-	c := nn.Config{Arch: arch, InputShape: []int{3, 8, 8}, Classes: classes, Seed: 7}
+	c := models.Config{Arch: arch, InputShape: []int{3, 8, 8}, Classes: classes, Seed: 7}
 	switch arch {
 	case "mlp":
 		c.InputShape, c.Hidden, c.Activation = []int{12}, []int{16, 16}, act
@@ -84,7 +85,7 @@ func newModel[T nn.Float](t *testing.T, arch, act string) *nn.Model[T] {
 			c.Dropout = 0.2
 		}
 	}
-	m, err := nn.Build[T](c)
+	m, err := models.Build[T](c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -417,7 +418,7 @@ func TestUnsupported(t *testing.T) {
 	if _, err := engine.New(dev, m, k, optim.Hyper{LR: 1e-3}); err == nil || !strings.Contains(err.Error(), `"kfac"`) {
 		t.Errorf("kfac: %v, want an error naming kfac", err)
 	}
-	g, err := nn.Build[float32](nn.Config{Arch: "gpt", InputShape: []int{4}, Classes: 7, Layers: 1, Heads: 1, Dim: 4})
+	g, err := models.Build[float32](models.Config{Arch: "gpt", InputShape: []int{4}, Classes: 7, Layers: 1, Heads: 1, Dim: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -483,12 +484,12 @@ func nonFiniteAndBadInput(t *testing.T, dev device.Device) {
 // OpenCL and train.Stepper on the host, the same model and batch.
 func BenchmarkStep(b *testing.B) {
 	for _, arch := range []string{"mlp784_b128", "cnn28_b128"} {
-		c := nn.Config{Arch: "mlp", InputShape: []int{784}, Hidden: []int{256, 128}, Classes: 10, Activation: "relu", Seed: 1}
+		c := models.Config{Arch: "mlp", InputShape: []int{784}, Hidden: []int{256, 128}, Classes: 10, Activation: "relu", Seed: 1}
 		if arch == "cnn28_b128" {
-			c = nn.Config{Arch: "cnn", InputShape: []int{1, 28, 28}, Classes: 10, Seed: 1}
+			c = models.Config{Arch: "cnn", InputShape: []int{1, 28, 28}, Classes: 10, Seed: 1}
 		}
 		build := func() (*nn.Model[float32], optim.Optimizer[float32], *nn.Tensor[float32], []int) {
-			m, err := nn.Build[float32](c)
+			m, err := models.Build[float32](c)
 			if err != nil {
 				b.Fatal(err)
 			}

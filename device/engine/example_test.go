@@ -6,6 +6,7 @@ import (
 
 	"github.com/adafisher-go/landscape/device/cpu"
 	"github.com/adafisher-go/landscape/device/engine"
+	"github.com/adafisher-go/landscape/models"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
 )
@@ -16,7 +17,7 @@ import (
 func Example() {
 	dev := cpu.New()
 	defer dev.Close()
-	m, err := nn.Build[float64](nn.Config{Arch: "mlp", InputShape: []int{8}, Hidden: []int{16}, Classes: 3, Activation: "relu", Seed: 1})
+	m, err := models.Build[float64](models.Config{Arch: "mlp", InputShape: []int{8}, Hidden: []int{16}, Classes: 3, Activation: "relu", Seed: 1})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -91,6 +91,17 @@ func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int
 	gemm(cfg64, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
+// SgemmSerial is Sgemm on the calling goroutine alone, for callers that
+// share their work over the cores themselves (one product per core).
+func SgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemmOn(cfg32, true, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// DgemmSerial is SgemmSerial in float64.
+func DgemmSerial(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	gemmOn(cfg64, true, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
 // Kernel names the micro-kernels in use, e.g. "avx512".
 func Kernel() string { return cfg32.name }
 
@@ -105,6 +116,11 @@ type problem[T float] struct {
 }
 
 func gemm[T float](cf *config[T], transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	gemmOn(cf, false, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// gemmOn is gemm, on the calling goroutine alone when serial.
+func gemmOn[T float](cf *config[T], serial, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	if m < 0 || n < 0 || k < 0 {
 		panic(fmt.Sprintf("gemm: negative size m=%d n=%d k=%d", m, n, k))
 	}
@@ -130,7 +146,7 @@ func gemm[T float](cf *config[T], transA, transB bool, m, n, k int, alpha T, a [
 		// micro-tiles better, or packs the shorter operand): compute it
 		// into a scratch matrix and transpose that into C.
 		t := bufsOf[T](cx).ct.get(m * n)
-		run(cx, problem[T]{cf: cf.forN(m), transA: !transB, transB: !transA, m: n, n: m, k: k,
+		run(cx, serial, problem[T]{cf: cf.forN(m), transA: !transB, transB: !transA, m: n, n: m, k: k,
 			alpha: alpha, a: b, b: a, c: t, lda: ldb, ldb: lda, ldc: m})
 		for i := 0; i < m; i++ {
 			row := c[i*ldc : i*ldc+n]
@@ -146,7 +162,7 @@ func gemm[T float](cf *config[T], transA, transB bool, m, n, k int, alpha T, a [
 		}
 		return
 	}
-	run(cx, problem[T]{cf: cf.forN(n), transA: transA, transB: transB, m: m, n: n, k: k,
+	run(cx, serial, problem[T]{cf: cf.forN(n), transA: transA, transB: transB, m: m, n: n, k: k,
 		alpha: alpha, beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc})
 }
 
@@ -154,10 +170,10 @@ func gemm[T float](cf *config[T], transA, transB bool, m, n, k int, alpha T, a [
 // is less work.
 var transposeMax = 1 << 16
 
-// run computes p on the workers, or else on this goroutine with the
-// buffers of cx.
-func run[T float](cx *ctx, p problem[T]) {
-	if !parallel(&p) {
+// run computes p on the workers, or else (or when serial) on this
+// goroutine with the buffers of cx.
+func run[T float](cx *ctx, serial bool, p problem[T]) {
+	if serial || !parallel(&p) {
 		p.block(bufsOf[T](cx), 0, p.m, 0, p.n, 0, p.k, p.c, p.ldc, p.beta)
 	}
 }

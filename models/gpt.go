@@ -1,9 +1,11 @@
-package nn
+package models
 
 import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/adafisher-go/landscape/nn"
 )
 
 // buildGPT builds a small GPT (minGPT's layout, pre-LayerNorm) over samples
@@ -26,7 +28,7 @@ import (
 // and Embedding weight from N(0, 0.02), the residual projections
 // (attn.proj, mlp.fc2) from N(0, 0.02/sqrt(2*layers)), biases 0, LayerNorm
 // weight 1 and bias 0.
-func buildGPT[T Float](c Config) (*Model[T], error) {
+func buildGPT[T nn.Float](c Config) (*nn.Model[T], error) {
 	layers, heads, dim, ctx := c.Layers, c.Heads, c.Dim, c.Context
 	if layers == 0 {
 		layers = 2
@@ -54,45 +56,45 @@ func buildGPT[T Float](c Config) (*Model[T], error) {
 		return nil, fmt.Errorf("model gpt: dropout %g, want a probability in [0, 1)", c.Dropout)
 	}
 	seed := c.Seed
-	drop := func() *Dropout[T] {
+	drop := func() *nn.Dropout[T] {
 		seed = splitmix(seed)
-		return NewDropout[T](c.Dropout, seed)
+		return nn.NewDropout[T](c.Dropout, seed)
 	}
-	emb := &TokenPositionEmbedding[T]{Tok: NewEmbedding[T]("tok_emb", c.Classes, dim), Pos: NewEmbedding[T]("pos_emb", ctx, dim)}
-	net := []Layer[T]{emb, drop()}
-	var proj []*Linear[T]
+	emb := &nn.TokenPositionEmbedding[T]{Tok: nn.NewEmbedding[T]("tok_emb", c.Classes, dim), Pos: nn.NewEmbedding[T]("pos_emb", ctx, dim)}
+	net := []nn.Layer[T]{emb, drop()}
+	var proj []*nn.Linear[T]
 	for i := 0; i < layers; i++ {
 		p := fmt.Sprintf("blocks.%d.", i)
-		attn := NewCausalSelfAttention[T](p+"attn", dim, heads)
-		fc1, fc2 := NewLinear[T](p+"mlp.fc1", dim, 4*dim, true), NewLinear[T](p+"mlp.fc2", 4*dim, dim, true)
+		attn := nn.NewCausalSelfAttention[T](p+"attn", dim, heads)
+		fc1, fc2 := nn.NewLinear[T](p+"mlp.fc1", dim, 4*dim, true), nn.NewLinear[T](p+"mlp.fc2", 4*dim, dim, true)
 		proj = append(proj, attn.Proj, fc2)
 		net = append(net,
-			NewResidual[T](&Sequential[T]{Layers: []Layer[T]{NewLayerNorm[T](p+"ln1", dim), attn, drop()}}, nil, nil),
-			NewResidual[T](&Sequential[T]{Layers: []Layer[T]{NewLayerNorm[T](p+"ln2", dim), fc1, NewActivation[T]("gelu"), fc2, drop()}}, nil, nil))
+			nn.NewResidual[T](&nn.Sequential[T]{Layers: []nn.Layer[T]{nn.NewLayerNorm[T](p+"ln1", dim), attn, drop()}}, nil, nil),
+			nn.NewResidual[T](&nn.Sequential[T]{Layers: []nn.Layer[T]{nn.NewLayerNorm[T](p+"ln2", dim), fc1, nn.NewActivation[T]("gelu"), fc2, drop()}}, nil, nil))
 	}
-	net = append(net, NewLayerNorm[T]("ln_f", dim))
+	net = append(net, nn.NewLayerNorm[T]("ln_f", dim))
 	if c.Tied {
-		net = append(net, &TiedHead[T]{Emb: emb.Tok})
+		net = append(net, &nn.TiedHead[T]{Emb: emb.Tok})
 	} else {
-		net = append(net, NewLinear[T]("head", dim, c.Classes, false))
+		net = append(net, nn.NewLinear[T]("head", dim, c.Classes, false))
 	}
-	m := NewModel(c.Arch, c.InputShape, c.Classes, net...)
+	m := nn.NewModel(c.Arch, c.InputShape, c.Classes, net...)
 	m.Reset(c.Seed)
 	rng := rand.New(rand.NewPCG(c.Seed, 0x6770_7420_696e_6974))
 	small := 0.02 / math.Sqrt(2*float64(layers))
 	for _, l := range m.ParamLayers() {
 		std := 0.02
 		for _, q := range proj {
-			if ParamLayer[T](q) == l {
+			if nn.ParamLayer[T](q) == l {
 				std = small
 			}
 		}
 		for _, p := range l.Params() {
 			switch {
-			case l.Kind() == KindLayerNorm:
+			case l.Kind() == nn.KindLayerNorm:
 				continue // weight 1, bias 0 from Reset
 			case p.Role == "bias":
-				p.Value.zero()
+				clear(p.Value.Data)
 			default:
 				for i := range p.Value.Data {
 					p.Value.Data[i] = T(std * rng.NormFloat64())

@@ -1,6 +1,10 @@
-package nn
+package models
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/adafisher-go/landscape/nn"
+)
 
 // resnetLayers builds the CIFAR-style ResNet of He et al. (2016, section
 // 4.2) with depth 6n+2 for inputs of shape [C, H, W], with PyTorch's module
@@ -16,7 +20,7 @@ import "fmt"
 // identity, or shortcut.0 = Conv2d(in, out, 1, stride, bias=False) and
 // shortcut.1 = BatchNorm2d(out) when the shape changes (option B). Every
 // convolution is bias-free.
-func resnetLayers[T Float](c Config) ([]Layer[T], error) {
+func resnetLayers[T nn.Float](c Config) ([]nn.Layer[T], error) {
 	depth, width := c.Depth, c.Width
 	if depth == 0 {
 		depth = 20
@@ -35,15 +39,15 @@ func resnetLayers[T Float](c Config) ([]Layer[T], error) {
 		return nil, fmt.Errorf("model resnet: input shape %v, want [C, H, W] with H, W >= 4", in)
 	}
 	n := (depth - 2) / 6
-	layers := []Layer[T]{
-		NewConv2d[T]("conv1", in[0], width, 3, 1, 1, false),
-		NewBatchNorm2d[T]("bn1", width),
-		NewActivation[T]("relu"),
+	layers := []nn.Layer[T]{
+		nn.NewConv2d[T]("conv1", in[0], width, 3, 1, 1, false),
+		nn.NewBatchNorm2d[T]("bn1", width),
+		nn.NewActivation[T]("relu"),
 	}
 	ch := width
 	for stage := 1; stage <= 3; stage++ {
 		out := width << (stage - 1)
-		blocks := make([]Layer[T], n)
+		blocks := make([]nn.Layer[T], n)
 		for i := range blocks {
 			stride := 1
 			if i == 0 && stage > 1 {
@@ -52,26 +56,26 @@ func resnetLayers[T Float](c Config) ([]Layer[T], error) {
 			blocks[i] = basicBlock[T](fmt.Sprintf("layer%d.%d", stage, i), ch, out, stride)
 			ch = out
 		}
-		layers = append(layers, &Sequential[T]{Layers: blocks})
+		layers = append(layers, &nn.Sequential[T]{Layers: blocks})
 	}
-	return append(layers, &GlobalAvgPool2d[T]{}, NewLinear[T]("fc", ch, c.Classes, true)), nil
+	return append(layers, &nn.GlobalAvgPool2d[T]{}, nn.NewLinear[T]("fc", ch, c.Classes, true)), nil
 }
 
 // basicBlock is one BasicBlock named name (see resnetLayers).
-func basicBlock[T Float](name string, in, out, stride int) *Residual[T] {
-	body := &Sequential[T]{Layers: []Layer[T]{
-		NewConv2d[T](name+".conv1", in, out, 3, stride, 1, false),
-		NewBatchNorm2d[T](name+".bn1", out),
-		NewActivation[T]("relu"),
-		NewConv2d[T](name+".conv2", out, out, 3, 1, 1, false),
-		NewBatchNorm2d[T](name+".bn2", out),
+func basicBlock[T nn.Float](name string, in, out, stride int) *nn.Residual[T] {
+	body := &nn.Sequential[T]{Layers: []nn.Layer[T]{
+		nn.NewConv2d[T](name+".conv1", in, out, 3, stride, 1, false),
+		nn.NewBatchNorm2d[T](name+".bn1", out),
+		nn.NewActivation[T]("relu"),
+		nn.NewConv2d[T](name+".conv2", out, out, 3, 1, 1, false),
+		nn.NewBatchNorm2d[T](name+".bn2", out),
 	}}
-	var short Layer[T]
+	var short nn.Layer[T]
 	if stride != 1 || in != out {
-		short = &Sequential[T]{Layers: []Layer[T]{
-			NewConv2d[T](name+".shortcut.0", in, out, 1, stride, 0, false),
-			NewBatchNorm2d[T](name+".shortcut.1", out),
+		short = &nn.Sequential[T]{Layers: []nn.Layer[T]{
+			nn.NewConv2d[T](name+".shortcut.0", in, out, 1, stride, 0, false),
+			nn.NewBatchNorm2d[T](name+".shortcut.1", out),
 		}}
 	}
-	return NewResidual[T](body, short, NewActivation[T]("relu"))
+	return nn.NewResidual[T](body, short, nn.NewActivation[T]("relu"))
 }

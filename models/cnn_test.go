@@ -1,9 +1,12 @@
-package nn
+package models
 
 import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/adafisher-go/landscape/nn"
+	"github.com/adafisher-go/landscape/nn/nntest"
 )
 
 func TestCNNStateMatchesPyTorch(t *testing.T) {
@@ -49,7 +52,7 @@ func TestCNNStateMatchesPyTorch(t *testing.T) {
 			}
 			continue
 		}
-		if s.Value == nil || !SameShape(s.Value.Shape, w.shape) {
+		if s.Value == nil || !nn.SameShape(s.Value.Shape, w.shape) {
 			t.Errorf("%s: value %v, want shape %v", s.Name, s.Value, w.shape)
 		}
 	}
@@ -92,14 +95,14 @@ func TestCNNShapes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if w := m.Param("fc.weight"); !SameShape(w.Value.Shape, []int{5, c.fcIn}) {
+		if w := m.Param("fc.weight"); !nn.SameShape(w.Value.Shape, []int{5, c.fcIn}) {
 			t.Errorf("input %v: fc.weight %v, want [5 %d]", c.input, w.Value.Shape, c.fcIn)
 		}
-		y, err := m.Forward(randTensor(newRNG(1), append([]int{2}, c.input...)...), Mode{Train: true})
+		y, err := m.Forward(nntest.RandTensor(nntest.NewRNG(1), append([]int{2}, c.input...)...), nn.Mode{Train: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !SameShape(y.Shape, []int{2, 5}) {
+		if !nn.SameShape(y.Shape, []int{2, 5}) {
 			t.Errorf("input %v: output %v, want [2 5]", c.input, y.Shape)
 		}
 	}
@@ -112,7 +115,7 @@ func TestCNNBadShapes(t *testing.T) {
 			t.Errorf("input %v: error %v, want one naming the expected shape", in, err)
 		}
 	}
-	// A sample of the wrong shape comes back from Forward as a ShapeError
+	// A sample of the wrong shape comes back from Forward as a nn.ShapeError
 	// naming the first layer.
 	m, err := Build[float64](Config{Arch: "cnn", InputShape: []int{1, 8, 8}, Classes: 3})
 	if err != nil {
@@ -122,29 +125,10 @@ func TestCNNBadShapes(t *testing.T) {
 		shape []int
 		layer string
 	}{{[]int{2, 3, 8, 8}, "conv1"}, {[]int{2, 64}, "conv1"}, {[]int{2, 1, 1, 1}, "MaxPool2d"}} {
-		_, err := m.Forward(NewTensor[float64](c.shape...), Mode{Train: true})
-		var se *ShapeError
+		_, err := m.Forward(nn.NewTensor[float64](c.shape...), nn.Mode{Train: true})
+		var se *nn.ShapeError
 		if !errors.As(err, &se) || se.Layer != c.layer {
-			t.Errorf("input %v: error %v, want a ShapeError from %s", c.shape, err, c.layer)
-		}
-	}
-}
-
-func TestConvPoolShapeErrors(t *testing.T) {
-	conv := NewConv2d[float64]("conv2", 16, 32, 3, 1, 1, true)
-	for _, shape := range [][]int{{2, 8, 4, 4}, {16, 4, 4}, {2, 16, 0, 4}} {
-		if err := catchShapeError(func() { conv.Forward(NewTensor[float64](shape...), Mode{}) }); err == nil || err.Layer != "conv2" {
-			t.Errorf("conv input %v: error %v", shape, err)
-		}
-	}
-	// A 1x1 image is fine with padding 1.
-	if y := conv.Forward(NewTensor[float64](1, 16, 1, 1), Mode{}); !SameShape(y.Shape, []int{1, 32, 1, 1}) {
-		t.Errorf("conv output %v", y.Shape)
-	}
-	pool := NewMaxPool2d[float64](2, 2)
-	for _, shape := range [][]int{{2, 3, 1, 4}, {3, 4, 4}} {
-		if err := catchShapeError(func() { pool.Forward(NewTensor[float64](shape...), Mode{}) }); err == nil {
-			t.Errorf("pool input %v: no error", shape)
+			t.Errorf("input %v: error %v, want a nn.ShapeError from %s", c.shape, err, c.layer)
 		}
 	}
 }

@@ -1,13 +1,19 @@
-package nn
+package models
 
 import (
 	"fmt"
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/adafisher-go/landscape/nn"
+	"github.com/adafisher-go/landscape/nn/nntest"
 )
 
-func layerNames(m *Model[float64]) []string {
+// fdStep is the central-difference step of the whole-model gradient checks.
+const fdStep = 1e-5
+
+func layerNames(m *nn.Model[float64]) []string {
 	var out []string
 	for _, l := range m.ParamLayers() {
 		out = append(out, l.Name()+":"+string(l.Kind()))
@@ -30,11 +36,11 @@ func TestResNetNamesAndShapes(t *testing.T) {
 		t.Errorf("layers\n%v\nwant\n%v", got, want)
 	}
 	for _, l := range m.ParamLayers() {
-		if l.Kind() == KindConv2d && len(l.Params()) != 1 {
+		if l.Kind() == nn.KindConv2d && len(l.Params()) != 1 {
 			t.Errorf("convolution %s has a bias", l.Name())
 		}
 	}
-	if w := m.Param("layer3.0.shortcut.0.weight"); w == nil || !SameShape(w.Value.Shape, []int{64, 32, 1, 1}) {
+	if w := m.Param("layer3.0.shortcut.0.weight"); w == nil || !nn.SameShape(w.Value.Shape, []int{64, 32, 1, 1}) {
 		t.Errorf("layer3.0.shortcut.0.weight: %v", w)
 	}
 	// The ResNet-20 of He et al. has 0.27M parameters (with option A
@@ -43,9 +49,9 @@ func TestResNetNamesAndShapes(t *testing.T) {
 	if n := r20.NumParams(); n < 270000 || n > 275000 {
 		t.Errorf("resnet-20 has %d parameters, want about 272k", n)
 	}
-	x := randTensor(newRNG(1), 2, 3, 32, 32)
-	y, err := m.Forward(x, Mode{Train: true})
-	if err != nil || !SameShape(y.Shape, []int{2, 10}) {
+	x := nntest.RandTensor(nntest.NewRNG(1), 2, 3, 32, 32)
+	y, err := m.Forward(x, nn.Mode{Train: true})
+	if err != nil || !nn.SameShape(y.Shape, []int{2, 10}) {
 		t.Fatalf("output %v, %v", y, err)
 	}
 	for _, bad := range []Config{{Depth: 10}, {Depth: 4}, {Width: -1}} {
@@ -74,12 +80,12 @@ func TestGPTNamesAndShapes(t *testing.T) {
 		if got := layerNames(m); !slices.Equal(got, want) {
 			t.Errorf("tied %v: layers\n%v\nwant\n%v", tied, got, want)
 		}
-		if w := m.Param("pos_emb.weight"); w == nil || !SameShape(w.Value.Shape, []int{10, 8}) {
+		if w := m.Param("pos_emb.weight"); w == nil || !nn.SameShape(w.Value.Shape, []int{10, 8}) {
 			t.Errorf("pos_emb.weight %v", w)
 		}
-		x := ids(2, 11, 3, 6)
-		y, err := m.Forward(x, Mode{Train: true})
-		if err != nil || !SameShape(y.Shape, []int{3, 6, 11}) {
+		x := nntest.IDs(2, 11, 3, 6)
+		y, err := m.Forward(x, nn.Mode{Train: true})
+		if err != nil || !nn.SameShape(y.Shape, []int{3, 6, 11}) {
 			t.Fatalf("output %v, %v", y, err)
 		}
 		// Initial logits are small (minGPT's initialisation): the loss
@@ -88,7 +94,7 @@ func TestGPTNamesAndShapes(t *testing.T) {
 		for i := range labels {
 			labels[i] = i % 11
 		}
-		if l, _ := CrossEntropy(y, labels, nil); math.Abs(l-math.Log(11)) > 0.1 {
+		if l, _ := nn.CrossEntropy(y, labels, nil); math.Abs(l-math.Log(11)) > 0.1 {
 			t.Errorf("tied %v: initial loss %.4f, want about ln 11 = %.4f", tied, l, math.Log(11))
 		}
 	}
@@ -101,13 +107,13 @@ func TestGPTNamesAndShapes(t *testing.T) {
 }
 
 // tinyGPT is a one-block GPT small enough for whole-model checks.
-func tinyGPT(tied bool, dropout float64) *Model[float64] {
+func tinyGPT(tied bool, dropout float64) *nn.Model[float64] {
 	m, err := Build[float64](Config{Arch: "gpt", Layers: 1, Heads: 2, Dim: 4, InputShape: []int{3}, Classes: 5, Tied: tied, Dropout: dropout, Seed: 3})
 	if err != nil {
 		panic(err)
 	}
 	// Larger weights than minGPT's 0.02 so that every term is exercised.
-	rng := newRNG(4)
+	rng := nntest.NewRNG(4)
 	for _, p := range m.Params() {
 		for i := range p.Value.Data {
 			p.Value.Data[i] += 0.3 * rng.NormFloat64()
@@ -117,32 +123,17 @@ func tinyGPT(tied bool, dropout float64) *Model[float64] {
 	return m
 }
 
-func tokenBatch(m *Model[float64], n int, seed uint64) (*Tensor[float64], []int) {
-	t := m.InputShape[0]
-	x := ids(seed, m.Classes, n, t)
-	labels := make([]int, n*t)
-	rng := newRNG(seed + 1)
-	for i := range labels {
-		labels[i] = rng.IntN(m.Classes)
-	}
-	return x, labels
-}
-
 // TestGradCheckBlockModels checks whole resnet and gpt models against
 // finite differences of the cross-entropy (over every position for gpt).
 func TestGradCheckBlockModels(t *testing.T) {
-	resnet := func(train bool) *Model[float64] {
+	resnet := func(train bool) *nn.Model[float64] {
 		m, _ := Build[float64](Config{Arch: "resnet", Depth: 8, Width: 2, InputShape: []int{2, 5, 5}, Classes: 3, Seed: 5})
-		for _, l := range m.ParamLayers() {
-			if bn, ok := l.(*BatchNorm2d[float64]); ok {
-				resetLayer(bn, 6)
-			}
-		}
+		nntest.RandomizeBatchNorm(m, 6)
 		return m
 	}
 	cases := []struct {
 		name  string
-		m     *Model[float64]
+		m     *nn.Model[float64]
 		train bool
 	}{
 		{"resnet8/train", resnet(true), true},
@@ -153,20 +144,20 @@ func TestGradCheckBlockModels(t *testing.T) {
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			m := c.m
-			var x *Tensor[float64]
+			var x *nn.Tensor[float64]
 			var labels []int
 			if m.Arch == "gpt" {
-				x, labels = tokenBatch(m, 2, uint64(20+i))
+				x, labels = nntest.TokenBatch(m, 2, uint64(20+i))
 			} else {
-				x, labels = batchFor(m, 3, uint64(20+i))
+				x, labels = nntest.Batch(m, 3, uint64(20+i))
 			}
-			mode := Mode{Train: c.train}
+			mode := nn.Mode{Train: c.train}
 			loss := func() float64 {
 				y, err := m.Forward(x, mode)
 				if err != nil {
 					t.Fatal(err)
 				}
-				l, _ := CrossEntropy(y, labels, nil)
+				l, _ := nn.CrossEntropy(y, labels, nil)
 				return l
 			}
 			m.ZeroGrad()
@@ -174,8 +165,8 @@ func TestGradCheckBlockModels(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var dy Tensor[float64]
-			CrossEntropy(y, labels, &dy)
+			var dy nn.Tensor[float64]
+			nn.CrossEntropy(y, labels, &dy)
 			m.Backward(&dy)
 			bad := 0
 			for _, p := range m.Params() {
@@ -187,7 +178,7 @@ func TestGradCheckBlockModels(t *testing.T) {
 					p.Value.Data[j] = old - fdStep
 					lm := loss()
 					p.Value.Data[j] = old
-					if num := (lp - lm) / (2 * fdStep); !closeRel(g[j], num, 1e-5, 1e-8) {
+					if num := (lp - lm) / (2 * fdStep); !nntest.CloseRel(g[j], num, 1e-5, 1e-8) {
 						if bad++; bad <= 5 {
 							t.Errorf("%s[%d]: backward %.10g, finite differences %.10g", p.Name, j, g[j], num)
 						}
@@ -202,12 +193,8 @@ func TestGradCheckBlockModels(t *testing.T) {
 // blocks without finite differences, against the finite-difference Hessian.
 func TestHVPResNetExact(t *testing.T) {
 	m, _ := Build[float64](Config{Arch: "resnet", Depth: 8, Width: 1, InputShape: []int{1, 4, 4}, Classes: 2, Seed: 7})
-	for _, l := range m.ParamLayers() {
-		if bn, ok := l.(*BatchNorm2d[float64]); ok {
-			resetLayer(bn, 8)
-		}
-	}
-	e := NewHVP(m)
+	nntest.RandomizeBatchNorm(m, 8)
+	e := nn.NewHVP(m)
 	if fd := e.FiniteDifferences(); len(fd) != 0 {
 		t.Fatalf("layers %v fall back to finite differences", fd)
 	}
@@ -215,46 +202,13 @@ func TestHVPResNetExact(t *testing.T) {
 	for j := 0; j < m.NumParams(); j += 3 {
 		cols = append(cols, j)
 	}
-	mode := Mode{Train: true}
-	x, labels, want := kinkFreeReference(t, m, 3, 70, mode, cols, 1e-3)
-	got := productColumns(t, func(v, out []*Tensor[float64]) error {
+	mode := nn.Mode{Train: true}
+	x, labels, want := nntest.KinkFreeHessianColumns(t, m, 3, 70, mode, cols, 1e-3)
+	got := nntest.ProductColumns(t, func(v, out []*nn.Tensor[float64]) error {
 		_, err := e.Hessian(x, labels, mode, v, out)
 		return err
 	}, m, cols)
-	compareColumns(t, "resnet H v", got, want, cols, 1e-8)
-}
-
-// TestHVPBlockLayersExact covers the other exact R-operators: BatchNorm1d,
-// AvgPool2d, GlobalAvgPool2d and Dropout with its step's mask.
-func TestHVPBlockLayersExact(t *testing.T) {
-	drop := NewDropout[float64](0.3, 9)
-	m := NewModel[float64]("blocks", []int{2, 4, 4}, 3,
-		NewConv2d[float64]("c", 2, 3, 3, 1, 1, true),
-		NewActivation[float64]("tanh"),
-		NewAvgPool2d[float64](2, 2),
-		&GlobalAvgPool2d[float64]{},
-		NewBatchNorm1d[float64]("bn", 3),
-		drop,
-		NewLinear[float64]("fc", 3, 3, true),
-	)
-	m.Reset(10)
-	m.SetStep(3)
-	resetLayer(m.ParamLayers()[1].(*BatchNorm1d[float64]).Inner(), 11)
-	for _, train := range []bool{true, false} {
-		mode := Mode{Train: train}
-		e := NewHVP(m)
-		if fd := e.FiniteDifferences(); len(fd) != 0 {
-			t.Fatalf("layers %v fall back to finite differences", fd)
-		}
-		cols := allColumns(m.NumParams())
-		x, labels := batchFor(m, 4, 12)
-		want := fdHessianColumns(t, m, x, labels, mode, cols, 1e-3)
-		got := productColumns(t, func(v, out []*Tensor[float64]) error {
-			_, err := e.Hessian(x, labels, mode, v, out)
-			return err
-		}, m, cols)
-		compareColumns(t, fmt.Sprintf("H v (train %v)", train), got, want, cols, 1e-8)
-	}
+	nntest.CompareColumns(t, "resnet H v", got, want, cols, 1e-8)
 }
 
 // TestHVPGPT checks the finite-difference fallback through the GPT's
@@ -262,21 +216,21 @@ func TestHVPBlockLayersExact(t *testing.T) {
 func TestHVPGPT(t *testing.T) {
 	for _, tied := range []bool{false, true} {
 		m := tinyGPT(tied, 0.2)
-		e := NewHVP(m)
+		e := nn.NewHVP(m)
 		if len(e.FiniteDifferences()) == 0 {
 			t.Fatal("no finite-difference layers in the gpt")
 		}
-		x, labels := tokenBatch(m, 2, 30)
-		mode := Mode{Train: true}
+		x, labels := nntest.TokenBatch(m, 2, 30)
+		mode := nn.Mode{Train: true}
 		var cols []int
 		for j := 0; j < m.NumParams(); j += 7 {
 			cols = append(cols, j)
 		}
-		want := fdHessianColumns(t, m, x, labels, mode, cols, 1e-3)
-		got := productColumns(t, func(v, out []*Tensor[float64]) error {
+		want := nntest.HessianColumns(t, m, x, labels, mode, cols, 1e-3)
+		got := nntest.ProductColumns(t, func(v, out []*nn.Tensor[float64]) error {
 			_, err := e.Hessian(x, labels, mode, v, out)
 			return err
 		}, m, cols)
-		compareColumns(t, fmt.Sprintf("gpt H v (tied %v)", tied), got, want, cols, 1e-6)
+		nntest.CompareColumns(t, fmt.Sprintf("gpt H v (tied %v)", tied), got, want, cols, 1e-6)
 	}
 }

@@ -1,14 +1,16 @@
-package nn
+package models
 
 import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/adafisher-go/landscape/nn"
 )
 
 // Config selects and sizes a model of the zoo.
 type Config struct {
-	Arch       string // "mlp", "iris-toy", "cnn", "resnet", "gpt"
+	Arch       string // one of Archs
 	InputShape []int  // one sample: [features], [C, H, W], or [T] token ids (gpt)
 	Classes    int    // classes, or the vocabulary size (gpt)
 	Hidden     []int  // mlp: widths of the hidden layers
@@ -16,7 +18,8 @@ type Config struct {
 	Seed       uint64
 
 	// resnet: Depth = 6n+2 (8, 14, 20, 32, ...; default 20) and the base
-	// Width of the first stage (default 16).
+	// Width of the first stage (default 16). resnet18, resnet34: Width of
+	// the first stage (default 64, the official code's); Depth must be 0.
 	Depth int `json:"depth,omitempty"`
 	Width int `json:"width,omitempty"`
 	// gpt: Layers blocks (default 2) of Heads heads (default 4) over Dim
@@ -31,59 +34,65 @@ type Config struct {
 }
 
 // Archs lists the model names that Build accepts.
-var Archs = []string{"mlp", "iris-toy", "cnn", "resnet", "gpt"}
+var Archs = []string{"mlp", "iris-toy", "cnn", "resnet", "resnet18", "resnet34", "gpt"}
 
 // Build constructs and initialises a model of the zoo.
-func Build[T Float](c Config) (*Model[T], error) {
+func Build[T nn.Float](c Config) (*nn.Model[T], error) {
 	if c.Classes < 1 {
 		return nil, fmt.Errorf("model %s: %d classes, want at least 1", c.Arch, c.Classes)
 	}
 	features := numel(c.InputShape)
-	var m *Model[T]
+	var m *nn.Model[T]
 	switch c.Arch {
 	case "mlp":
 		act := c.Activation
 		if act == "" {
 			act = "relu"
 		}
-		if NewActivation[T](act) == nil {
-			return nil, fmt.Errorf("model mlp: unknown activation %q, want one of %s", act, strings.Join(ActivationNames, ", "))
+		if nn.NewActivation[T](act) == nil {
+			return nil, fmt.Errorf("model mlp: unknown activation %q, want one of %s", act, strings.Join(nn.ActivationNames, ", "))
 		}
-		var layers []Layer[T]
+		var layers []nn.Layer[T]
 		if len(c.InputShape) > 1 {
-			layers = append(layers, &Flatten[T]{})
+			layers = append(layers, &nn.Flatten[T]{})
 		}
 		in := features
 		for i, h := range c.Hidden {
 			if h < 1 {
 				return nil, fmt.Errorf("model mlp: hidden width %d, want a positive integer", h)
 			}
-			layers = append(layers, NewLinear[T](fmt.Sprintf("fc%d", i+1), in, h, true), NewActivation[T](act))
+			layers = append(layers, nn.NewLinear[T](fmt.Sprintf("fc%d", i+1), in, h, true), nn.NewActivation[T](act))
 			in = h
 		}
-		layers = append(layers, NewLinear[T](fmt.Sprintf("fc%d", len(c.Hidden)+1), in, c.Classes, true))
-		m = NewModel(c.Arch, c.InputShape, c.Classes, layers...)
+		layers = append(layers, nn.NewLinear[T](fmt.Sprintf("fc%d", len(c.Hidden)+1), in, c.Classes, true))
+		m = nn.NewModel(c.Arch, c.InputShape, c.Classes, layers...)
 	case "iris-toy":
 		// The paper's Figure 1 model: Linear(F,1), ReLU, Linear(1,classes),
 		// Softmax; the loss is then cross-entropy of that softmax output.
 		if len(c.InputShape) != 1 {
 			return nil, fmt.Errorf("model iris-toy: input shape %v, want a vector of features", c.InputShape)
 		}
-		m = NewModel(c.Arch, c.InputShape, c.Classes,
-			NewLinear[T]("fc1", features, 1, true), NewActivation[T]("relu"),
-			NewLinear[T]("fc2", 1, c.Classes, true), &Softmax[T]{})
+		m = nn.NewModel(c.Arch, c.InputShape, c.Classes,
+			nn.NewLinear[T]("fc1", features, 1, true), nn.NewActivation[T]("relu"),
+			nn.NewLinear[T]("fc2", 1, c.Classes, true), &nn.Softmax[T]{})
 	case "cnn":
 		l, err := cnnLayers[T](c.InputShape, c.Classes)
 		if err != nil {
 			return nil, err
 		}
-		m = NewModel(c.Arch, c.InputShape, c.Classes, l...)
+		m = nn.NewModel(c.Arch, c.InputShape, c.Classes, l...)
 	case "resnet":
 		l, err := resnetLayers[T](c)
 		if err != nil {
 			return nil, err
 		}
-		m = NewModel(c.Arch, c.InputShape, c.Classes, l...)
+		m = nn.NewModel(c.Arch, c.InputShape, c.Classes, l...)
+	case "resnet18", "resnet34":
+		l, err := resnetCIFARLayers[T](c)
+		if err != nil {
+			return nil, err
+		}
+		m = nn.NewModel(c.Arch, c.InputShape, c.Classes, l...)
 	case "gpt":
 		return buildGPT[T](c)
 	default:
