@@ -79,7 +79,7 @@ func TestAnalyzeBadInput(t *testing.T) {
 		want string
 	}{
 		{[]string{}, 2, "usage"},
-		{[]string{"analyze"}, 2, "give run directories or --matrix"},
+		{[]string{"analyze"}, 2, "give run directories, --matrix files or --torch-dumps"},
 		{[]string{"analyze", "--matrix", rect, "--out", dir, "--mode", "sideways"}, 2, "--mode"},
 		{[]string{"analyze", "--matrix", rect, "--out", dir}, 1, `"w"`},
 		{[]string{"analyze", "--matrix", empty, "--out", dir}, 1, "empty.npy"},
