@@ -14,8 +14,8 @@ func (s *session[T]) batchAt(epoch, i int) (*nn.Tensor[T], []int) {
 	s.labels = s.labels[:0]
 	for r, j := range idx {
 		dst, src := in.Data[r*sample:(r+1)*sample], s.xs[j*sample:(j+1)*sample]
-		if s.cfg.Augment {
-			data.Augment(data.StandardAugmentation, dst, src, s.train.Shape, s.train.ZeroPixel, s.cfg.Seed, epoch, j)
+		if s.aug != nil {
+			data.Augment(*s.aug, dst, src, s.train.Shape, s.train.ZeroPixel, s.cfg.Seed, epoch, j)
 		} else {
 			copy(dst, src)
 		}

@@ -36,6 +36,10 @@ type Config struct {
 	// Augment applies data.StandardAugmentation to the training images,
 	// seeded by (seed, epoch, sample).
 	Augment bool `json:"augment,omitempty"`
+	// Augmentation names the augmentation of the training images
+	// (data.ParseAugmentation: none, standard, crop-flip); it takes
+	// precedence over Augment, which means "standard".
+	Augmentation string `json:"augmentation,omitempty"`
 
 	Optimizer string      `json:"optimizer"`
 	Hyper     optim.Hyper `json:"hyper"`

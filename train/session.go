@@ -22,6 +22,7 @@ type session[T nn.Float] struct {
 	model   *nn.Model[T]
 	opt     optim.Optimizer[T]
 	stepper *Stepper[T]
+	aug     *data.Augmentation // nil: the training images as they are
 	// On an accelerator (Config.Device): the engine that runs the steps,
 	// what frees it, and the diagnostics of its last step.
 	dev      *engine.Engine[T]
@@ -88,10 +89,19 @@ func (s *session[T]) loadData() error {
 	if train.Len() == 0 {
 		return fmt.Errorf("dataset %s: no training samples", s.cfg.Dataset)
 	}
-	if s.cfg.Augment {
-		if err := data.StandardAugmentation.Check(train.Shape); err != nil {
+	name := s.cfg.Augmentation
+	if name == "" && s.cfg.Augment {
+		name = "standard"
+	}
+	aug, on, err := data.ParseAugmentation(name)
+	if err != nil {
+		return settingErrorf("{augmentation} %w", err)
+	}
+	if on {
+		if err := aug.Check(train.Shape); err != nil {
 			return settingErrorf("{augment}: %w", err)
 		}
+		s.aug = &aug
 	}
 	s.train, s.test = train, test
 	s.xs = make([]T, len(train.X))

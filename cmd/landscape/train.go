@@ -65,7 +65,7 @@ func (f *trainFlags) complete() error {
 	for _, fl := range []struct{ name, model string }{
 		{"depth", "resnet"}, {"width", "resnet"}, {"layers", "gpt"}, {"heads", "gpt"}, {"dim", "gpt"}, {"tied", "gpt"}, {"dropout", "gpt"},
 	} {
-		if f.set[fl.name] && c.Model != fl.model {
+		if f.set[fl.name] && c.Model != fl.model && !(fl.name == "width" && (c.Model == "resnet18" || c.Model == "resnet34")) {
 			return usagef("--%s applies to --model %s, not %s", fl.name, fl.model, c.Model)
 		}
 	}

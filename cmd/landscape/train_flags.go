@@ -54,19 +54,20 @@ func (f *trainFlags) dataFlags() {
 	fs.Float64Var(&c.TestFraction, "test-fraction", 0, "hold out this seeded fraction as a test split (datasets without their own test split)")
 	fs.BoolVar(&c.Shuffle, "shuffle", true, "shuffle the training set every epoch (seeded); --shuffle=false keeps file order")
 	fs.IntVar(&c.BatchSize, "batch-size", 32, "samples per batch; 0 is the whole training set as one batch")
+	fs.StringVar(&c.Augmentation, "augmentation", "", "image datasets: none, standard (as --augment) or crop-flip (random crop with padding 4 and horizontal flip, no cutout: the paper's analysis runs)")
 	fs.BoolVar(&c.Augment, "augment", false, "image datasets: random crop (padding 4), horizontal flip and 16-pixel cutout of the training images, seeded by (seed, epoch, sample)")
-	for _, s := range []string{"pca", "test-fraction", "batch-size", "augment"} {
+	for _, s := range []string{"pca", "test-fraction", "batch-size", "augment", "augmentation"} {
 		f.names(strings.ReplaceAll(s, "-", "_"), s)
 	}
 }
 
 func (f *trainFlags) modelFlags() {
 	fs, c := f.fs, &f.c
-	fs.StringVar(&c.Model, "model", "mlp", "mlp, iris-toy, cnn, resnet or gpt")
+	fs.StringVar(&c.Model, "model", "mlp", "mlp, iris-toy, cnn, resnet (CIFAR 6n+2), resnet18 or resnet34 (the official AdaFisher code's CIFAR ResNets) or gpt")
 	fs.StringVar(&f.hidden, "hidden", "16", "mlp: comma-separated hidden widths, e.g. 64,32")
 	fs.StringVar(&c.Activation, "activation", "relu", "mlp: relu, tanh, sigmoid or gelu")
 	fs.IntVar(&c.Depth, "depth", 0, "resnet: depth 6n+2, e.g. 8, 14, 20, 32 (default 20)")
-	fs.IntVar(&c.Width, "width", 0, "resnet: channels of the first stage (default 16)")
+	fs.IntVar(&c.Width, "width", 0, "resnet: channels of the first stage (default 16); resnet18/34: of the stem (default 64)")
 	fs.IntVar(&c.Layers, "layers", 0, "gpt: transformer blocks (default 2)")
 	fs.IntVar(&c.Heads, "heads", 0, "gpt: attention heads (default 4)")
 	fs.IntVar(&c.Dim, "dim", 0, "gpt: embedding dimension (default 128)")
