@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/adafisher-go/landscape/experiment"
+	"github.com/adafisher-go/landscape/internal/cli"
 	"github.com/adafisher-go/landscape/report"
 	"github.com/adafisher-go/landscape/train"
 )
@@ -52,9 +53,9 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	f.BoolVar(&c.Tied, "tied", false, "gpt: tie the output head to the token embedding")
 	f.Float64Var(&c.Dropout, "dropout", 0, "gpt: dropout probability")
 	f.BoolVar(&png, "png", false, "also write every figure as a PNG")
-	shard := shardFlag(f)
-	var sl slurmFlags
-	sl.register(f)
+	shard := cli.ShardFlag(f)
+	var sl cli.SlurmFlags
+	sl.Register(f)
 	f.BoolVar(&overwrite, "overwrite", false, "start every run afresh, replacing runs in --out")
 	f.Usage = func() {
 		fmt.Fprintln(stderr, "usage: landscape compare --dataset D --model M --time-budget 10m --out DIR [flags]\n\nTrains the model with each optimizer for the same training time (its recommended setting,\nthe same seed and data order), each into DIR/runs/OPTIMIZER, and writes DIR/index.html.\nRun again after an interruption: finished runs are kept, the interrupted one resumes.\n\nflags:")
@@ -93,7 +94,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	if c.Model != "mlp" {
 		c.Activation = ""
 	}
-	sh, err := parseShard(*shard)
+	sh, err := cli.ParseShard(*shard)
 	if err != nil {
 		return err
 	}
@@ -101,12 +102,12 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	if sl.on() {
+	if sl.On() {
 		cells, err := experiment.CompareConfig{Train: c, Settings: settings}.Cells()
 		if err != nil {
 			return err
 		}
-		return sl.write("compare", args, *shard, c.Out, len(cells), stdout)
+		return sl.Write("compare", args, *shard, c.Out, len(cells), stdout)
 	}
 	if _, err := report.LoadJS(""); err != nil {
 		return err
@@ -115,9 +116,9 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	// Without --shard, so that a cell's run.json is the same whichever
 	// process trained it.
-	command := append([]string{"landscape", "compare"}, withoutFlags(args, []string{"shard"}, nil)...)
+	command := append([]string{"landscape", "compare"}, cli.WithoutFlags(args, []string{"shard"}, nil)...)
 	res, err := experiment.Compare(ctx, experiment.CompareConfig{Train: c, Settings: settings, Overwrite: overwrite, Shard: sh, Command: command, Version: version(),
-		Progress: jobProgress(stderr, "compare", true)})
+		Progress: cli.JobProgress(stderr, "compare", true)})
 	if ose := (*experiment.OtherSettingsError)(nil); errors.As(err, &ose) {
 		return fmt.Errorf("%w\nuse another --out, or --overwrite to start afresh", err)
 	}
@@ -125,7 +126,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if res == nil {
-		shardDone(stdout, sh, "compare")
+		cli.ShardDone(stdout, sh, "compare")
 		return nil
 	}
 	page := filepath.Join(c.Out, "index.html")

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/adafisher-go/landscape/experiment"
 	"github.com/adafisher-go/landscape/landscape"
 	"github.com/adafisher-go/landscape/report"
 	"github.com/adafisher-go/landscape/rundir"
@@ -144,7 +145,7 @@ func cmdHessian(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout, "wrote", path)
 	if !*noHTML {
 		page := strings.TrimSuffix(path, filepath.Ext(path)) + ".html"
-		if err := hessianReport(page, res, report.Options{PNG: *png, Command: append([]string{"landscape", "hessian"}, args...), Version: version()}); err != nil {
+		if err := experiment.WriteHessianPage(page, res, report.Options{PNG: *png, Command: append([]string{"landscape", "hessian"}, args...), Version: version()}); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, "wrote", page)

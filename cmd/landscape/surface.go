@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/adafisher-go/landscape/experiment"
 	"github.com/adafisher-go/landscape/internal/cli"
 	"github.com/adafisher-go/landscape/landscape"
 	"github.com/adafisher-go/landscape/nn"
@@ -146,7 +147,7 @@ flags:`)
 		return err
 	}
 	if !*noHTML {
-		if err := surfaceReport(*out, res, report.Options{PNG: *png, Command: append([]string{"landscape", "surface"}, args...), Version: version()}); err != nil {
+		if err := experiment.WriteSurfacePage(*out, res, report.Options{PNG: *png, Command: append([]string{"landscape", "surface"}, args...), Version: version()}); err != nil {
 			return err
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/adafisher-go/landscape/experiment"
+	"github.com/adafisher-go/landscape/internal/cli"
 	"github.com/adafisher-go/landscape/report"
 )
 
@@ -54,12 +55,12 @@ grid and cluster flags:`)
 		return err
 	}
 	c.Overwrite = f.train.overwrite
-	if f.slurm.on() {
+	if f.slurm.On() {
 		cells, err := c.Cells()
 		if err != nil {
 			return err
 		}
-		return f.slurm.write("sweep", args, f.shard, c.Train.Out, len(cells), stdout)
+		return f.slurm.Write("sweep", args, f.shard, c.Train.Out, len(cells), stdout)
 	}
 	if _, err := report.LoadJS(""); err != nil {
 		return err
@@ -68,8 +69,8 @@ grid and cluster flags:`)
 	defer stop()
 	// Without --shard, so that a run's run.json is the same whichever
 	// process trained it.
-	c.Command = append([]string{"landscape", "sweep"}, withoutFlags(args, []string{"shard"}, nil)...)
-	c.Version, c.Progress = version(), jobProgress(stderr, "sweep", true)
+	c.Command = append([]string{"landscape", "sweep"}, cli.WithoutFlags(args, []string{"shard"}, nil)...)
+	c.Version, c.Progress = version(), cli.JobProgress(stderr, "sweep", true)
 	s, err := experiment.Sweep(ctx, c)
 	if ose := (*experiment.OtherSettingsError)(nil); errors.As(err, &ose) {
 		return fmt.Errorf("%w\nuse another --out, or --overwrite to start afresh", err)
@@ -78,7 +79,7 @@ grid and cluster flags:`)
 		return err
 	}
 	if s == nil {
-		shardDone(stdout, c.Shard, "sweep")
+		cli.ShardDone(stdout, c.Shard, "sweep")
 		return nil
 	}
 	dir := filepath.Join(c.Train.Out, "report")

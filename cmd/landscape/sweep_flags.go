@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/adafisher-go/landscape/experiment"
+	"github.com/adafisher-go/landscape/internal/cli"
 	"github.com/adafisher-go/landscape/optim"
 )
 
@@ -21,7 +22,7 @@ type sweepFlags struct {
 	optimizers, lrs, batches, seedList, shard string
 	seeds                                     int
 	png                                       bool
-	slurm                                     slurmFlags
+	slurm                                     cli.SlurmFlags
 }
 
 func newSweepFlags(stderr io.Writer) *sweepFlags {
@@ -35,7 +36,7 @@ func newSweepFlags(stderr io.Writer) *sweepFlags {
 	g.StringVar(&f.seedList, "seed", "", "comma-separated seeds, instead of --seeds")
 	g.StringVar(&f.shard, "shard", "", "K/N: train only the cells K, K+N, K+2N, ... (0 <= K < N, as SLURM_ARRAY_TASK_ID); the command without --shard afterwards summarises")
 	g.BoolVar(&f.png, "png", false, "also write every figure of the report as a PNG")
-	f.slurm.register(g)
+	f.slurm.Register(g)
 	return f
 }
 
@@ -139,6 +140,6 @@ func (f *sweepFlags) config(c *experiment.SweepConfig) error {
 		c.Optimizers = append(c.Optimizers, experiment.SweepOptimizer{Name: name, Hyper: t.c.Hyper})
 	}
 	c.Train = t.c
-	c.Shard, err = parseShard(f.shard)
+	c.Shard, err = cli.ParseShard(f.shard)
 	return err
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"github.com/adafisher-go/landscape/internal/cli"
 	"github.com/adafisher-go/landscape/report"
 	"github.com/adafisher-go/landscape/train"
 )
@@ -32,11 +33,11 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	o := train.Options{Command: append([]string{"landscape", "train"}, args...), Version: version(), Overwrite: f.overwrite}
-	p := newProgress(stderr)
-	o.Progress = p.event
+	p := cli.NewProgress(stderr)
+	o.Progress = p.Event
 	o.Log = func(msg string) { fmt.Fprintln(stderr, msg) }
 	res, err := f.train(ctx, o)
-	p.done()
+	p.Done()
 	if errors.Is(err, train.ErrInterrupted) {
 		return fmt.Errorf("%w; continue with: landscape train --resume %s", err, f.dir())
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/adafisher-go/landscape/experiment"
+	"github.com/adafisher-go/landscape/internal/cli"
 	"github.com/adafisher-go/landscape/report"
 )
 
@@ -29,9 +30,9 @@ func cmdTrajectory(args []string, stdout, stderr io.Writer) error {
 	png := fs.Bool("png", false, "also write every figure as a PNG")
 	centre := fs.String("centre", "final", "runs: the centre of the PCA plane: mean (of all snapshots), final (the first run's final weights) or RUN_INDEX:STEP")
 	resolution := fs.Int("resolution", 41, "runs: grid points along each axis of the plane")
-	shard := shardFlag(fs)
-	var sl slurmFlags
-	sl.register(fs)
+	shard := cli.ShardFlag(fs)
+	var sl cli.SlurmFlags
+	sl.Register(fs)
 	opts := fs.String("optimizers", "", "comma-separated optimizers (labels or names; default all: AdaFisher, KFAC, Adam, AdaHessian, Shampoo, SGD)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `usage: landscape trajectory --dataset iris --out DIR [flags]
@@ -63,7 +64,7 @@ flags:`)
 		if *dataset != "" {
 			return usagef("give either run directories or --dataset iris, not both")
 		}
-		if *shard != "" || sl.on() {
+		if *shard != "" || sl.On() {
 			return usagef("--shard and --slurm apply to --dataset iris (the Figure 1 runs), not to run directories")
 		}
 		if *resolution < 2 {
@@ -77,7 +78,7 @@ flags:`)
 	if *epochs < 1 || *batch < 1 || *gridN < 2 {
 		return usagef("--epochs and --batch-size must be positive and --grid at least 2")
 	}
-	sh, err := parseShard(*shard)
+	sh, err := cli.ParseShard(*shard)
 	if err != nil {
 		return err
 	}
@@ -86,13 +87,13 @@ flags:`)
 		names = strings.Split(*opts, ",")
 	}
 	fc := experiment.Figure1Config{Seed: *seed, Epochs: *epochs, BatchSize: *batch, Grid: *gridN, Optimizers: names, Out: *out, Shard: sh,
-		Version: version(), Progress: jobProgress(stderr, "trajectory", false)}
-	if sl.on() {
+		Version: version(), Progress: cli.JobProgress(stderr, "trajectory", false)}
+	if sl.On() {
 		cells, _, err := fc.Cells()
 		if err != nil {
 			return err
 		}
-		return sl.write("trajectory", args, *shard, *out, len(cells), stdout)
+		return sl.Write("trajectory", args, *shard, *out, len(cells), stdout)
 	}
 	if _, err := report.LoadJS(""); err != nil {
 		return err
@@ -105,7 +106,7 @@ flags:`)
 		return err
 	}
 	if res == nil {
-		shardDone(stdout, sh, "trajectory")
+		cli.ShardDone(stdout, sh, "trajectory")
 		return nil
 	}
 	if err := experiment.WriteFigure1Page(*out, res, ro); err != nil {

@@ -1,10 +1,9 @@
-package main
+package experiment
 
 import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
 
@@ -12,10 +11,10 @@ import (
 	"github.com/adafisher-go/landscape/report"
 )
 
-// surfaceReport writes OUT/surface.html: the loss along the line, or the
+// WriteSurfacePage writes OUT/surface.html: the loss along the line, or the
 // plane's filled contours and 3-D surface with the run's path on both; and
 // lists the page in the run's report index when there is one.
-func surfaceReport(out string, r *landscape.SurfaceResult, o report.Options) error {
+func WriteSurfacePage(out string, r *landscape.SurfaceResult, o report.Options) error {
 	st := r.Settings
 	p := report.NewPage(fmt.Sprintf("Loss surface of %s (%s)", st.Run, st.Mode))
 	desc := map[string]string{
@@ -48,7 +47,7 @@ func surfaceReport(out string, r *landscape.SurfaceResult, o report.Options) err
 		}
 		path3 := path
 		for _, q := range r.Path {
-			path3.Z = append(path3.Z, interpolateGrid(r.Alphas, r.Betas, r.Loss, q.A, q.B))
+			path3.Z = append(path3.Z, bilinear(r.Alphas, r.Betas, r.Loss, q.A, q.B))
 		}
 		if err := p.Add(report.Surface{Title: "Loss on the plane in 3-D", XLabel: "a", YLabel: "b", ZLabel: "loss", X: r.Alphas, Y: r.Betas, Z: z, Paths: nonEmpty(path3)}); err != nil {
 			return err
@@ -95,30 +94,4 @@ func column(g [][]float64, j int) []float64 {
 		out[i] = g[i][j]
 	}
 	return out
-}
-
-// interpolateGrid is the bilinear value of g (g[i][j] at (xs[i], ys[j])) at
-// (x, y), NaN outside the grid: the height of a path drawn on the 3-D surface.
-func interpolateGrid(xs, ys []float64, g [][]float64, x, y float64) float64 {
-	i, ti, ok1 := locate(xs, x)
-	j, tj, ok2 := locate(ys, y)
-	if !ok1 || !ok2 {
-		return math.NaN()
-	}
-	a := g[i][j]*(1-tj) + g[i][j+1]*tj
-	b := g[i+1][j]*(1-tj) + g[i+1][j+1]*tj
-	return a*(1-ti) + b*ti
-}
-
-func locate(xs []float64, x float64) (int, float64, bool) {
-	n := len(xs)
-	if n < 2 || x < xs[0] || x > xs[n-1] {
-		return 0, 0, false
-	}
-	for i := 0; i < n-1; i++ {
-		if x <= xs[i+1] {
-			return i, (x - xs[i]) / (xs[i+1] - xs[i]), true
-		}
-	}
-	return n - 2, 1, true
 }

@@ -1,4 +1,4 @@
-package main
+package experiment
 
 import (
 	"errors"
@@ -13,11 +13,11 @@ import (
 	"github.com/adafisher-go/landscape/report"
 )
 
-// hessianReport draws hessian.json: the eigenvalue spectral density of each
+// WriteHessianPage draws hessian.json: the eigenvalue spectral density of each
 // snapshot on a log scale, and the top eigenvalues and the trace over
 // training when there are several snapshots; the page is listed on the
 // run's report index when there is one.
-func hessianReport(path string, h *landscape.ProbeResult, o report.Options) error {
+func WriteHessianPage(path string, h *landscape.ProbeResult, o report.Options) error {
 	matrix := map[landscape.Kind]string{
 		"":                         "Hessian",
 		landscape.Hessian:          "Hessian",

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -12,9 +12,9 @@ import (
 	"github.com/adafisher-go/landscape/cluster"
 )
 
-// slurmFlags are the flags that turn a sharded command into a Slurm array
+// SlurmFlags are the flags that turn a sharded command into a Slurm array
 // job: the command itself, run once per shard, then once to summarise.
-type slurmFlags struct {
+type SlurmFlags struct {
 	slurm, submit               bool
 	shards                      int
 	partition, time, mem, extra string
@@ -27,7 +27,8 @@ var (
 	slurmBoolFlags  = []string{"slurm", "submit"}
 )
 
-func (f *slurmFlags) register(fs *flag.FlagSet) {
+// Register adds --slurm, --submit, --shards and the #SBATCH resource flags.
+func (f *SlurmFlags) Register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.slurm, "slurm", false, "write OUT/slurm/NAME.sbatch (an array job of --shards tasks, each running this command with --shard) and NAME-summary.sbatch instead of training")
 	fs.BoolVar(&f.submit, "submit", false, "with --slurm: also submit both scripts with sbatch (the summary after the array, afterok) and print the job ids")
 	fs.IntVar(&f.shards, "shards", 0, "with --slurm: array tasks (default: one per cell)")
@@ -39,20 +40,21 @@ func (f *slurmFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.extra, "slurm-extra", "", "more #SBATCH lines, separated by ';', e.g. --qos=short;--account=lab")
 }
 
-func (f *slurmFlags) on() bool { return f.slurm || f.submit }
+// On reports whether --slurm or --submit was given.
+func (f *SlurmFlags) On() bool { return f.slurm || f.submit }
 
-// write writes the Slurm scripts of `landscape COMMAND args` (a job of
+// Write writes the Slurm scripts of `landscape COMMAND args` (a job of
 // cells cells writing into out) into out/slurm and, with --submit, submits
 // them.
-func (f *slurmFlags) write(command string, args []string, shard, out string, cells int, stdout io.Writer) error {
+func (f *SlurmFlags) Write(command string, args []string, shard, out string, cells int, stdout io.Writer) error {
 	if shard != "" {
-		return usagef("--slurm runs every shard itself: leave out --shard")
+		return Usagef("--slurm runs every shard itself: leave out --shard")
 	}
 	for _, a := range args {
 		if name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "="); strings.HasPrefix(a, "-") && name == "overwrite" {
 			// The summary job runs the same command: it would train every
 			// cell again.
-			return usagef("--overwrite does not go with --slurm (the summary job would train every cell again): remove OUT/runs instead")
+			return Usagef("--overwrite does not go with --slurm (the summary job would train every cell again): remove OUT/runs instead")
 		}
 	}
 	n := f.shards
@@ -60,11 +62,11 @@ func (f *slurmFlags) write(command string, args []string, shard, out string, cel
 	case n == 0:
 		n = cells
 	case n < 0:
-		return usagef("--shards %d, want a positive number of array tasks", n)
+		return Usagef("--shards %d, want a positive number of array tasks", n)
 	case n > cells:
 		n = cells // a task without a cell would do nothing
 	}
-	cmd, err := selfCommand(append([]string{command}, withoutFlags(args, slurmValueFlags, slurmBoolFlags)...)...)
+	cmd, err := SelfCommand(append([]string{command}, WithoutFlags(args, slurmValueFlags, slurmBoolFlags)...)...)
 	if err != nil {
 		return err
 	}

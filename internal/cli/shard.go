@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"flag"
@@ -11,24 +11,24 @@ import (
 	"github.com/adafisher-go/landscape/cluster"
 )
 
-// shardFlag registers --shard on fs.
-func shardFlag(fs *flag.FlagSet) *string {
+// ShardFlag registers --shard on fs.
+func ShardFlag(fs *flag.FlagSet) *string {
 	return fs.String("shard", "", "K/N: train only the cells K, K+N, K+2N, ... of the job (0 <= K < N, as SLURM_ARRAY_TASK_ID); the same command without --shard afterwards summarises")
 }
 
-// parseShard reads the value of --shard, naming the flag in its error.
-func parseShard(s string) (cluster.Shard, error) {
+// ParseShard reads the value of --shard, naming the flag in its error.
+func ParseShard(s string) (cluster.Shard, error) {
 	sh, err := cluster.ParseShard(s)
 	if err != nil {
-		return sh, usagef("--%v", err)
+		return sh, Usagef("--%v", err)
 	}
 	return sh, nil
 }
 
-// withoutFlags returns args without the named flags and their values (as
+// WithoutFlags returns args without the named flags and their values (as
 // "--name value", "--name=value", "-name ..."); boolean flags (bools) take
 // no separate value.
-func withoutFlags(args []string, names []string, bools []string) []string {
+func WithoutFlags(args []string, names []string, bools []string) []string {
 	var out []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -41,8 +41,8 @@ func withoutFlags(args []string, names []string, bools []string) []string {
 			continue
 		}
 		switch {
-		case contains(bools, name):
-		case contains(names, name):
+		case containsString(bools, name):
+		case containsString(names, name):
 			if !hasValue {
 				i++
 			}
@@ -53,7 +53,7 @@ func withoutFlags(args []string, names []string, bools []string) []string {
 	return out
 }
 
-func contains(list []string, s string) bool {
+func containsString(list []string, s string) bool {
 	for _, v := range list {
 		if v == s {
 			return true
@@ -62,14 +62,14 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// shardDone tells the user what a shard did and what comes next.
-func shardDone(w io.Writer, sh cluster.Shard, name string) {
+// ShardDone tells the user what a shard did and what comes next.
+func ShardDone(w io.Writer, sh cluster.Shard, name string) {
 	fmt.Fprintf(w, "%s: shard %v done; when every shard is, run the same command without --shard to summarise\n", name, sh)
 }
 
-// selfCommand is this program's absolute path and args, for the scripts that
+// SelfCommand is this program's absolute path and args, for the scripts that
 // run it again on other machines.
-func selfCommand(args ...string) ([]string, error) {
+func SelfCommand(args ...string) ([]string, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err

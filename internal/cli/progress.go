@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -11,9 +11,9 @@ import (
 	"github.com/adafisher-go/landscape/train"
 )
 
-// progress shows a bar with loss, speed and time left when stderr is a
+// Progress shows a bar with loss, speed and time left when stderr is a
 // terminal, and plain lines (one per epoch, at most one a second) otherwise.
-type progress struct {
+type Progress struct {
 	w        io.Writer
 	tty      bool
 	last     time.Time
@@ -22,8 +22,9 @@ type progress struct {
 	firstStp int
 }
 
-func newProgress(w io.Writer) *progress {
-	p := &progress{w: w, start: time.Now(), firstStp: -1}
+// NewProgress returns a progress display writing to w.
+func NewProgress(w io.Writer) *Progress {
+	p := &Progress{w: w, start: time.Now(), firstStp: -1}
 	if f, ok := w.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 			p.tty = true
@@ -32,7 +33,8 @@ func newProgress(w io.Writer) *progress {
 	return p
 }
 
-func (p *progress) event(e train.Event) {
+// Event shows one training event.
+func (p *Progress) Event(e train.Event) {
 	if p.firstStp < 0 {
 		p.firstStp = e.Step - 1
 		p.start = time.Now()
@@ -77,23 +79,24 @@ func (p *progress) event(e train.Event) {
 	fmt.Fprintf(p.w, "%s (%.0f steps/s, %s left)\n", line, rate, left)
 }
 
-func (p *progress) done() {
+// Done ends the display.
+func (p *Progress) Done() {
 	if p.drawn {
 		fmt.Fprintln(p.w)
 	}
 }
 
-// jobProgress prints a job's events to w: a line as each cell starts, is
+// JobProgress prints a job's events to w: a line as each cell starts, is
 // kept or resumes, the notices of the training loop, and, with bars, the
 // progress of the cell in training. name prefixes the lines ("compare").
-func jobProgress(w io.Writer, name string, bars bool) func(experiment.Event) {
-	var p *progress
+func JobProgress(w io.Writer, name string, bars bool) func(experiment.Event) {
+	var p *Progress
 	return func(e experiment.Event) {
 		c := e.Cell
 		switch e.Kind {
 		case experiment.CellStarted, experiment.CellResumed:
 			if bars {
-				p = newProgress(w)
+				p = NewProgress(w)
 			}
 			if e.Kind == experiment.CellResumed {
 				fmt.Fprintf(w, "%s: resuming %s from %s\n", name, c.Name, c.Config.Out)
@@ -108,11 +111,11 @@ func jobProgress(w io.Writer, name string, bars bool) func(experiment.Event) {
 			fmt.Fprintln(w, e.Message)
 		case experiment.Training:
 			if p != nil {
-				p.event(*e.Train)
+				p.Event(*e.Train)
 			}
 		case experiment.CellDone:
 			if p != nil {
-				p.done()
+				p.Done()
 				p = nil
 			}
 		}
