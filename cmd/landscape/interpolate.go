@@ -1,16 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/csv"
 	"flag"
 	"fmt"
 	"io"
-	"math"
-	"os"
-	"strconv"
-	"strings"
 
 	"github.com/adafisher-go/landscape/interp"
 	"github.com/adafisher-go/landscape/rundir"
@@ -47,7 +41,7 @@ flags:`)
 	if *nx < 1 || *ny < 1 {
 		return usagef("--nx and --ny must be positive")
 	}
-	x, y, v, err := readPoints(*points)
+	x, y, v, err := interp.ReadPointsCSV(*points)
 	if err != nil {
 		return err
 	}
@@ -58,65 +52,10 @@ flags:`)
 	gx, gy := interp.BoundingBoxGrid(x, y, *nx, *ny)
 	g := ct.Grid(gx, gy)
 	var buf bytes.Buffer
-	buf.WriteString("x,y,value\n")
-	for i, xv := range gx {
-		for j, yv := range gy {
-			buf.WriteString(strconv.FormatFloat(xv, 'g', -1, 64))
-			buf.WriteByte(',')
-			buf.WriteString(strconv.FormatFloat(yv, 'g', -1, 64))
-			buf.WriteByte(',')
-			if !math.IsNaN(g[i][j]) {
-				buf.WriteString(strconv.FormatFloat(g[i][j], 'g', -1, 64))
-			}
-			buf.WriteByte('\n')
-		}
-	}
+	interp.WriteGridCSV(&buf, gx, gy, g)
 	if err := rundir.WriteBytesAtomic(*out, buf.Bytes()); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: %d x %d grid from %d points (gradients: %d iterations, converged %v)\n", *out, *nx, *ny, len(x), ct.Iterations(), ct.Converged())
 	return nil
-}
-
-// readPoints reads x,y,value rows after a header row.
-func readPoints(path string) (x, y, v []float64, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	defer f.Close()
-	r := csv.NewReader(bufio.NewReader(f))
-	r.FieldsPerRecord = -1
-	line := 0
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		line++
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if line == 1 {
-			continue
-		}
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue
-		}
-		if len(rec) != 3 {
-			return nil, nil, nil, fmt.Errorf("%s: line %d: %d columns, want 3 (x,y,value)", path, line, len(rec))
-		}
-		var vals [3]float64
-		for k, s := range rec {
-			vals[k], err = strconv.ParseFloat(strings.TrimSpace(s), 64)
-			if err != nil || math.IsNaN(vals[k]) || math.IsInf(vals[k], 0) {
-				return nil, nil, nil, fmt.Errorf("%s: line %d: column %d is %q, want a finite number", path, line, k+1, s)
-			}
-		}
-		x, y, v = append(x, vals[0]), append(y, vals[1]), append(v, vals[2])
-	}
-	if len(x) < 3 {
-		return nil, nil, nil, fmt.Errorf("%s: %d points, want at least 3 after the header row", path, len(x))
-	}
-	return x, y, v, nil
 }

@@ -33,7 +33,7 @@ one resumes. --shard K/N trains a share of the runs; --slurm writes a Slurm arra
 grid and cluster flags:`)
 		printFlags(f.grid, stderr)
 		fmt.Fprintln(stderr, "\nthe settings every run shares: the flags of landscape train (--time-budget is per run):")
-		printFlags(f.train.fs, stderr)
+		printFlags(f.train.FS, stderr)
 	}
 	gridArgs, trainArgs := f.split(args)
 	if err := parse(f.grid, gridArgs); err != nil {
@@ -42,11 +42,11 @@ grid and cluster flags:`)
 	if f.grid.NArg() > 0 {
 		return usagef("unexpected argument %q (flags start with --)", f.grid.Arg(0))
 	}
-	if err := f.train.parse(trainArgs); err != nil {
+	if err := f.train.Parse(trainArgs); err != nil {
 		return err
 	}
 	for _, name := range []string{"resume", "report", "init"} {
-		if f.train.set[name] {
+		if f.train.Set[name] {
 			return usagef("--%s does not apply to landscape sweep", name)
 		}
 	}
@@ -54,7 +54,7 @@ grid and cluster flags:`)
 	if err := f.config(&c); err != nil {
 		return err
 	}
-	c.Overwrite = f.train.overwrite
+	c.Overwrite = f.train.Overwrite
 	if f.slurm.On() {
 		cells, err := c.Cells()
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/adafisher-go/landscape/experiment"
 	"github.com/adafisher-go/landscape/internal/cli"
+	"github.com/adafisher-go/landscape/internal/trainflags"
 	"github.com/adafisher-go/landscape/optim"
 )
 
@@ -17,7 +18,7 @@ import (
 // runs share (train).
 type sweepFlags struct {
 	grid  *flag.FlagSet
-	train *trainFlags
+	train *trainflags.Flags
 
 	optimizers, lrs, batches, seedList, shard string
 	seeds                                     int
@@ -26,7 +27,7 @@ type sweepFlags struct {
 }
 
 func newSweepFlags(stderr io.Writer) *sweepFlags {
-	f := &sweepFlags{grid: flag.NewFlagSet("landscape sweep", flag.ContinueOnError), train: newTrainFlags(stderr)}
+	f := &sweepFlags{grid: flag.NewFlagSet("landscape sweep", flag.ContinueOnError), train: trainflags.New(stderr)}
 	g := f.grid
 	g.SetOutput(stderr)
 	g.StringVar(&f.optimizers, "optimizer", "adam", "comma-separated optimizers, each with its own default hyperparameters (the hyperparameter flags of landscape train set them for all)")
@@ -48,7 +49,7 @@ func (f *sweepFlags) split(args []string) (grid, rest []string) {
 		fl := f.grid.Lookup(name)
 		to := &grid
 		if !strings.HasPrefix(a, "-") || fl == nil {
-			to, fl = &rest, f.train.fs.Lookup(name)
+			to, fl = &rest, f.train.FS.Lookup(name)
 		}
 		*to = append(*to, a)
 		if fl != nil && !hasValue && !isBool(fl) && i+1 < len(args) && strings.HasPrefix(a, "-") {
@@ -133,13 +134,13 @@ func (f *sweepFlags) config(c *experiment.SweepConfig) error {
 		if !slices.Contains(optim.Names, name) {
 			return usagef("--optimizer %q: unknown optimizer %q, want some of %s", f.optimizers, name, strings.Join(optim.Names, ", "))
 		}
-		t.c.Optimizer = name
-		if err := t.complete(); err != nil {
-			return t.flagErr(err)
+		t.C.Optimizer = name
+		if err := t.Complete(); err != nil {
+			return t.FlagErr(err)
 		}
-		c.Optimizers = append(c.Optimizers, experiment.SweepOptimizer{Name: name, Hyper: t.c.Hyper})
+		c.Optimizers = append(c.Optimizers, experiment.SweepOptimizer{Name: name, Hyper: t.C.Hyper})
 	}
-	c.Train = t.c
+	c.Train = t.C
 	c.Shard, err = cli.ParseShard(f.shard)
 	return err
 }

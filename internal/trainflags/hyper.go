@@ -1,10 +1,11 @@
-package main
+package trainflags
 
 import (
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/adafisher-go/landscape/internal/cli"
 	"github.com/adafisher-go/landscape/optim"
 )
 
@@ -135,22 +136,22 @@ func defaultsText(h hyperFlag) string {
 
 // hyper returns the optimizer's hyperparameters: its defaults (optim), with
 // the flags given replacing theirs.
-func (f *trainFlags) hyper() (optim.Hyper, error) {
-	name := f.c.Optimizer
+func (f *Flags) hyper() (optim.Hyper, error) {
+	name := f.C.Optimizer
 	h, err := optim.Defaults(name)
 	if err != nil {
 		return h, err
 	}
 	for _, e := range hyperFlags {
-		if !f.set[e.name] {
+		if !f.Set[e.name] {
 			continue
 		}
 		if e.only && !slices.Contains(e.uses, name) {
-			return h, usagef("--%s applies to --optimizer %s, not %s", e.name, strings.Join(e.uses, " or "), name)
+			return h, cli.Usagef("--%s applies to --optimizer %s, not %s", e.name, strings.Join(e.uses, " or "), name)
 		}
-		assign(e.field(&h), e.field(&f.given))
+		assign(e.field(&h), e.field(&f.Given))
 	}
-	if h.FisherMode == "paper" && !f.set["tcov"] {
+	if h.FisherMode == "paper" && !f.Set["tcov"] {
 		h.TCov = 0 // paper mode has a default of its own: optim fills it
 	}
 	filled, err := optim.WithDefaults(name, h)
@@ -158,12 +159,12 @@ func (f *trainFlags) hyper() (optim.Hyper, error) {
 		return h, err
 	}
 	for _, e := range hyperFlags {
-		if f.set[e.name] && value(e.field(&filled)) != value(e.field(&h)) {
+		if f.Set[e.name] && value(e.field(&filled)) != value(e.field(&h)) {
 			return h, fmt.Errorf("--%s %v is not a valid setting of %s (its default is %v)", e.name, value(e.field(&h)), name, value(e.field(&filled)))
 		}
 	}
 	if name == "adahessian" {
-		filled.Seed = f.c.Seed // its probes come from --seed
+		filled.Seed = f.C.Seed // its probes come from --seed
 	}
 	return filled, nil
 }

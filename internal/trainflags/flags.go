@@ -1,4 +1,9 @@
-package main
+// Package trainflags holds the flags of a training run, shared by the
+// commands that train (landscape train, and landscape sweep for every flag
+// that is not part of its grid): they fill a train.Config, take each
+// optimizer's defaults from optim, and map the settings that train's errors
+// name back to the flags that set them.
+package trainflags
 
 import (
 	"flag"
@@ -13,41 +18,42 @@ import (
 	"github.com/adafisher-go/landscape/train"
 )
 
-// trainFlags are the flags of `landscape train` as they are parsed.
-type trainFlags struct {
-	fs *flag.FlagSet
-	c  train.Config
-	// given holds the hyperparameter flags; those given on the command line
+// Flags are the flags of `landscape train` as they are parsed.
+type Flags struct {
+	FS *flag.FlagSet
+	C  train.Config // the run's settings, complete after Complete
+	// Given holds the hyperparameter flags; those given on the command line
 	// replace the optimizer's defaults (hyper).
-	given                  optim.Hyper
-	hidden, budget, resume string
-	seed                   int64
-	overwrite, report, png bool
-	// settings maps the run's settings, as train.SettingError names them,
+	Given                  optim.Hyper
+	Hidden, Budget, Resume string
+	Seed                   int64
+	Overwrite, Report, PNG bool
+	// Settings maps the run's settings, as train.SettingError names them,
 	// to the flags that set them.
-	settings map[string]string
-	set      map[string]bool // the flags given
+	Settings map[string]string
+	Set      map[string]bool // the flags given
 }
 
-func newTrainFlags(stderr io.Writer) *trainFlags {
-	f := &trainFlags{fs: flag.NewFlagSet("landscape train", flag.ContinueOnError), settings: map[string]string{}}
-	f.fs.SetOutput(stderr)
+// New registers the flags of a training run; stderr receives the usage.
+func New(stderr io.Writer) *Flags {
+	f := &Flags{FS: flag.NewFlagSet("landscape train", flag.ContinueOnError), Settings: map[string]string{}}
+	f.FS.SetOutput(stderr)
 	f.dataFlags()
 	f.modelFlags()
 	f.optimizerFlags()
 	f.runFlags()
-	f.fs.Usage = func() {
+	f.FS.Usage = func() {
 		fmt.Fprintln(stderr, "usage: landscape train [flags]\n\nTrains a model and writes a run directory: run.json, metrics.jsonl, weights/, final.safetensors, checkpoint.safetensors.\n\nflags:")
-		printFlags(f.fs, stderr)
+		cli.PrintFlags(f.FS, stderr)
 	}
 	return f
 }
 
 // names records that the flag sets the setting.
-func (f *trainFlags) names(setting, flag string) { f.settings[setting] = flag }
+func (f *Flags) names(setting, flag string) { f.Settings[setting] = flag }
 
-func (f *trainFlags) dataFlags() {
-	fs, c := f.fs, &f.c
+func (f *Flags) dataFlags() {
+	fs, c := f.FS, &f.C
 	fs.StringVar(&c.Dataset, "dataset", "iris", "iris, digits, fashion-mnist, cifar10:DIR (CIFAR-10's binary files), text:FILE (byte-level tokens) or a PATH.csv (header row, features, integer label last)")
 	fs.BoolVar(&c.Standardize, "standardize", false, "z-score the features with the training split's mean and population standard deviation")
 	fs.IntVar(&c.PCA, "pca", 0, "replace the features by this many principal components of the training split (before --standardize), as scikit-learn's PCA")
@@ -61,10 +67,10 @@ func (f *trainFlags) dataFlags() {
 	}
 }
 
-func (f *trainFlags) modelFlags() {
-	fs, c := f.fs, &f.c
+func (f *Flags) modelFlags() {
+	fs, c := f.FS, &f.C
 	fs.StringVar(&c.Model, "model", "mlp", "mlp, iris-toy, cnn, resnet (CIFAR 6n+2), resnet18 or resnet34 (the official AdaFisher code's CIFAR ResNets) or gpt")
-	fs.StringVar(&f.hidden, "hidden", "16", "mlp: comma-separated hidden widths, e.g. 64,32")
+	fs.StringVar(&f.Hidden, "hidden", "16", "mlp: comma-separated hidden widths, e.g. 64,32")
 	fs.StringVar(&c.Activation, "activation", "relu", "mlp: relu, tanh, sigmoid or gelu")
 	fs.IntVar(&c.Depth, "depth", 0, "resnet: depth 6n+2, e.g. 8, 14, 20, 32 (default 20)")
 	fs.IntVar(&c.Width, "width", 0, "resnet: channels of the first stage (default 16); resnet18/34: of the stem (default 64)")
@@ -79,12 +85,12 @@ func (f *trainFlags) modelFlags() {
 	}
 }
 
-func (f *trainFlags) optimizerFlags() {
-	fs, c := f.fs, &f.c
+func (f *Flags) optimizerFlags() {
+	fs, c := f.FS, &f.C
 	fs.StringVar(&c.Optimizer, "optimizer", "adam", strings.Join(optim.Names, ", "))
 	for _, h := range hyperFlags {
 		usage := h.usage + defaultsText(h)
-		switch p := h.field(&f.given).(type) {
+		switch p := h.field(&f.Given).(type) {
 		case *float64:
 			fs.Float64Var(p, h.name, 0, usage)
 		case *int:
@@ -110,13 +116,13 @@ func (f *trainFlags) optimizerFlags() {
 	}
 }
 
-func (f *trainFlags) runFlags() {
-	fs, c := f.fs, &f.c
-	fs.Int64Var(&f.seed, "seed", 0, "seed of initialisation, shuffling and splits")
+func (f *Flags) runFlags() {
+	fs, c := f.FS, &f.C
+	fs.Int64Var(&f.Seed, "seed", 0, "seed of initialisation, shuffling and splits")
 	fs.StringVar(&c.DType, "dtype", "float64", "float32 or float64")
 	fs.IntVar(&c.Epochs, "epochs", 0, "train this many epochs")
 	fs.IntVar(&c.Steps, "steps", 0, "train this many optimizer steps")
-	fs.StringVar(&f.budget, "time-budget", "", "stop after this much training time, e.g. 90s or 10m")
+	fs.StringVar(&f.Budget, "time-budget", "", "stop after this much training time, e.g. 90s or 10m")
 	fs.DurationVar(&c.EvalInterval, "eval-every", 0, "also evaluate the test split whenever this much more training time has passed, e.g. 30s (\"eval\" records)")
 	fs.IntVar(&c.SnapshotEvery, "snapshot-every", 0, "write weights/step-NNNNNN.safetensors every N steps (and at step 0)")
 	fs.IntVar(&c.CheckpointEvery, "checkpoint-every", 0, "write the resumable checkpoint every N steps (it is also written every 30 s, on interrupt and at the end)")
@@ -124,52 +130,52 @@ func (f *trainFlags) runFlags() {
 	fs.StringVar(&c.Init, "init", "", "load the starting weights from this safetensors file or PyTorch checkpoint (.pt/.pth), by name")
 	fs.StringVar(&c.Device, "device", "cpu", "where the steps run: cpu, opencl (the first GPU, else the first OpenCL device) or opencl:N (landscape devices lists them); on OpenCL: mlp, cnn, resnet, resnet18/34 and gpt with sgd, adam, adamw, adafisher, adafisherw (K-FAC, Shampoo and AdaHessian run on the CPU); with --resume, continue on another device")
 	fs.StringVar(&c.Out, "out", "", "the run directory to write")
-	fs.BoolVar(&f.overwrite, "overwrite", false, "replace an existing run in --out")
-	fs.BoolVar(&f.report, "report", false, "write the run's HTML report into DIR/report/index.html at the end ")
-	fs.BoolVar(&f.png, "png", false, "with --report: also write every figure as a PNG")
-	fs.StringVar(&f.resume, "resume", "", "continue the interrupted (or killed) run in this directory with its saved settings; one process writes a run directory at a time")
+	fs.BoolVar(&f.Overwrite, "overwrite", false, "replace an existing run in --out")
+	fs.BoolVar(&f.Report, "report", false, "write the run's HTML report into DIR/report/index.html at the end ")
+	fs.BoolVar(&f.PNG, "png", false, "with --report: also write every figure as a PNG")
+	fs.StringVar(&f.Resume, "resume", "", "continue the interrupted (or killed) run in this directory with its saved settings; one process writes a run directory at a time")
 	for s, fl := range map[string]string{"seed": "seed", "dtype": "dtype", "epochs": "epochs", "steps": "steps", "time_budget_ns": "time-budget",
 		"eval_interval_ns": "eval-every", "snapshot_every": "snapshot-every", "checkpoint_every": "checkpoint-every", "init": "init", "out": "out", "on_nan": "on-nan", "device": "device"} {
 		f.names(s, fl)
 	}
 }
 
-// parse parses the arguments and the flags that need more than the flag
+// Parse parses the arguments and the flags that need more than the flag
 // package does.
-func (f *trainFlags) parse(args []string) error {
-	if err := parse(f.fs, args); err != nil {
+func (f *Flags) Parse(args []string) error {
+	if err := cli.Parse(f.FS, args); err != nil {
 		return err
 	}
-	if f.fs.NArg() > 0 {
-		return usagef("unexpected argument %q (flags start with --)", f.fs.Arg(0))
+	if f.FS.NArg() > 0 {
+		return cli.Usagef("unexpected argument %q (flags start with --)", f.FS.Arg(0))
 	}
-	if f.seed < 0 {
-		return usagef("--seed %d, want a non-negative integer", f.seed)
+	if f.Seed < 0 {
+		return cli.Usagef("--seed %d, want a non-negative integer", f.Seed)
 	}
-	f.c.Seed = uint64(f.seed)
-	f.set = map[string]bool{}
-	f.fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
-	if f.c.Model != "mlp" && !f.set["hidden"] {
-		f.hidden = ""
+	f.C.Seed = uint64(f.Seed)
+	f.Set = map[string]bool{}
+	f.FS.Visit(func(fl *flag.Flag) { f.Set[fl.Name] = true })
+	if f.C.Model != "mlp" && !f.Set["hidden"] {
+		f.Hidden = ""
 	}
-	if f.hidden != "" {
-		for _, s := range strings.Split(f.hidden, ",") {
+	if f.Hidden != "" {
+		for _, s := range strings.Split(f.Hidden, ",") {
 			v, err := strconv.Atoi(strings.TrimSpace(s))
 			if err != nil || v < 1 {
-				return usagef("--hidden %q: want positive integers separated by commas, e.g. 64,32", f.hidden)
+				return cli.Usagef("--hidden %q: want positive integers separated by commas, e.g. 64,32", f.Hidden)
 			}
-			f.c.Hidden = append(f.c.Hidden, v)
+			f.C.Hidden = append(f.C.Hidden, v)
 		}
 	}
-	if f.budget != "" {
-		d, err := time.ParseDuration(f.budget)
+	if f.Budget != "" {
+		d, err := time.ParseDuration(f.Budget)
 		if err != nil || d <= 0 {
-			return usagef("--time-budget %q: want a positive duration such as 90s or 10m", f.budget)
+			return cli.Usagef("--time-budget %q: want a positive duration such as 90s or 10m", f.Budget)
 		}
-		f.c.TimeBudget = d
+		f.C.TimeBudget = d
 	}
 	return nil
 }
 
 // flagErr names the settings that err names by their flags.
-func (f *trainFlags) flagErr(err error) error { return cli.FlagNames(err, f.settings) }
+func (f *Flags) FlagErr(err error) error { return cli.FlagNames(err, f.Settings) }

@@ -1,4 +1,4 @@
-package main
+package trainflags
 
 import (
 	"io"
@@ -31,8 +31,8 @@ func TestTrainFlagsHyper(t *testing.T) {
 		{[]string{"--optimizer", "lbfgs"}, optim.Hyper{}, `unknown optimizer "lbfgs"`},
 	}
 	for _, c := range cases {
-		f := newTrainFlags(io.Discard)
-		if err := f.parse(append(c.args, "--steps", "1", "--out", "x")); err != nil {
+		f := New(io.Discard)
+		if err := f.Parse(append(c.args, "--steps", "1", "--out", "x")); err != nil {
 			t.Fatal(err)
 		}
 		h, err := f.hyper()
@@ -69,12 +69,12 @@ func TestTrainHelpDefaults(t *testing.T) {
 
 // Every setting that a train.SettingError can name has a flag.
 func TestTrainSettingFlags(t *testing.T) {
-	f := newTrainFlags(io.Discard)
+	f := New(io.Discard)
 	for _, s := range []string{"batch_size", "hyper.lr", "dtype", "epochs", "steps", "time_budget_ns", "eval_interval_ns", "snapshot_every",
 		"snapshot_factors_every", "checkpoint_every", "pca", "depth", "width", "layers", "heads", "dim", "context", "dropout",
-		"test_fraction", "out", "augment", "init", "schedule.kind", "schedule.unit", "schedule.t_max", "schedule.step_size", "schedule.gamma"} {
-		name, ok := f.settings[s]
-		if !ok || f.fs.Lookup(name) == nil {
+		"test_fraction", "out", "augment", "augmentation", "device", "on_nan", "init", "schedule.kind", "schedule.unit", "schedule.t_max", "schedule.step_size", "schedule.gamma"} {
+		name, ok := f.Settings[s]
+		if !ok || f.FS.Lookup(name) == nil {
 			t.Errorf("setting %s: flag %q", s, name)
 		}
 	}
