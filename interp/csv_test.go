@@ -30,7 +30,7 @@ func TestPointsCSV(t *testing.T) {
 		t.Fatalf("ReadPointsCSV: %v %v %v %v", x, y, v, err)
 	}
 	for body, msg := range map[string]string{
-		"x,y,v\n0,0,1\n1,0\n0,1,3\n":   "line 3: 2 columns, want 3",
+		"x,y,v\n0,0,1\n1,0\n0,1,3\n":     "line 3: 2 columns, want 3",
 		"x,y,v\n0,0,1\n1,0,NaN\n0,1,3\n": "line 3: column 3",
 		"x,y,v\n0,0,1\n1,0,2\n":          "2 points, want at least 3",
 	} {
