@@ -183,9 +183,9 @@ func (s *session[T]) repairMetrics(o Options) error {
 		o.Log(fmt.Sprintf("%s: dropped its last line, a record cut short when the run stopped (%d bytes: %.40q)", path, len(tail), tail))
 	}
 	done, dropped := s.step, 0
-	err = rundir.TruncateMetrics(path, func(r map[string]any) bool {
-		st, _ := r["step"].(float64)
-		keep := int(st) <= done && r["kind"] != "final"
+	err = rundir.TruncateRecords(path, func(r rundir.Record) bool {
+		st, _ := r.StepNumber()
+		keep := st <= done && r.Kind != rundir.KindFinal
 		if !keep {
 			dropped++
 		}

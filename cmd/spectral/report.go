@@ -55,7 +55,12 @@ func writeReport(dir string, o output, results []spectral.Result, pages [][]repo
 		}
 		p.Links(links)
 	}
-	p.Settings("analysis", map[string]any{"modes": o.Modes, "sigma": o.Sigma, "seed": o.Seed, "factor": o.Factor})
+	p.Settings("analysis", struct {
+		Modes  any     `json:"modes"`
+		Sigma  float64 `json:"sigma"`
+		Seed   uint64  `json:"seed"`
+		Factor string  `json:"factor"`
+	}{o.Modes, o.Sigma, o.Seed, o.Factor})
 	return p.WriteFile(filepath.Join(dir, "index.html"), ro)
 }
 
