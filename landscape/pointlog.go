@@ -140,6 +140,28 @@ func (l *PointLog[S]) read(settings S) error {
 	return nil
 }
 
+// ReadPointLog returns the points a log at path holds for these settings,
+// without opening it for writing: none when the file is missing or holds
+// other settings.
+func ReadPointLog[S any](path string, settings S) ([]Point, error) {
+	l := &PointLog[S]{path: path, known: map[[2]int]Point{}}
+	if err := l.read(settings); err != nil {
+		return nil, err
+	}
+	out := make([]Point, 0, len(l.known))
+	for _, p := range l.known {
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// learn records p as known, as if it had been read from the file.
+func (l *PointLog[S]) learn(p Point) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.known[[2]int{p.I, p.J}] = p
+}
+
 // Path is the log's file.
 func (l *PointLog[S]) Path() string { return l.path }
 

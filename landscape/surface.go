@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
+	"github.com/adafisher-go/landscape/cluster"
 	"github.com/adafisher-go/landscape/data"
 	"github.com/adafisher-go/landscape/nn"
 )
@@ -77,7 +79,15 @@ type SurfaceConfig struct {
 	Build func() (*nn.Model[float64], error)
 	Data  *data.Dataset
 	// Log is the point log's path ("": evaluate every point, keep none).
-	Log     string
+	Log string
+	// Shard, when not the whole job, evaluates only the grid points it owns
+	// (point k = i*columns + j, dealt round-robin as cluster.Shard deals
+	// cells); the result then holds NaN at the other points, and a later
+	// unsharded call given the shards' logs in Import only assembles.
+	Shard cluster.Shard
+	// Import are point logs of the same surface written by shards: their
+	// points (of equal settings) are taken as evaluated, and copied into Log.
+	Import  []string
 	Workers int // parallel evaluations (0: all cores)
 	// Progress is told after each point how many of the total are done
 	// (reused points included), from one goroutine at a time.
@@ -105,7 +115,25 @@ func Surface(ctx context.Context, c SurfaceConfig) (*SurfaceResult, error) {
 			return nil, err
 		}
 		defer log.Close()
-		res.Reused, res.Cut = log.Len(), log.Cut()
+		res.Cut = log.Cut()
+		for _, path := range c.Import {
+			pts, err := ReadPointLog(path, res.Settings)
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range pts {
+				if _, ok := log.Known(p.I, p.J); !ok {
+					log.Append(p)
+					log.learn(p)
+				}
+			}
+		}
+		res.Reused = log.Len()
+	} else if len(c.Import) > 0 {
+		return nil, errors.New("landscape: importing shards' points needs a log of the whole surface")
+	}
+	if err := c.Shard.Validate(); err != nil {
+		return nil, err
 	}
 	rows, cols := g.Size()
 	total, done := rows*cols, res.Reused
@@ -113,6 +141,9 @@ func Surface(ctx context.Context, c SurfaceConfig) (*SurfaceResult, error) {
 	var mu sync.Mutex
 	values, err := Evaluate(ctx, EvalConfig{Grid: g, Build: c.Build, Template: template, Data: c.Data, Workers: c.Workers,
 		Skip: func(i, j int) bool {
+			if !c.Shard.Owns(i*cols + j) {
+				return true
+			}
 			if log == nil {
 				return false
 			}
@@ -148,6 +179,9 @@ func Surface(ctx context.Context, c SurfaceConfig) (*SurfaceResult, error) {
 		res.Accuracy[i] = make([]float64, len(values[i]))
 		for j := range values[i] {
 			res.Accuracy[i][j] = acc[[2]int{i, j}]
+			if !c.Shard.Owns(i*len(values[i]) + j) {
+				res.Accuracy[i][j] = math.NaN() // another shard's point
+			}
 			if log == nil {
 				continue
 			}

@@ -3,6 +3,7 @@ package landscape
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/adafisher-go/landscape/cluster"
 	"github.com/adafisher-go/landscape/data"
 	"github.com/adafisher-go/landscape/nn"
 )
@@ -153,6 +155,63 @@ func TestSurfaceResume(t *testing.T) {
 	res, err = Surface(context.Background(), SurfaceConfig{Settings: st, Checkpoints: cps, Build: build, Data: d, Log: log})
 	if err != nil || res.Reused != 0 {
 		t.Fatalf("other settings: %v, %d reused", err, res.Reused)
+	}
+}
+
+// A surface evaluated in shards, each into a log of its own, and then
+// assembled by an unsharded call that imports their logs, equals the
+// surface evaluated at once; the assembling call evaluates nothing.
+func TestSurfaceShards(t *testing.T) {
+	cps, build, d := fakeRun(t)
+	st := SurfaceSettings{Run: "fake", Mode: "random", Centre: "final", OneD: "zero", Resolution: 5, Seed: 3}
+	whole, err := Surface(context.Background(), SurfaceConfig{Settings: st, Checkpoints: cps, Build: build, Data: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var logs []string
+	evaluated := 0
+	for k := 0; k < 3; k++ {
+		log := filepath.Join(dir, fmt.Sprintf("shard-%d.jsonl", k))
+		logs = append(logs, log)
+		res, err := Surface(context.Background(), SurfaceConfig{Settings: st, Checkpoints: cps, Build: build, Data: d, Log: log,
+			Shard: cluster.Shard{K: k, N: 3}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range res.Loss {
+			for j := range res.Loss[i] {
+				owned := (i*len(res.Loss[i])+j)%3 == k
+				if owned != !math.IsNaN(res.Loss[i][j]) {
+					t.Fatalf("shard %d: point (%d, %d) loss %v", k, i, j, res.Loss[i][j])
+				}
+				if owned {
+					evaluated++
+				}
+			}
+		}
+	}
+	if evaluated != 25 {
+		t.Fatalf("the shards evaluated %d points, want each of the 25 once", evaluated)
+	}
+	var progressed bool
+	res, err := Surface(context.Background(), SurfaceConfig{Settings: st, Checkpoints: cps, Build: build, Data: d,
+		Log: filepath.Join(dir, "all.jsonl"), Import: logs, Progress: func(int, int) { progressed = true }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Reused != 25 || progressed {
+		t.Errorf("assembling: %d points reused, evaluated some: %v", res.Reused, progressed)
+	}
+	for i := range whole.Loss {
+		for j := range whole.Loss[i] {
+			if res.Loss[i][j] != whole.Loss[i][j] || res.Accuracy[i][j] != whole.Accuracy[i][j] {
+				t.Fatalf("point (%d, %d): %v, %v from shards; %v, %v at once", i, j, res.Loss[i][j], res.Accuracy[i][j], whole.Loss[i][j], whole.Accuracy[i][j])
+			}
+		}
+	}
+	if _, err := Surface(context.Background(), SurfaceConfig{Settings: st, Checkpoints: cps, Build: build, Data: d, Shard: cluster.Shard{K: 3, N: 3}}); err == nil {
+		t.Error("shard 3/3 accepted")
 	}
 }
 

@@ -36,6 +36,7 @@ func cmdSurface(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&st.From, "from", "0", "line: the start (a snapshot step or final)")
 	fs.StringVar(&st.To, "to", "final", "line: the end (a snapshot step or final)")
 	steps := fs.String("steps", "", "three: three snapshot steps (or final), comma-separated")
+	shard := cli.ShardFlag(fs)
 	fs.Uint64Var(&st.Seed, "seed", 1, "random: seed of the directions")
 	fs.StringVar(&st.OneD, "one-d", "zero", "random: biases and normalisation parameters in the directions: zero (Li et al.'s default), copy or filter")
 	rng := fs.String("range", "", "coordinate range MIN:MAX (default -1:1 for random, -0.5:1.5 for line, around the path for pca and three)")
@@ -104,28 +105,39 @@ flags:`)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
+	sh, err := cli.ParseShard(*shard)
+	if err != nil {
+		return err
+	}
+	// A shard writes its points into OUT/shards/K-of-N; the unsharded call
+	// takes theirs and writes surface.json.
+	lockDir, pointsPath := *out, filepath.Join(*out, "surface.points.jsonl")
+	imports, _ := filepath.Glob(filepath.Join(*out, "shards", "*", "surface.points.jsonl"))
+	if !sh.Whole() {
+		lockDir = filepath.Join(*out, "shards", fmt.Sprintf("%d-of-%d", sh.K, sh.N))
+		pointsPath, imports = filepath.Join(lockDir, "surface.points.jsonl"), nil
+	}
+	if err := os.MkdirAll(lockDir, 0o755); err != nil {
 		return err
 	}
 	// One writer per output: a second evaluation would interleave its
 	// points with this one's in the point log.
-	lock, err := rundir.Lock(*out, append([]string{"landscape", "surface"}, args...))
+	lock, err := rundir.Lock(lockDir, append([]string{"landscape", "surface"}, args...))
 	if err != nil {
 		return err
 	}
 	defer lock.Release()
 	if lock.Stale != nil {
-		fmt.Fprintf(stderr, "%s: took over the lock of %s, which ended without releasing it\n", *out, *lock.Stale)
+		fmt.Fprintf(stderr, "%s: took over the lock of %s, which ended without releasing it\n", lockDir, *lock.Stale)
 	}
-	for _, path := range rundir.RemoveTemps(*out) {
+	for _, path := range rundir.RemoveTemps(lockDir) {
 		fmt.Fprintf(stderr, "removed %s, the unfinished write of a process that stopped\n", path)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	bar := newGridProgress(stderr)
-	pointsPath := filepath.Join(*out, "surface.points.jsonl")
 	res, err := landscape.Surface(ctx, landscape.SurfaceConfig{Settings: st, Checkpoints: cps, Build: saved.Build, Data: d,
-		Log: pointsPath, Workers: *workers, Progress: bar.add})
+		Log: pointsPath, Shard: sh, Import: imports, Workers: *workers, Progress: bar.add})
 	bar.done()
 	if err != nil {
 		if ctx.Err() != nil {
@@ -138,6 +150,10 @@ flags:`)
 	}
 	if res.Cut > 0 {
 		fmt.Fprintf(stderr, "%s: dropped its last line, a point cut short when an evaluation stopped (%d bytes); evaluated it again\n", pointsPath, res.Cut)
+	}
+	if !sh.Whole() {
+		cli.ShardDone(stdout, sh, "surface")
+		return nil
 	}
 	b, err := json.Marshal(res)
 	if err != nil {
