@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/adafisher-go/landscape/device/engine"
 	"github.com/adafisher-go/landscape/models"
 	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
@@ -94,13 +95,19 @@ func (b *bencher[T]) Step() error {
 
 // NewBencher builds the workload's model, optimizer and batch (seed 1).
 func NewBencher(w Workload, o BenchOptimizer) (Bencher, error) {
-	if w.DType == "float64" {
-		return newBencher[float64](w, o)
-	}
-	return newBencher[float32](w, o)
+	return NewBencherOn(w, o, "")
 }
 
-func newBencher[T nn.Float](w Workload, o BenchOptimizer) (*bencher[T], error) {
+// NewBencherOn is NewBencher with the steps on a device ("" or "cpu", or
+// "opencl[:N]": the device engine, see Config.Device).
+func NewBencherOn(w Workload, o BenchOptimizer, device string) (Bencher, error) {
+	if w.DType == "float64" {
+		return newBencher[float64](w, o, device)
+	}
+	return newBencher[float32](w, o, device)
+}
+
+func newBencher[T nn.Float](w Workload, o BenchOptimizer, device string) (Bencher, error) {
 	cfg := w.Model
 	cfg.Seed = 1
 	m, err := models.Build[T](cfg)
@@ -127,13 +134,38 @@ func newBencher[T nn.Float](w Workload, o BenchOptimizer) (*bencher[T], error) {
 	for i := range labels {
 		labels[i] = rng.IntN(cfg.Classes)
 	}
+	if device != "" && device != "cpu" {
+		s := &session[T]{cfg: Config{Device: device, Hyper: o.Hyper}, model: m, opt: opt}
+		if err := s.openDevice(); err != nil {
+			return nil, err
+		}
+		return deviceBencher[T]{s.dev, in, labels}, nil
+	}
 	return &bencher[T]{stepper: NewStepper(m, opt), in: in, labels: labels}, nil
+}
+
+// deviceBencher steps on a device engine; its device stays open for the
+// process.
+type deviceBencher[T nn.Float] struct {
+	e      *engine.Engine[T]
+	in     *nn.Tensor[T]
+	labels []int
+}
+
+func (b deviceBencher[T]) Step() error {
+	_, err := b.e.Step(b.in, b.labels)
+	return err
 }
 
 // Bench times a workload: 20 warm-up steps, then the median of rounds rounds,
 // each at least minRound long.
 func Bench(w Workload, o BenchOptimizer, rounds int, minRound time.Duration) (BenchResult, error) {
-	b, err := NewBencher(w, o)
+	return BenchOn("", w, o, rounds, minRound)
+}
+
+// BenchOn is Bench with the steps on a device (see NewBencherOn).
+func BenchOn(device string, w Workload, o BenchOptimizer, rounds int, minRound time.Duration) (BenchResult, error) {
+	b, err := NewBencherOn(w, o, device)
 	if err != nil {
 		return BenchResult{}, fmt.Errorf("workload %s, optimizer %s: %w", w.Name, o.Label, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/adafisher-go/landscape/device/opencl"
 	"github.com/adafisher-go/landscape/optim"
@@ -105,6 +106,20 @@ func TestTrainOnOpenCL(t *testing.T) {
 	for i := range a {
 		if !closeRel(a[i], b[i], 1e-10) {
 			t.Errorf("step %d: %.17g resumed across devices, %.17g on the CPU", i+1, a[i], b[i])
+		}
+	}
+}
+
+// The speed workloads run on OpenCL too (landscape bench --device opencl).
+func TestBenchOnOpenCL(t *testing.T) {
+	needOpenCL(t)
+	for _, w := range Workloads {
+		if w.Name != "iris_b150" {
+			continue
+		}
+		r, err := BenchOn("opencl", w, BenchOptimizer{Label: "adam", Name: "adam", Hyper: optim.Hyper{LR: 1e-3}}, 1, time.Millisecond)
+		if err != nil || !(r.MsPerStep > 0) {
+			t.Fatalf("bench on OpenCL: %+v, %v", r, err)
 		}
 	}
 }
