@@ -132,6 +132,13 @@ func RunCell(ctx context.Context, c Cell, o CellOptions) error {
 		emit(o.Progress, Event{Kind: Notice, Cell: c, Of: o.Of,
 			Message: fmt.Sprintf("%s: took over the lock left by a process that is gone: %s", c.Config.Out, *held.Stale)})
 	}
+	// A finished cell is kept without train taking its lock: the half
+	// writes a killed process left (of its last checkpoint, say) go now.
+	for _, sub := range []string{"", rundir.WeightsDir, rundir.FactorsDir} {
+		for _, p := range rundir.RemoveTemps(filepath.Join(c.Config.Out, sub)) {
+			emit(o.Progress, Event{Kind: Notice, Cell: c, Of: o.Of, Message: "removed " + p + ", the unfinished write of a process that stopped"})
+		}
+	}
 	if err := held.Release(); err != nil {
 		return err
 	}

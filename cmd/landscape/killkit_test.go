@@ -190,6 +190,12 @@ func killRun(t *testing.T, j *killJob, plan []killPoint) killStats {
 		t.Fatalf("final run: %s", out)
 	}
 	if temps, err := checkReadable(j.dir); err != nil || temps > 0 {
+		filepath.WalkDir(j.dir, func(p string, d fs.DirEntry, _ error) error {
+			if strings.Contains(p, ".tmp-") {
+				t.Log(p)
+			}
+			return nil
+		})
 		t.Fatalf("after the last run: %v; %d temporary files left", err, temps)
 	}
 	return st

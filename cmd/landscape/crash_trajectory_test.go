@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/adafisher-go/landscape/rundir"
+)
+
+func trajectoryArgs(out string) []string {
+	return []string{"trajectory", "--dataset", "iris", "--epochs", "4", "--grid", "20", "--optimizers", "AdaFisher,Adam,SGD", "--out", out}
+}
+
+// trajectoryJob is the Figure 1 job (three optimizers' runs, then the
+// surfaces) as a killJob, continued by running the same command again; its
+// progress is the step records its runs have written.
+func trajectoryJob(out string) *killJob {
+	args := trajectoryArgs(out)
+	return &killJob{dir: out, start: args, total: 3 * 4 * 15,
+		again: func() []string { return args },
+		progress: func() int {
+			n := 0
+			paths, _ := filepath.Glob(filepath.Join(out, "runs", "*", rundir.MetricsFile))
+			for _, p := range paths {
+				b, _ := os.ReadFile(p)
+				n += bytes.Count(b, []byte(`"kind":"step"`))
+			}
+			return n
+		},
+		pauses: []pause{{rundir.CheckpointFile, 2, 0}, {"trajectory.json", 1, 3 * 4 * 15}},
+	}
+}
+
+// The Figure 1 job SIGKILLed at random points and run again each time ends
+// with the uninterrupted job's runs (final weights and snapshots byte for
+// byte, metrics record for record) and trajectory.json.
+func TestKillTrajectory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills real processes: a few seconds")
+	}
+	root := t.TempDir()
+	ref, got := filepath.Join(root, "ref"), filepath.Join(root, "got")
+	runChild(t, trajectoryArgs(ref)...)
+	j := trajectoryJob(got)
+	plan := killPlan(rand.New(rand.NewPCG(14, 5)), j, 3, 16)
+	st := killRun(t, j, plan)
+	t.Logf("%d kill points: %d processes killed, %d ended first; %d temporary files left by kills", len(plan), st.kills, st.finished, st.temps)
+	for _, n := range st.notes {
+		t.Log(n)
+	}
+	if st.kills < 20 {
+		t.Errorf("%d kills, want at least 20", st.kills)
+	}
+	runs, _ := filepath.Glob(filepath.Join(ref, "runs", "*"))
+	if len(runs) != 3 {
+		t.Fatalf("%d runs in the reference, want 3", len(runs))
+	}
+	for _, r := range runs {
+		g := filepath.Join(got, "runs", filepath.Base(r))
+		sameFiles(t, r, g, []string{rundir.FinalFile}, []string{rundir.WeightsDir})
+		want, err := rundir.ReadMetrics(filepath.Join(r, rundir.MetricsFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		have, err := rundir.ReadMetrics(filepath.Join(g, rundir.MetricsFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameRecords(t, filepath.Base(r)+"/metrics.jsonl", want, have, "time_s")
+	}
+	var a, b map[string]any
+	for _, c := range []struct {
+		dir string
+		v   *map[string]any
+	}{{ref, &a}, {got, &b}} {
+		raw, err := os.ReadFile(filepath.Join(c.dir, "trajectory.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(raw, c.v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The runs' paths name their directories, which differ.
+	for _, m := range []map[string]any{a, b} {
+		paths, _ := m["paths"].([]any)
+		for _, p := range paths {
+			delete(p.(map[string]any), "run")
+		}
+	}
+	sameRecords(t, "trajectory.json", []map[string]any{a}, []map[string]any{b}, "seconds")
+}
