@@ -16,9 +16,10 @@ while IFS=: read -r file name; do
 	pkg="./$(dirname "$file")"
 	echo "fuzz: $pkg $name (${secs}s)"
 	# A crash is reported with "Failing input written to ..." (the input joins
-	# the seed corpus); the fuzzing engine itself sometimes stops a short run
-	# with "context deadline exceeded" when the time is up while a worker is
-	# busy, which is not a finding: that one is retried once, then only noted.
+	# the seed corpus); Go's fuzzing coordinator itself sometimes ends a
+	# -fuzztime run with a bare "context deadline exceeded" when the time is
+	# up while a worker is busy (golang/go#75804, fixed in Go 1.27), which is
+	# not a finding: that one is retried once, then only noted.
 	for try in 1 2; do
 		if out=$(go test -run '^$' -fuzz "^${name}\$" -fuzztime "${secs}s" "$pkg" 2>&1); then
 			printf '%s\n' "$out" | tail -n 2
