@@ -225,6 +225,11 @@ func State(c train.Config) (CellState, error) {
 	if err != nil {
 		return CellResume, nil
 	}
+	// The final record is written after final.safetensors; a run killed
+	// between the two resumes.
+	if _, err := os.Stat(filepath.Join(c.Out, rundir.FinalFile)); err != nil {
+		return CellResume, nil
+	}
 	if m.Final != nil && info.Config.TimeBudget == c.TimeBudget {
 		return CellFinished, nil
 	}

@@ -201,10 +201,12 @@ func (s *session[T]) finish(stopped string) (*Result, error) {
 		res.FinalTest = &e
 		rec.TestLoss, rec.TestAccuracy, rec.TestPerplexity = (*metricFloat)(&e.Loss), &e.Accuracy, perplexityOf(e)
 	}
-	if err := s.metrics.Write(rec); err != nil {
+	// The final weights before the final record: a reader that sees the
+	// record (a sweep deciding a cell is done) finds the weights too.
+	if err := SaveModel(s.dir.FinalPath(), s.model, s.meta()); err != nil {
 		return nil, err
 	}
-	if err := SaveModel(s.dir.FinalPath(), s.model, s.meta()); err != nil {
+	if err := s.metrics.Write(rec); err != nil {
 		return nil, err
 	}
 	if err := s.checkpoint(t); err != nil {
