@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -228,19 +227,7 @@ func TestKillSurface(t *testing.T) {
 		t.Errorf("%d kills, want at least 20", st.kills)
 	}
 	sameFiles(t, ref, got, []string{"surface.points.jsonl"}, nil)
-	var a, b map[string]any
-	for _, c := range []struct {
-		dir string
-		v   *map[string]any
-	}{{ref, &a}, {got, &b}} {
-		raw, err := os.ReadFile(filepath.Join(c.dir, "surface.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(raw, c.v); err != nil {
-			t.Fatal(err)
-		}
-	}
+	a, b := readJSONObject(t, filepath.Join(ref, "surface.json")), readJSONObject(t, filepath.Join(got, "surface.json"))
 	sameRecords(t, "surface.json", []map[string]any{a}, []map[string]any{b}, "seconds")
 }
 

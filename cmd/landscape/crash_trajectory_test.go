@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -72,19 +71,7 @@ func TestKillTrajectory(t *testing.T) {
 		}
 		sameRecords(t, filepath.Base(r)+"/metrics.jsonl", want, have, "time_s")
 	}
-	var a, b map[string]any
-	for _, c := range []struct {
-		dir string
-		v   *map[string]any
-	}{{ref, &a}, {got, &b}} {
-		raw, err := os.ReadFile(filepath.Join(c.dir, "trajectory.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(raw, c.v); err != nil {
-			t.Fatal(err)
-		}
-	}
+	a, b := readJSONObject(t, filepath.Join(ref, "trajectory.json")), readJSONObject(t, filepath.Join(got, "trajectory.json"))
 	// The runs' paths name their directories, which differ.
 	for _, m := range []map[string]any{a, b} {
 		paths, _ := m["paths"].([]any)
