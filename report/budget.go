@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 )
 
 // maxPageBytes is the size a page is kept under: a browser opens a page of
@@ -27,6 +28,7 @@ func fitFullData(specs []*chartSpec, budget int) error {
 		}
 		return len(b), nil
 	}
+	drawn := 0
 	for _, s := range specs {
 		n, err := size(s.Tables)
 		if err != nil {
@@ -36,8 +38,16 @@ func fitFullData(specs []*chartSpec, budget int) error {
 		if err != nil {
 			return err
 		}
-		left -= n + m
+		drawn += n + m
 	}
+	if drawn > left {
+		saved, err := shortenGrids(specs, drawn-left)
+		if err != nil {
+			return err
+		}
+		drawn -= saved
+	}
+	left -= drawn
 	for _, s := range specs {
 		if s.Full == nil {
 			continue
@@ -55,4 +65,39 @@ func fitFullData(specs []*chartSpec, budget int) error {
 		s.Notes = append(s.Notes, s.DownloadNote)
 	}
 	return nil
+}
+
+// shortenGrids writes float64 grids (a contour's or a surface's values) to
+// float32, chart by chart from the largest, until need bytes are saved: seven
+// significant digits are far more than a colour band or a tooltip shows, and
+// a page with a dozen 200 x 200 grids (Figure 1 with six optimizers) would
+// otherwise pass maxPageBytes. Each chart that was shortened says so; the
+// exact values stay in the files the command wrote beside the page.
+func shortenGrids(specs []*chartSpec, need int) (int, error) {
+	type cand struct {
+		s *chartSpec
+		t *table
+	}
+	var cs []cand
+	for _, s := range specs {
+		for _, t := range s.Tables {
+			if t.Grid != nil && t.Grid.Enc == "f64" {
+				cs = append(cs, cand{s, t})
+			}
+		}
+	}
+	slices.SortStableFunc(cs, func(a, b cand) int { return len(b.t.Grid.Values) - len(a.t.Grid.Values) })
+	saved := 0
+	for _, c := range cs {
+		if saved >= need {
+			break
+		}
+		before := len(c.t.Grid.Values)
+		if err := c.t.Grid.toF32(); err != nil {
+			return saved, fmt.Errorf("report: %s: %w", c.t.Name, err)
+		}
+		saved += before - len(c.t.Grid.Values)
+		c.s.Notes = append(c.s.Notes, fmt.Sprintf("The page holds the %s values to float32 precision (7 significant digits) to stay under %d MB; the files written beside it hold them exactly.", c.t.Name, maxPageBytes>>20))
+	}
+	return saved, nil
 }

@@ -1,7 +1,11 @@
 package report
 
 import (
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 )
@@ -83,4 +87,87 @@ func TestStrided(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A page of many large grids keeps under its budget by writing the largest
+// grids to float32, says so under each chart it shortened, and leaves the
+// grids of a page that fits at full precision.
+func TestGridsShortenedToFitBudget(t *testing.T) {
+	x, y, z := bowl(200)
+	contours := func(n int) []*chartSpec {
+		var specs []*chartSpec
+		for i := range n {
+			s, err := Contour{Title: fmt.Sprint("c", i), X: x, Y: y, Z: z}.chart()
+			if err != nil {
+				t.Fatal(err)
+			}
+			specs = append(specs, s)
+		}
+		return specs
+	}
+	// d: the bytes one chart draws; g: what writing its grid to float32 saves.
+	one := contours(1)[0]
+	d := len(mustJSON(t, one.Tables)) + len(mustJSON(t, one.Option))
+	g := len(one.Tables[0].Grid.Values) / 2
+	for _, c := range []struct {
+		name      string
+		charts    int
+		budget    int
+		shortened int
+	}{
+		{"fits", 2, pageSlack + 2*d, 0},
+		{"two of six", 6, pageSlack + 6*d - 3*g/2, 2},
+		{"all of twelve", 12, pageSlack + 12*d - 23*g/2, 12},
+		{"too many to fit", 12, pageSlack + 6*d, 12},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			specs := contours(c.charts)
+			if err := fitFullData(specs, c.budget); err != nil {
+				t.Fatal(err)
+			}
+			short := 0
+			for i, s := range specs {
+				g := s.Tables[0].Grid
+				noted := strings.Contains(strings.Join(s.Notes, " "), "float32 precision")
+				if (g.Enc == "f32") != noted {
+					t.Errorf("chart %d: grid %s, note %v", i, g.Enc, noted)
+				}
+				if g.Enc != "f32" {
+					continue
+				}
+				short++
+				got := values32(t, g)
+				for k, v := range flatten(z) {
+					if got[k] != float32(v) {
+						t.Fatalf("chart %d value %d: %v, want float32(%v)", i, k, got[k], v)
+					}
+				}
+			}
+			if short != c.shortened {
+				t.Errorf("%d grids shortened, want %d", short, c.shortened)
+			}
+		})
+	}
+}
+
+func values32(t *testing.T, g *grid) []float32 {
+	t.Helper()
+	b, err := base64.StdEncoding.DecodeString(g.Values)
+	if err != nil || len(b) != 4*g.Rows*g.Cols {
+		t.Fatalf("grid of %d x %d: %d bytes, %v", g.Rows, g.Cols, len(b), err)
+	}
+	out := make([]float32, g.Rows*g.Cols)
+	for i := range out {
+		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return out
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

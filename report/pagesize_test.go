@@ -31,16 +31,16 @@ func pageKinds() []pageKind {
 			must(p.Add(Surface{Title: "Loss on the plane in 3-D", X: x, Y: y, Z: z, Paths: []Path{spiralPath("path", 60, true)}}))
 			return p
 		}, ""},
-		{"figure 1: 200x200 grid, 4 optimizers", func() *Page {
+		{"figure 1: 200x200 grid, 6 optimizers", func() *Page {
 			x, y, z := bowl(200)
 			p := NewPage("Figure 1")
 			var ps, ps3 []Path
-			for i := range 4 {
+			for i := range 6 {
 				ps, ps3 = append(ps, spiralPath(fmt.Sprint("opt", i), 50, false)), append(ps3, spiralPath(fmt.Sprint("opt", i), 50, true))
 			}
 			must(p.Add(Contour{Title: "Weight trajectories on loss landscape", X: x, Y: y, Z: z, Paths: ps}))
 			must(p.Add(Surface{Title: "Interpolated surface in 3-D", X: x, Y: y, Z: z, Paths: ps3}))
-			for i := range 4 {
+			for i := range 6 {
 				must(p.Add(Contour{Title: fmt.Sprint("Evaluated ", i), X: x, Y: y, Z: z, Paths: ps[i : i+1]}))
 				must(p.Add(Contour{Title: fmt.Sprint("Difference ", i), X: x, Y: y, Z: z}))
 				must(p.Add(Surface{Title: fmt.Sprint("Evaluated surface ", i), X: x, Y: y, Z: z, Paths: ps3[i : i+1]}))

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strconv"
 )
@@ -82,6 +83,30 @@ func newGrid(rows, cols int, values []float64, f32 bool) *grid {
 	}
 	g.Values = base64.StdEncoding.EncodeToString(b)
 	return g
+}
+
+// toF32 re-encodes a float64 grid as float32 (rounding to nearest).
+func (g *grid) toF32() error {
+	if g.Enc != "f64" {
+		return nil
+	}
+	b, err := base64.StdEncoding.DecodeString(g.Values)
+	if err != nil || len(b) != 8*g.Rows*g.Cols {
+		return fmt.Errorf("grid of %d x %d float64 values holds %d bytes", g.Rows, g.Cols, len(b))
+	}
+	vs := make([]float64, g.Rows*g.Cols)
+	for i := range vs {
+		vs[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
+	}
+	*g = *withValues(g, vs, true)
+	return nil
+}
+
+// withValues is g with its values replaced and encoded anew.
+func withValues(g *grid, values []float64, f32 bool) *grid {
+	n := newGrid(g.Rows, g.Cols, values, f32)
+	n.X, n.Y, n.Block, n.Full = g.X, g.Y, g.Block, g.Full
+	return n
 }
 
 // numbers marshals as a JSON array with the shortest representation that
