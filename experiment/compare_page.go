@@ -34,9 +34,18 @@ func fmtNum(v float64, digits int) string {
 // WriteComparePage writes the comparison's page to path.
 func WriteComparePage(path string, c *Comparison, o report.Options) error {
 	cfg := c.Config
-	p := report.NewPage(fmt.Sprintf("Optimizers at equal wall-clock time: %s on %s", cfg.Model, cfg.Dataset))
-	p.Text(fmt.Sprintf("Each optimizer trained the same model (%s) from the same initial weights (seed %d) on the same batches in the same order (batch size %d, %s) for %s of training time (time spent on training steps; evaluation is not counted), with its recommended setting (the README's table, from the paper's configurations). The learning rate is constant: the paper's cosine schedules need a number of epochs, which a time budget does not fix.",
-		cfg.Model, cfg.Seed, cfg.BatchSize, cfg.DType, cfg.TimeBudget))
+	equal := "wall-clock time"
+	why := " The learning rate is constant: the paper's cosine schedules need a number of epochs, which a time budget does not fix."
+	spent := " (time spent on training steps; evaluation is not counted)"
+	switch {
+	case cfg.Steps > 0:
+		equal, why, spent = "numbers of steps", " The learning rate is each setting's constant one.", ""
+	case cfg.Epochs > 0:
+		equal, why, spent = "numbers of epochs", " The learning rate is each setting's constant one.", ""
+	}
+	p := report.NewPage(fmt.Sprintf("Optimizers at equal %s: %s on %s", equal, cfg.Model, cfg.Dataset))
+	p.Text(fmt.Sprintf("Each optimizer trained the same model (%s) from the same initial weights (seed %d) on the same batches in the same order (batch size %d, %s) for %s%s, with its recommended setting (the README's table, from the paper's configurations).%s",
+		cfg.Model, cfg.Seed, cfg.BatchSize, cfg.DType, BudgetText(cfg), spent, why))
 	p.Section("Results")
 	metric := c.MetricName()
 	best := "best " + metric

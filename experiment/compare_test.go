@@ -5,6 +5,7 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,4 +97,43 @@ func TestTrajectoryOfRunsCentre(t *testing.T) {
 func imageSetting(label string) optim.Hyper {
 	s, _ := CompareSettingFor(label, false)
 	return s.Hyper
+}
+
+// A comparison takes exactly one budget: time, steps or epochs; with steps
+// every run takes that many and evaluates the test split only per epoch.
+func TestCompareBudgets(t *testing.T) {
+	settings, err := CompareSettings([]string{"sgd", "adam"}, "iris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := train.Config{Dataset: "iris", Standardize: true, TestFraction: 0.2, Model: "mlp", BatchSize: 16, DType: "float64", Out: filepath.Join(t.TempDir(), "cmp")}
+	for _, c := range []struct {
+		name string
+		edit func(*train.Config)
+		want string
+	}{
+		{"none", func(*train.Config) {}, "0 budgets given"},
+		{"two", func(c *train.Config) { c.Steps, c.Epochs = 10, 2 }, "2 budgets given"},
+		{"negative", func(c *train.Config) { c.Steps = -1 }, "want a positive"},
+	} {
+		cfg := base
+		c.edit(&cfg)
+		if _, err := (CompareConfig{Train: cfg, Settings: settings}).Cells(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
+		}
+	}
+	cfg := base
+	cfg.Steps = 25
+	res, err := Compare(t.Context(), CompareConfig{Train: cfg, Settings: settings})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Runs {
+		if len(r.Step) != 25 || r.Final == nil || r.Final.Step != 25 {
+			t.Errorf("%s: %d steps, final %+v; want 25", r.Label, len(r.Step), r.Final)
+		}
+	}
+	if res.Config.EvalInterval != 0 || BudgetText(res.Config) != "25 steps" {
+		t.Errorf("eval interval %v, budget %q", res.Config.EvalInterval, BudgetText(res.Config))
+	}
 }

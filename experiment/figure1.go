@@ -175,14 +175,11 @@ func Figure1(ctx context.Context, c Figure1Config) (*Figure1Result, error) {
 	if c.Shard.Whole() {
 		// The job's own files (trajectory.json, the pages) have one writer;
 		// what a killed writer left half-written goes.
-		held, err := rundir.Lock(c.Out, []string{"figure 1"})
+		held, err := holdJob(c.Out, nil, []string{"figure 1"}, c.Progress)
 		if err != nil {
 			return nil, err
 		}
 		defer held.Release()
-		for _, p := range rundir.RemoveTemps(c.Out) {
-			emit(c.Progress, Event{Kind: Notice, Message: "removed " + p + ", the unfinished write of a process that stopped"})
-		}
 	}
 	if err := writeFigure1Start(c); err != nil {
 		return nil, err

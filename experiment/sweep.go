@@ -142,6 +142,15 @@ func Sweep(ctx context.Context, c SweepConfig) (*SweepSummary, error) {
 	if err := os.MkdirAll(c.Train.Out, 0o755); err != nil {
 		return nil, err
 	}
+	if c.Shard.Whole() {
+		// summary.json and the report have one writer; what a killed writer
+		// left half-written goes.
+		held, err := holdJob(c.Train.Out, []string{"report"}, c.Command, c.Progress)
+		if err != nil {
+			return nil, err
+		}
+		defer held.Release()
+	}
 	o := CellOptions{Keep: !c.Overwrite, Command: c.Command, Version: c.Version, Progress: c.Progress}
 	if err := RunCells(ctx, c.Shard, cells, o); err != nil || !c.Shard.Whole() {
 		return nil, err

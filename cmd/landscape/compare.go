@@ -22,7 +22,7 @@ import (
 )
 
 // cmdCompare trains one model with several optimizers for the same
-// wall-clock time, each with its own recommended setting, the same seed and
+// wall-clock time (or number of steps or epochs), each with its own recommended setting, the same seed and
 // the same data order, and writes one report comparing them.
 func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	f := flag.NewFlagSet("landscape compare", flag.ContinueOnError)
@@ -34,7 +34,9 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	f.StringVar(&c.Dataset, "dataset", "", "the dataset, as for landscape train (fashion-mnist, cifar10:DIR, text:FILE, ...)")
 	f.StringVar(&c.Model, "model", "", "the model, as for landscape train (cnn, resnet, gpt, mlp)")
 	f.StringVar(&optimizers, "optimizers", "adam,adafisher,kfac,shampoo,adahessian", "comma-separated optimizers, each with its setting from the README's table: "+strings.Join(experiment.CompareLabels, ", "))
-	f.StringVar(&budget, "time-budget", "", "training time per optimizer, e.g. 5m (required)")
+	f.StringVar(&budget, "time-budget", "", "training time per optimizer, e.g. 5m (one of --time-budget, --steps, --epochs is required)")
+	f.IntVar(&c.Steps, "steps", 0, "training steps per optimizer: equal data instead of equal time, reproducible bit for bit")
+	f.IntVar(&c.Epochs, "epochs", 0, "training epochs per optimizer: equal data instead of equal time, reproducible bit for bit")
 	f.StringVar(&c.Out, "out", "", "the directory of the comparison: runs/OPTIMIZER and index.html (required)")
 	f.IntVar(&c.BatchSize, "batch-size", 0, "samples per batch for every optimizer (default 256, the paper's; 32 for text)")
 	f.Int64Var(&seed, "seed", 0, "one seed for every run: the same initial weights and data order")
@@ -58,7 +60,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	sl.Register(f)
 	f.BoolVar(&overwrite, "overwrite", false, "start every run afresh, replacing runs in --out")
 	f.Usage = func() {
-		fmt.Fprintln(stderr, "usage: landscape compare --dataset D --model M --time-budget 10m --out DIR [flags]\n\nTrains the model with each optimizer for the same training time (its recommended setting,\nthe same seed and data order), each into DIR/runs/OPTIMIZER, and writes DIR/index.html.\nRun again after an interruption: finished runs are kept, the interrupted one resumes.\n\nflags:")
+		fmt.Fprintln(stderr, "usage: landscape compare --dataset D --model M --time-budget 10m|--steps N|--epochs N --out DIR [flags]\n\nTrains the model with each optimizer for the same training time, or the same number of steps\nor epochs (its recommended setting, the same seed and data order), each into DIR/runs/OPTIMIZER, and writes DIR/index.html.\nRun again after an interruption: finished runs are kept, the interrupted one resumes.\n\nflags:")
 		printFlags(f, stderr)
 	}
 	if err := parse(f, args); err != nil {
@@ -72,16 +74,27 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 		return usagef("--dataset and --model are required")
 	case c.Out == "":
 		return usagef("--out is required: the directory of the comparison")
-	case budget == "":
-		return usagef("--time-budget is required: the training time of each optimizer, e.g. 5m")
+	case c.Steps < 0:
+		return usagef("--steps %d, want a positive number of steps", c.Steps)
+	case c.Epochs < 0:
+		return usagef("--epochs %d, want a positive number of epochs", c.Epochs)
 	case seed < 0:
 		return usagef("--seed %d, want a non-negative integer", seed)
 	}
-	d, err := time.ParseDuration(budget)
-	if err != nil || d <= 0 {
-		return usagef("--time-budget %q: want a positive duration such as 90s or 10m", budget)
+	switch given := btoi(budget != "") + btoi(c.Steps > 0) + btoi(c.Epochs > 0); {
+	case given == 0:
+		return usagef("a budget is required: --time-budget (the training time of each optimizer, e.g. 5m), --steps or --epochs")
+	case given > 1:
+		return usagef("--time-budget, --steps and --epochs are alternatives: give one")
 	}
-	c.TimeBudget, c.Seed = d, uint64(seed)
+	if budget != "" {
+		d, err := time.ParseDuration(budget)
+		if err != nil || d <= 0 {
+			return usagef("--time-budget %q: want a positive duration such as 90s or 10m", budget)
+		}
+		c.TimeBudget = d
+	}
+	c.Seed = uint64(seed)
 	if hidden != "" {
 		for _, s := range strings.Split(hidden, ",") {
 			v, err := strconv.Atoi(strings.TrimSpace(s))
@@ -140,6 +153,13 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "report: %s\n", page)
 	return nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func fmtNum(v float64, digits int) string {

@@ -91,7 +91,9 @@ func TestCompareUsage(t *testing.T) {
 		message string
 	}{
 		{[]string{"compare", "--model", "mlp", "--time-budget", "1s", "--out", dir}, "--dataset and --model are required"},
-		{[]string{"compare", "--dataset", "iris", "--model", "mlp", "--out", dir}, "--time-budget is required"},
+		{[]string{"compare", "--dataset", "iris", "--model", "mlp", "--out", dir}, "a budget is required: --time-budget"},
+		{[]string{"compare", "--dataset", "iris", "--model", "mlp", "--time-budget", "1s", "--steps", "10", "--out", dir}, "alternatives: give one"},
+		{[]string{"compare", "--dataset", "iris", "--model", "mlp", "--steps", "-3", "--out", dir}, "--steps -3, want a positive"},
 		{[]string{"compare", "--dataset", "iris", "--model", "mlp", "--time-budget", "1s"}, "--out is required"},
 		{[]string{"compare", "--dataset", "iris", "--model", "mlp", "--time-budget", "soon", "--out", dir}, "--time-budget \"soon\""},
 		{[]string{"compare", "--dataset", "iris", "--model", "mlp", "--time-budget", "1s", "--optimizers", "adam,lbfgs", "--out", dir}, `unknown optimizer "lbfgs"`},
