@@ -31,7 +31,8 @@ type fisherUpd[T nn.Float] struct {
 	hBuf, sBuf []T
 }
 
-// fisherOp is a layer with factors: Linear, Conv2d, BatchNorm2d, LayerNorm.
+// fisherOp is a layer with factors: Linear, Conv2d, BatchNorm2d, LayerNorm
+// and, with extended factors, those extendedFisherOps lists.
 type fisherOp interface {
 	// fisherDims: the factor name, the diagonals' lengths, F's shape
 	// (out x in, plus a bias column), and the parameters.
