@@ -261,6 +261,7 @@ type Device interface {
 	// FisherBuildF sets fw[o*in+i] = s[o]*h[i] + lambda (out x in) and,
 	// when fb is not nil, fb[o] = s[o]*h[in] + lambda.
 	FisherBuildF(out, in int, s, h, fw, fb Buffer, lambda float64)
+	LayerExtOps
 }
 
 // Write copies a host slice into dst from element off.

@@ -31,7 +31,8 @@ type fisherUpd[T nn.Float] struct {
 	hBuf, sBuf []T
 }
 
-// fisherOp is a layer with factors: Linear, Conv2d, BatchNorm2d, LayerNorm.
+// fisherOp is a layer with factors: Linear, Conv2d, BatchNorm2d, LayerNorm
+// and, with extended factors, those extendedFisherOps lists.
 type fisherOp interface {
 	// fisherDims: the factor name, the diagonals' lengths, F's shape
 	// (out x in, plus a bias column), and the parameters.
@@ -45,6 +46,7 @@ type fisherDims struct {
 	hn, sn    int
 	fin, fout int
 	w, b      *param
+	swap      bool // F = H (x) S: an Embedding's weight is in x out
 }
 
 func (o *linearOp) fisherDims() fisherDims {
@@ -93,23 +95,18 @@ func newFisher[T nn.Float](e *Engine[T], h optim.Hyper, decoupled bool) (*fisher
 	if h.FullFactors {
 		return nil, fmt.Errorf("engine: %s with full factors is not supported on the device", e.opt.Name())
 	}
-	if h.FisherExtend || h.FisherMode == "paper" {
-		// Extended factors (always on in paper mode) cover Embedding and
-		// BatchNorm1d, whose fresh diagonals the device does not compute.
-		for _, o := range e.ops {
-			if _, ok := o.(*embedOp); ok {
-				return nil, fmt.Errorf("engine: %s with Embedding factors (paper mode or extended factors) is not supported on the device", e.opt.Name())
-			}
-		}
-	}
 	u := &fisherUpd[T]{e: e, h: h, decoupled: decoupled, paper: h.FisherMode == "paper",
 		pstep: make([]int64, len(e.params)), f: make([]device.Buffer, len(e.params))}
 	owner := map[*param]device.Buffer{}
 	var fops []fisherOp
+	ext := h.FisherExtend || h.FisherMode == "paper" // optim's FisherConfig.Extend
 	for _, o := range e.ops {
 		walk(o, func(o op) {
 			if f, ok := o.(fisherOp); ok {
 				fops = append(fops, f)
+			}
+			if ext {
+				fops = append(fops, extendedFisherOps(o)...)
 			}
 		})
 	}
@@ -173,7 +170,7 @@ func newFisher[T nn.Float](e *Engine[T], h optim.Hyper, decoupled bool) (*fisher
 // fromHost rebuilds F from the uploaded factors, as optim does on load.
 func (u *fisherUpd[T]) fromHost() error {
 	for _, l := range u.layers {
-		u.e.dev.FisherBuildF(l.dims.fout, l.dims.fin, l.s, l.h, l.fW, l.fB, u.h.Lambda)
+		l.buildF(u.e.dev, u.h.Lambda)
 	}
 	return nil
 }
@@ -187,7 +184,7 @@ func (u *fisherUpd[T]) step() error {
 			l.op.fisherRaw(d, l.hRaw, l.sRaw)
 			d.FisherUpdate(l.h, l.hAvg, l.hRaw, l.hn, u.h.Gamma, u.paper, first)
 			d.FisherUpdate(l.s, l.sAvg, l.sRaw, l.sn, u.h.Gamma, u.paper, first)
-			d.FisherBuildF(l.dims.fout, l.dims.fin, l.s, l.h, l.fW, l.fB, u.h.Lambda)
+			l.buildF(d, u.h.Lambda)
 		}
 	}
 	lr := u.e.opt.LR()

@@ -15,6 +15,7 @@ import (
 // the host batch, converted and checked by setIDs before the pass.
 type embedOp struct {
 	tokName       string
+	posName       string
 	num, ctx, dim int
 	tok, pos      *param
 	ids, posIdx   device.Buffer
@@ -22,6 +23,7 @@ type embedOp struct {
 	rows, t       int
 	shape         []int
 	tokY, posY, y device.Buffer
+	dy            act // the output gradient, for the extended factors
 }
 
 // setIDs uploads the B x T token ids of the batch and the positions.
@@ -68,6 +70,7 @@ func (o *embedOp) forward(e *alloc, _ act) (act, error) {
 }
 
 func (o *embedOp) backward(e *alloc, dy act, _ bool) act {
+	o.dy = dy
 	e.dev.EmbeddingBackward(o.rows, o.dim, o.posIdx, dy.buf, o.pos.grad)
 	e.dev.EmbeddingBackward(o.rows, o.dim, o.ids, dy.buf, o.tok.grad)
 	return act{}

@@ -157,7 +157,7 @@ func (e *Engine[T]) compileLayer(l nn.Layer[T], pb map[*nn.Param[T]]*param) (op,
 		if t.Tok.Dim != t.Pos.Dim {
 			return nil, fmt.Errorf("engine: layer %q: token dimension %d, position dimension %d", t.Tok.Name(), t.Tok.Dim, t.Pos.Dim)
 		}
-		return &embedOp{tokName: t.Tok.Name(), num: t.Tok.Num, ctx: t.Pos.Num, dim: t.Tok.Dim, tok: pb[t.Tok.Weight], pos: pb[t.Pos.Weight]}, nil
+		return &embedOp{tokName: t.Tok.Name(), posName: t.Pos.Name(), num: t.Tok.Num, ctx: t.Pos.Num, dim: t.Tok.Dim, tok: pb[t.Tok.Weight], pos: pb[t.Pos.Weight]}, nil
 	case *nn.TiedHead[T]:
 		return &tiedOp{num: t.Emb.Num, dim: t.Emb.Dim, w: pb[t.Emb.Weight]}, nil
 	case *nn.Dropout[T]:
@@ -171,6 +171,9 @@ func (e *Engine[T]) compileLayer(l nn.Layer[T], pb map[*nn.Param[T]]*param) (op,
 		return &poolOp{k: t.Kernel, stride: t.Stride}, nil
 	case *nn.GlobalAvgPool2d[T]:
 		return &gapOp{}, nil
+	}
+	if o, ok, err := e.compileExt(l, pb); ok {
+		return o, err
 	}
 	return nil, fmt.Errorf("engine: layer %s (%T) is not supported on the device", layerName(l), l)
 }

@@ -61,7 +61,7 @@ func TestFloat32OnlyDevice(t *testing.T) {
 		t.Error("allocating float64 on a float32-only device: no error")
 	}
 	var all []opCase
-	for _, cs := range [][]opCase{blasCases, elementCases, actCases, convCases, normCases, poolCases, lossCases, optimCases, fisherCases, {attentionCase}} {
+	for _, cs := range [][]opCase{blasCases, elementCases, actCases, convCases, normCases, poolCases, lossCases, optimCases, fisherCases, extCases, {attentionCase}} {
 		all = append(all, cs...)
 	}
 	compareOn(t, d, all, device.F32)
