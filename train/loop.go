@@ -201,15 +201,18 @@ func (s *session[T]) finish(stopped string) (*Result, error) {
 		res.FinalTest = &e
 		rec.TestLoss, rec.TestAccuracy, rec.TestPerplexity = (*metricFloat)(&e.Loss), &e.Accuracy, perplexityOf(e)
 	}
-	// The final weights before the final record: a reader that sees the
-	// record (a sweep deciding a cell is done) finds the weights too.
+	// The final weights and the last checkpoint before the final record: a
+	// reader that sees the record (a sweep deciding a cell is done) finds
+	// the weights too, and a run killed before the record resumes from its
+	// last step and only writes them again; one killed after it keeps a
+	// checkpoint of its last step, from which a longer run continues.
 	if err := SaveModel(s.dir.FinalPath(), s.model, s.meta()); err != nil {
 		return nil, err
 	}
-	if err := s.metrics.Write(rec); err != nil {
+	if err := s.checkpoint(t); err != nil {
 		return nil, err
 	}
-	if err := s.checkpoint(t); err != nil {
+	if err := s.metrics.Write(rec); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -23,17 +21,9 @@ func compareArgs(out string) []string {
 func compareJob(out string) *killJob {
 	args := compareArgs(out)
 	return &killJob{dir: out, start: args, total: 3 * 200,
-		again: func() []string { return args },
-		progress: func() int {
-			n := 0
-			paths, _ := filepath.Glob(filepath.Join(out, "runs", "*", rundir.MetricsFile))
-			for _, p := range paths {
-				b, _ := os.ReadFile(p)
-				n += bytes.Count(b, []byte(`"kind":"step"`))
-			}
-			return n
-		},
-		pauses: []pause{{rundir.CheckpointFile, 2, 0}, {rundir.FinalFile, 1, 200}, {"index.html", 1, 3 * 200}},
+		again:    func() []string { return args },
+		progress: func() int { return runsSteps(out) },
+		pauses:   []pause{{rundir.CheckpointFile, 2, 0}, {rundir.FinalFile, 1, 200}, {"index.html", 1, 3 * 200}},
 	}
 }
 
@@ -50,31 +40,8 @@ func TestKillCompare(t *testing.T) {
 	runChild(t, compareArgs(ref)...)
 	j := compareJob(got)
 	plan := killPlan(rand.New(rand.NewPCG(21, 8)), j, 3, 17)
-	st := killRun(t, j, plan)
-	t.Logf("%d kill points: %d processes killed, %d ended first; %d temporary files left by kills", len(plan), st.kills, st.finished, st.temps)
-	for _, n := range st.notes {
-		t.Log(n)
-	}
-	if st.kills < 20 {
-		t.Errorf("%d kills, want at least 20", st.kills)
-	}
-	runs, _ := filepath.Glob(filepath.Join(ref, "runs", "*"))
-	if len(runs) != 3 {
-		t.Fatalf("%d runs in the reference, want 3", len(runs))
-	}
-	for _, r := range runs {
-		g := filepath.Join(got, "runs", filepath.Base(r))
-		sameFiles(t, r, g, []string{rundir.FinalFile}, nil)
-		want, err := rundir.ReadMetrics(filepath.Join(r, rundir.MetricsFile))
-		if err != nil {
-			t.Fatal(err)
-		}
-		have, err := rundir.ReadMetrics(filepath.Join(g, rundir.MetricsFile))
-		if err != nil {
-			t.Fatal(err)
-		}
-		sameRecords(t, filepath.Base(r)+"/metrics.jsonl", want, have, "time_s")
-	}
+	killRunChecked(t, j, plan)
+	sameJobRuns(t, ref, got, 3)
 	if !exists(filepath.Join(got, "index.html")) {
 		t.Error("no index.html after the last run")
 	}

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -20,17 +18,9 @@ func trajectoryArgs(out string) []string {
 func trajectoryJob(out string) *killJob {
 	args := trajectoryArgs(out)
 	return &killJob{dir: out, start: args, total: 3 * 4 * 15,
-		again: func() []string { return args },
-		progress: func() int {
-			n := 0
-			paths, _ := filepath.Glob(filepath.Join(out, "runs", "*", rundir.MetricsFile))
-			for _, p := range paths {
-				b, _ := os.ReadFile(p)
-				n += bytes.Count(b, []byte(`"kind":"step"`))
-			}
-			return n
-		},
-		pauses: []pause{{rundir.CheckpointFile, 2, 0}, {"trajectory.json", 1, 3 * 4 * 15}},
+		again:    func() []string { return args },
+		progress: func() int { return runsSteps(out) },
+		pauses:   []pause{{rundir.CheckpointFile, 2, 0}, {"trajectory.json", 1, 3 * 4 * 15}},
 	}
 }
 
@@ -46,31 +36,8 @@ func TestKillTrajectory(t *testing.T) {
 	runChild(t, trajectoryArgs(ref)...)
 	j := trajectoryJob(got)
 	plan := killPlan(rand.New(rand.NewPCG(14, 5)), j, 3, 16)
-	st := killRun(t, j, plan)
-	t.Logf("%d kill points: %d processes killed, %d ended first; %d temporary files left by kills", len(plan), st.kills, st.finished, st.temps)
-	for _, n := range st.notes {
-		t.Log(n)
-	}
-	if st.kills < 20 {
-		t.Errorf("%d kills, want at least 20", st.kills)
-	}
-	runs, _ := filepath.Glob(filepath.Join(ref, "runs", "*"))
-	if len(runs) != 3 {
-		t.Fatalf("%d runs in the reference, want 3", len(runs))
-	}
-	for _, r := range runs {
-		g := filepath.Join(got, "runs", filepath.Base(r))
-		sameFiles(t, r, g, []string{rundir.FinalFile}, []string{rundir.WeightsDir})
-		want, err := rundir.ReadMetrics(filepath.Join(r, rundir.MetricsFile))
-		if err != nil {
-			t.Fatal(err)
-		}
-		have, err := rundir.ReadMetrics(filepath.Join(g, rundir.MetricsFile))
-		if err != nil {
-			t.Fatal(err)
-		}
-		sameRecords(t, filepath.Base(r)+"/metrics.jsonl", want, have, "time_s")
-	}
+	killRunChecked(t, j, plan)
+	sameJobRuns(t, ref, got, 3)
 	a, b := readJSONObject(t, filepath.Join(ref, "trajectory.json")), readJSONObject(t, filepath.Join(got, "trajectory.json"))
 	// The runs' paths name their directories, which differ.
 	for _, m := range []map[string]any{a, b} {

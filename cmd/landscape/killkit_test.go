@@ -430,3 +430,43 @@ func readJSONObject(t *testing.T, path string) map[string]any {
 	}
 	return v
 }
+
+// killRunChecked runs the plan, logs what each kill found, and requires at
+// least 20 processes killed.
+func killRunChecked(t *testing.T, j *killJob, plan []killPoint) killStats {
+	t.Helper()
+	st := killRun(t, j, plan)
+	t.Logf("%d kill points: %d processes killed, %d ended first; %d temporary files left by kills", len(plan), st.kills, st.finished, st.temps)
+	for _, n := range st.notes {
+		t.Log(n)
+	}
+	if st.kills < 20 {
+		t.Errorf("%d kills, want at least 20", st.kills)
+	}
+	return st
+}
+
+// runsSteps is the progress of a job of several runs (out/runs/NAME): the
+// step records they have written.
+func runsSteps(out string) int {
+	n := 0
+	paths, _ := filepath.Glob(filepath.Join(out, "runs", "*", rundir.MetricsFile))
+	for _, p := range paths {
+		b, _ := os.ReadFile(p)
+		n += bytes.Count(b, []byte(`"kind":"step"`))
+	}
+	return n
+}
+
+// sameJobRuns compares the n runs of a job (out/runs/NAME) with those of
+// the uninterrupted job, as sameTrainRuns compares one run.
+func sameJobRuns(t *testing.T, ref, got string, n int) {
+	t.Helper()
+	runs, _ := filepath.Glob(filepath.Join(ref, "runs", "*"))
+	if len(runs) != n {
+		t.Fatalf("%d runs in the reference, want %d", len(runs), n)
+	}
+	for _, r := range runs {
+		t.Run(filepath.Base(r), func(t *testing.T) { sameTrainRuns(t, r, filepath.Join(got, "runs", filepath.Base(r))) })
+	}
+}
