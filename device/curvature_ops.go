@@ -1,0 +1,48 @@
+package device
+
+// CurvatureOps are the operations of the second-order optimizers that keep
+// their statistics on the device (K-FAC, Shampoo): the Kronecker factors'
+// running statistics, the preconditioning between the eigendecompositions
+// the host computes, the norms that clipping and grafting read back, and
+// the momentum step of the official repository's SGD. Each computes what
+// package optim computes, in the same order and rounding, unless it says
+// otherwise.
+type CurvatureOps interface {
+	// ScaleMat sets the rows x cols block dst = alpha*src (Stride unused),
+	// each product formed in ACC and rounded once to the element type (so
+	// alpha 1 copies exactly). It copies a gradient into a packed [dW, db]
+	// matrix and back.
+	ScaleMat(rows, cols int, alpha float64, src, dst Mat)
+	// Dot sets out[at] to the sum of a[i]*b[i] over n elements, summed in
+	// ACC (in an order of the device's choosing) and rounded to the
+	// element type.
+	Dot(n int, a, b, out Buffer, at int)
+	// FactorBiasColumn fills the bias row and column of K-FAC's activation
+	// factor cov (ld x ld, ld = cols+1) from the rows x cols activations a:
+	// cov[j, cols] = cov[cols, j] = (column sum of a, in ACC, row order) *
+	// scale, and cov[cols, cols] = corner.
+	FactorBiasColumn(rows, cols int, a, cov Buffer, scale, corner float64)
+	// RunningStat is K-FAC's update_running_stat on the dim x dim factor m
+	// (n = dim*dim): m = (m*(decay/(1-decay)) + fresh) * (1-decay), with
+	// each product and the sum rounded; first starts m from the identity.
+	RunningStat(m, fresh Buffer, dim int, decay float64, first bool)
+	// DivideOuter sets t[r, j] /= dr[r]*dc[j] + damping over rows x cols:
+	// K-FAC's division in its factors' eigenbasis.
+	DivideOuter(rows, cols int, t, dr, dc Buffer, damping float64)
+	// MomentumStep is the SGD of the K-FAC and Shampoo repositories (no
+	// fused multiply-add, unlike SGD): d = g + wd*p (wd not 0);
+	// buf = momentum*buf + d, d = buf (momentum not 0; buf starts at 0);
+	// p = p - lr*d. g is not changed; buf may be nil with momentum 0.
+	MomentumStep(p, g, buf Buffer, n int, lr, momentum, wd float64)
+	// Accumulate adds a fresh statistic into stat (n elements), squared
+	// first when square is set: stat += v when decay < 0, else
+	// stat = decay*stat + (1-decay)*v (Shampoo's statistics).
+	Accumulate(stat, fresh Buffer, n int, decay float64, square bool)
+	// InvSqrtFloor sets dst[i] = 1/sqrt(max(src[i], floor)), computed in
+	// float64 (ACC) and rounded once (Shampoo's diagonal root).
+	InvSqrtFloor(dst, src Buffer, n int, floor float64)
+	// GraftAdam updates Adam's second moment v = beta2*v + (1-beta2)*g*g
+	// (each product rounded) and sets out = g / (sqrt(v)/bc2Sqrt + eps),
+	// computed in ACC and rounded once: Shampoo's Adam grafting direction.
+	GraftAdam(g, v, out Buffer, n int, beta2, bc2Sqrt, eps float64)
+}

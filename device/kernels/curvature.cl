@@ -1,0 +1,117 @@
+/* The second-order optimizers' operations (optim/kfac.go, optim/shampoo.go):
+ * K-FAC's factor statistics and eigenbasis division, Shampoo's statistics,
+ * the norms that clipping and grafting read back, and the repositories'
+ * momentum SGD. Contraction is off, so every product below is rounded to
+ * REAL before it is added, as optim computes it. */
+
+/* curv_scale_mat: dst = (REAL)(src * alpha) over a rows x cols block. */
+KERNEL void curv_scale_mat(GLOBAL const REAL* src, int soff, int sld, GLOBAL REAL* dst, int doff, int dld,
+		int rows, int cols, ACC alpha) {
+	int i = GID(0);
+	if (i >= rows * cols) return;
+	int r = i / cols, j = i % cols;
+	dst[doff + r * dld + j] = (REAL)((ACC)src[soff + r * sld + j] * alpha);
+}
+
+/* dot_group: one group of WG work items sums a*b in ACC into out[at]. */
+KERNEL void dot_group(GLOBAL const REAL* a, GLOBAL const REAL* b, GLOBAL REAL* out, int n, int at) {
+	SHARED ACC red[WG];
+	int l = LID(0);
+	ACC s = 0;
+	for (int i = l; i < n; i += WG) s += (ACC)a[i] * (ACC)b[i];
+	ACC t = reduce_sum(red, s, l);
+	if (l == 0) out[at] = (REAL)t;
+}
+
+/* factor_bias_column: K-FAC's bias row and column of the activation
+ * factor (ld = cols + 1), one work item per column, rows summed in order. */
+KERNEL void factor_bias_column(GLOBAL const REAL* a, GLOBAL REAL* cov, int rows, int cols, ACC scale, REAL corner) {
+	int j = GID(0);
+	if (j > cols) return;
+	int ld = cols + 1;
+	if (j == cols) {
+		cov[cols * ld + cols] = corner;
+		return;
+	}
+	ACC s = 0;
+	for (int r = 0; r < rows; r++) s += (ACC)a[r * cols + j];
+	REAL v = (REAL)(s * scale);
+	cov[j * ld + cols] = v;
+	cov[cols * ld + j] = v;
+}
+
+/* running_stat: m = (m*a + fresh) * b from the identity when first. */
+KERNEL void running_stat(GLOBAL REAL* m, GLOBAL const REAL* fresh, int dim, REAL a, REAL b, int first) {
+	int i = GID(0);
+	if (i >= dim * dim) return;
+	REAL mi = m[i];
+	if (first) mi = (i / dim == i % dim) ? (REAL)1 : (REAL)0;
+	REAL ma = mi * a;
+	REAL s = ma + fresh[i];
+	m[i] = s * b;
+}
+
+/* divide_outer: t[r, j] /= dr[r]*dc[j] + damp. */
+KERNEL void divide_outer(GLOBAL REAL* t, GLOBAL const REAL* dr, GLOBAL const REAL* dc, int rows, int cols, REAL damp) {
+	int i = GID(0);
+	if (i >= rows * cols) return;
+	REAL p = dr[i / cols] * dc[i % cols];
+	t[i] = t[i] / (p + damp);
+}
+
+/* momentum_step: the K-FAC/Shampoo repositories' SGD, without fma. */
+KERNEL void momentum_step(GLOBAL REAL* p, GLOBAL const REAL* g, GLOBAL REAL* buf, int n,
+		REAL lr, REAL mom, REAL wd, int hasWD, int hasMom) {
+	int i = GID(0);
+	if (i >= n) return;
+	REAL pi = p[i], d = g[i];
+	if (hasWD) {
+		REAL w = wd * pi;
+		d = d + w;
+	}
+	if (hasMom) {
+		REAL m = mom * buf[i];
+		d = d + m;
+		buf[i] = d;
+	}
+	REAL s = lr * d;
+	p[i] = pi - s;
+}
+
+/* accumulate: Shampoo's statistic, a sum (decay < 0) or a moving average. */
+KERNEL void accumulate(GLOBAL REAL* stat, GLOBAL const REAL* fresh, int n, REAL decay, REAL omd, int sum, int square) {
+	int i = GID(0);
+	if (i >= n) return;
+	REAL v = fresh[i];
+	if (square) v = v * v;
+	if (sum) {
+		stat[i] = stat[i] + v;
+	} else {
+		REAL a = decay * stat[i];
+		REAL b = omd * v;
+		stat[i] = a + b;
+	}
+}
+
+/* inv_sqrt_floor: dst = 1/sqrt(max(src, floor)) in ACC. */
+KERNEL void inv_sqrt_floor(GLOBAL REAL* dst, GLOBAL const REAL* src, int n, ACC floor) {
+	int i = GID(0);
+	if (i >= n) return;
+	ACC s = (ACC)src[i];
+	if (s < floor) s = floor; /* NaN stays NaN, as Go's max */
+	dst[i] = (REAL)((ACC)1 / sqrt(s));
+}
+
+/* graft_adam: Adam's second moment and direction for Shampoo's grafting. */
+KERNEL void graft_adam(GLOBAL const REAL* g, GLOBAL REAL* v, GLOBAL REAL* out, int n,
+		REAL b2, REAL omb2, ACC sbc, ACC eps) {
+	int i = GID(0);
+	if (i >= n) return;
+	REAL x = g[i];
+	REAL a = b2 * v[i];
+	REAL b = omb2 * x;
+	b = b * x;
+	REAL vi = a + b;
+	v[i] = vi;
+	out[i] = (REAL)((ACC)x / (sqrt((ACC)vi) / sbc + eps));
+}

@@ -1,0 +1,73 @@
+package opencl
+
+import (
+	"github.com/adafisher-go/landscape/device"
+	"github.com/adafisher-go/landscape/device/internal/check"
+)
+
+// The CurvatureOps (kernels in curvature.cl).
+
+func (d *Device) ScaleMat(rows, cols int, alpha float64, src, dst device.Mat) {
+	sa, ok1 := check.Mat(&d.errs, "ScaleMat", "src", src, rows, cols)
+	da, ok2 := check.Mat(&d.errs, "ScaleMat", "dst", dst, rows, cols)
+	if !ok1 || !ok2 {
+		return
+	}
+	if dt, ok := d.ok("ScaleMat", []int{rows, cols, rows * cols}, sa, da); ok {
+		d.launch(dt, "curv_scale_mat", rows*cols, src.Buf, src.Off, src.LD, dst.Buf, dst.Off, dst.LD, rows, cols, accv(alpha))
+	}
+}
+
+func (d *Device) Dot(n int, a, b, out device.Buffer, at int) {
+	if dt, ok := d.ok("Dot", []int{n, at}, check.B("a", a, n), check.B("b", b, n), check.B("out", out, at+1)); ok {
+		d.groups(dt, "dot_group", 1, a, b, out, n, at)
+	}
+}
+
+func (d *Device) FactorBiasColumn(rows, cols int, a, cov device.Buffer, scale, corner float64) {
+	ld := cols + 1
+	if dt, ok := d.ok("FactorBiasColumn", []int{rows, cols, rows * cols, ld * ld}, check.B("a", a, rows*cols), check.B("cov", cov, ld*ld)); ok {
+		d.launch(dt, "factor_bias_column", cols+1, a, cov, rows, cols, accv(scale), realv(corner))
+	}
+}
+
+func (d *Device) RunningStat(m, fresh device.Buffer, dim int, decay float64, first bool) {
+	n := dim * dim
+	if dt, ok := d.ok("RunningStat", []int{dim, n}, check.B("m", m, n), check.B("fresh", fresh, n)); ok {
+		d.launch(dt, "running_stat", n, m, fresh, dim, realv(decay/(1-decay)), realv(1-decay), first)
+	}
+}
+
+func (d *Device) DivideOuter(rows, cols int, t, dr, dc device.Buffer, damping float64) {
+	if dt, ok := d.ok("DivideOuter", []int{rows, cols, rows * cols}, check.B("t", t, rows*cols), check.B("dr", dr, rows), check.B("dc", dc, cols)); ok {
+		d.launch(dt, "divide_outer", rows*cols, t, dr, dc, rows, cols, realv(damping))
+	}
+}
+
+func (d *Device) MomentumStep(p, g, buf device.Buffer, n int, lr, momentum, wd float64) {
+	bufArg := check.Opt("buf", buf, n)
+	if momentum != 0 {
+		bufArg = check.B("buf", buf, n)
+	}
+	if dt, ok := d.ok("MomentumStep", []int{n}, check.B("p", p, n), check.B("g", g, n), bufArg); ok {
+		d.launch(dt, "momentum_step", n, p, g, buf, n, realv(lr), realv(momentum), realv(wd), wd != 0, momentum != 0)
+	}
+}
+
+func (d *Device) Accumulate(stat, fresh device.Buffer, n int, decay float64, square bool) {
+	if dt, ok := d.ok("Accumulate", []int{n}, check.B("stat", stat, n), check.B("fresh", fresh, n)); ok {
+		d.launch(dt, "accumulate", n, stat, fresh, n, realv(decay), realv(1-decay), decay < 0, square)
+	}
+}
+
+func (d *Device) InvSqrtFloor(dst, src device.Buffer, n int, floor float64) {
+	if dt, ok := d.ok("InvSqrtFloor", []int{n}, check.B("dst", dst, n), check.B("src", src, n)); ok {
+		d.launch(dt, "inv_sqrt_floor", n, dst, src, n, accv(floor))
+	}
+}
+
+func (d *Device) GraftAdam(g, v, out device.Buffer, n int, beta2, bc2Sqrt, eps float64) {
+	if dt, ok := d.ok("GraftAdam", []int{n}, check.B("g", g, n), check.B("v", v, n), check.B("out", out, n)); ok {
+		d.launch(dt, "graft_adam", n, g, v, out, n, realv(beta2), realv(1-beta2), accv(bc2Sqrt), accv(eps))
+	}
+}
