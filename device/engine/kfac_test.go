@@ -1,0 +1,83 @@
+package engine_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/adafisher-go/landscape/nn"
+
+	"github.com/adafisher-go/landscape/optim"
+)
+
+// curvHypers are the settings of the second-order optimizers' engine tests
+// (matchStepper reads them before hypers). K-FAC refreshes its factors
+// every 2 steps and decomposes them every 3: the engine, which starts at
+// step 2, decomposes at steps 3 and 6; with the small KL clip the clipping
+// is active (nu < 1), with the large one not.
+var curvHypers = map[string]optim.Hyper{
+	"kfac":        {LR: 0.05, Momentum: 0.9, StatDecay: 0.95, Damping: 1e-3, KLClip: 1e-3, TCov: 2, TInv: 3},
+	"kfac-noclip": {LR: 0.01, Momentum: 0, StatDecay: 0.9, Damping: 1e-2, KLClip: 1e6, TCov: 1, TInv: 2},
+}
+
+// TestKFACMatchesStepper trains the MLP, the CNN, a ResNet-8 and a GPT with
+// K-FAC on the host (train.Stepper) and on the engine (resumed after two
+// host steps, a ToHost/FromHost round trip, a short batch): losses,
+// parameters and every state tensor and count agree.
+func TestKFACMatchesStepper(t *testing.T) {
+	type tc struct{ arch, act, opt string }
+	var cases []tc
+	for _, act := range []string{"relu", "tanh"} {
+		for _, k := range []string{"kfac", "kfac-noclip"} {
+			cases = append(cases, tc{"mlp", act, k})
+		}
+	}
+	for _, arch := range []string{"cnn", "resnet", "gpt"} {
+		cases = append(cases, tc{arch, "", "kfac"})
+	}
+	for _, dev := range devices(t) {
+		for _, c := range cases {
+			t.Run(fmt.Sprintf("%s/float64/%s/%s/%s", devName(dev), c.arch, c.act, c.opt), func(t *testing.T) {
+				matchStepper[float64](t, dev, c.arch, c.act, c.opt, 1e-12)
+			})
+			t.Run(fmt.Sprintf("%s/float32/%s/%s/%s", devName(dev), c.arch, c.act, c.opt), func(t *testing.T) {
+				matchStepper[float32](t, dev, c.arch, c.act, c.opt, 1e-5)
+			})
+		}
+	}
+}
+
+// eigenInvariant replaces K-FAC's eigenvectors Q (key "<layer>.Q_a" or
+// ".Q_g") of the host and the device by what the update reads of them,
+// Q diag(1/(d + damping)) Q^T. Within an eigenspace of (nearly) equal
+// eigenvalues, such as the null space of an activation factor with more
+// columns than the batch has rows, the eigenvectors are any basis: a
+// difference of one ulp in the factor (another GEMM order) turns them
+// around by O(1), while this operator moves by ulps.
+func eigenInvariant[T nn.Float](key string, host, dev optim.State[T], h optim.Hyper) (want, got []T, ok bool) {
+	var dk string
+	switch {
+	case strings.HasSuffix(key, ".Q_a"):
+		dk = strings.TrimSuffix(key, ".Q_a") + ".d_a"
+	case strings.HasSuffix(key, ".Q_g"):
+		dk = strings.TrimSuffix(key, ".Q_g") + ".d_g"
+	default:
+		return nil, nil, false
+	}
+	op := func(st optim.State[T]) []T {
+		q, d := st.Tensors[key].Data, st.Tensors[dk].Data
+		n := len(d)
+		m := make([]T, n*n)
+		for i := 0; i < n; i++ {
+			for j := 0; j < n; j++ {
+				var s float64
+				for k := 0; k < n; k++ {
+					s += float64(q[i*n+k]) * float64(q[j*n+k]) / (float64(d[k]) + h.Damping)
+				}
+				m[i*n+j] = T(s)
+			}
+		}
+		return m
+	}
+	return op(host), op(dev), true
+}
