@@ -350,8 +350,8 @@ func matchStepper[T nn.Float](t *testing.T, dev device.Device, arch, act, key st
 	}
 	for k, v := range ost.Tensors {
 		var scale []T
-		if noise(k) {
-			scale = ost.Tensors[strings.Replace(k, ".bias", ".weight", 1)].Data
+		if w := ost.Tensors[strings.Replace(k, ".bias", ".weight", 1)]; noise(k) && w != nil {
+			scale = w.Data
 		}
 		want, got := v.Data, dost.Tensors[k].Data
 		if w, g, ok := eigenInvariant(k, ost, dost, h); ok {

@@ -36,8 +36,10 @@ func newUpdater[T nn.Float](e *Engine[T], h optim.Hyper) (updater[T], error) {
 		return newFisher(e, h, name == "adafisherw")
 	case "kfac":
 		return newKFAC(e, h)
+	case "shampoo":
+		return newShampoo(e, h)
 	}
-	return nil, fmt.Errorf("engine: optimizer %q is not supported on the device (sgd, adam, adamw, adafisher, adafisherw, kfac are)", name)
+	return nil, fmt.Errorf("engine: optimizer %q is not supported on the device (sgd, adam, adamw, adafisher, adafisherw, kfac, shampoo are)", name)
 }
 
 // sgdUpd is optim.SGD: "<param>.momentum_buffer" when momentum is not 0,
