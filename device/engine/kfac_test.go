@@ -6,9 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/adafisher-go/landscape/device/engine"
 	"github.com/adafisher-go/landscape/nn"
 
 	"github.com/adafisher-go/landscape/optim"
+	"github.com/adafisher-go/landscape/train"
 )
 
 // curvHypers are the settings of the second-order optimizers' engine tests
@@ -106,4 +108,70 @@ func rootPower[T nn.Float](root []T) []T {
 		}
 	}
 	return m
+}
+
+// TestKFACWeightDecay: K-FAC's weight decay starts at step 20*TCov; the
+// engine takes over at step 20 from the host and matches it for 4 steps
+// with the decay on.
+func TestKFACWeightDecay(t *testing.T) {
+	const steps, start = 24, 20
+	h := optim.Hyper{LR: 0.02, Momentum: 0.9, StatDecay: 0.95, Damping: 1e-2, KLClip: 1e-2, WeightDecay: 0.05, TCov: 1, TInv: 3}
+	for _, dev := range devices(t) {
+		t.Run(devName(dev), func(t *testing.T) {
+			build := func() (*nn.Model[float64], optim.Optimizer[float64]) {
+				m := newModel[float64](t, "mlp", "relu")
+				o, err := optim.New("kfac", m, h)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return m, o
+			}
+			hm, ho := build()
+			dm, do := build()
+			xs, ys := batches[float64](steps, hm.InputShape)
+			hs, ds := train.NewStepper(hm, ho), train.NewStepper(dm, do)
+			var e *engine.Engine[float64]
+			for s := 0; s < steps; s++ {
+				want, err := hs.Step(xs[s], ys[s], false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if s < start {
+					if _, err := ds.Step(xs[s], ys[s], false); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				if e == nil {
+					if e, err = engine.New(dev, dm, do, h); err != nil {
+						t.Fatal(err)
+					}
+					defer e.Close()
+				}
+				got, err := e.Step(xs[s], ys[s])
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d := math.Abs(got.Loss-want.Loss) / want.Loss; d > 1e-12 {
+					t.Errorf("step %d: loss %.17g, host %.17g", s, got.Loss, want.Loss)
+				}
+			}
+			if err := e.ToHost(); err != nil {
+				t.Fatal(err)
+			}
+			for i, p := range hm.Params() {
+				if d := relDiff(p.Value.Data, dm.Params()[i].Value.Data); d > 1e-12 {
+					t.Errorf("%s: relative difference %.3g", p.Name, d)
+				}
+			}
+			hb, db := ho.State().Tensors, do.State().Tensors
+			for k, v := range hb {
+				if strings.HasSuffix(k, ".momentum_buffer") {
+					if d := relDiff(v.Data, db[k].Data); d > 1e-12 {
+						t.Errorf("%s: relative difference %.3g", k, d)
+					}
+				}
+			}
+		})
+	}
 }
