@@ -1,5 +1,7 @@
 package device
 
+import "math"
+
 // CurvatureOps are the operations of the second-order optimizers that keep
 // their statistics on the device (K-FAC, Shampoo): the Kronecker factors'
 // running statistics, the preconditioning between the eigendecompositions
@@ -45,4 +47,25 @@ type CurvatureOps interface {
 	// (each product rounded) and sets out = g / (sqrt(v)/bc2Sqrt + eps),
 	// computed in ACC and rounded once: Shampoo's Adam grafting direction.
 	GraftAdam(g, v, out Buffer, n int, beta2, bc2Sqrt, eps float64)
+	// AdaHessianStep is optim.AdaHessian's update of one parameter from its
+	// gradient g and Hessian-diagonal estimate d (|z * Hz|, spatially
+	// averaged for a conv kernel), computed in ACC with m and v rounded
+	// to the element type as optim stores them.
+	AdaHessianStep(p, g, m, v, d Buffer, n int, c AdaHessianCoef)
+}
+
+// AdaHessianCoef is one AdaHessian step (t from 1), the scalars computed
+// by the host in float64 as optim.AdaHessian does: BC1 = 1 - beta1^t,
+// SBC2 = sqrt(1 - beta2^t), SBC2K = SBC2^Power.
+type AdaHessianCoef struct {
+	Beta1, Beta2, Eps, WeightDecay, LR float64
+	Power                              float64
+	BC1, SBC2, SBC2K                   float64
+}
+
+// NewAdaHessianCoef returns the coefficients of step t (from 1).
+func NewAdaHessianCoef(lr, beta1, beta2, eps, weightDecay, power float64, t int64) AdaHessianCoef {
+	sbc2 := math.Sqrt(1 - PowInt(beta2, t))
+	return AdaHessianCoef{Beta1: beta1, Beta2: beta2, Eps: eps, WeightDecay: weightDecay, LR: lr, Power: power,
+		BC1: 1 - PowInt(beta1, t), SBC2: sbc2, SBC2K: math.Pow(sbc2, power)}
 }

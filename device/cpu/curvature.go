@@ -198,3 +198,31 @@ func graftAdam[T float](g, v, out []T, beta2, sbc, eps float64) {
 		out[i] = T(float64(x) / (math.Sqrt(float64(v[i]))/sbc + eps))
 	}
 }
+
+func (d *Device) AdaHessianStep(p, g, m, v, dg device.Buffer, n int, c device.AdaHessianCoef) {
+	dt, ok := d.ok("AdaHessianStep", []int{n}, check.B("p", p, n), check.B("g", g, n), check.B("m", m, n), check.B("v", v, n), check.B("d", dg, n))
+	if !ok {
+		return
+	}
+	run(dt, func() { adaHessianStep(f32(p)[:n], f32(g), f32(m), f32(v), f32(dg), c) },
+		func() { adaHessianStep(f64(p)[:n], f64(g), f64(m), f64(v), f64(dg), c) })
+}
+
+// adaHessianStep is the element update of optim.AdaHessian's Step.
+func adaHessianStep[T float](pv, g, m, v, d []T, c device.AdaHessianCoef) {
+	b1, b2, k := c.Beta1, c.Beta2, c.Power
+	for j := range pv {
+		mj := b1*float64(m[j]) + (1-b1)*float64(g[j])
+		dj := float64(d[j])
+		vj := b2*float64(v[j]) + (1-b2)*dj*dj
+		m[j], v[j] = T(mj), T(vj)
+		var denom float64
+		if k == 1 {
+			denom = math.Sqrt(float64(v[j]))/c.SBC2 + c.Eps
+		} else {
+			denom = math.Pow(math.Sqrt(float64(v[j])), k)/c.SBC2K + c.Eps
+		}
+		x := float64(pv[j])
+		pv[j] = T(x - c.LR*(float64(m[j])/c.BC1/denom+c.WeightDecay*x))
+	}
+}

@@ -38,8 +38,10 @@ func newUpdater[T nn.Float](e *Engine[T], h optim.Hyper) (updater[T], error) {
 		return newKFAC(e, h)
 	case "shampoo":
 		return newShampoo(e, h)
+	case "adahessian":
+		return newAdaHessian(e, h)
 	}
-	return nil, fmt.Errorf("engine: optimizer %q is not supported on the device (sgd, adam, adamw, adafisher, adafisherw, kfac, shampoo are)", name)
+	return nil, fmt.Errorf("engine: optimizer %q is not supported on the device (sgd, adam, adamw, adafisher, adafisherw, kfac, shampoo, adahessian are)", name)
 }
 
 // sgdUpd is optim.SGD: "<param>.momentum_buffer" when momentum is not 0,

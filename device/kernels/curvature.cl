@@ -115,3 +115,34 @@ KERNEL void graft_adam(GLOBAL const REAL* g, GLOBAL REAL* v, GLOBAL REAL* out, i
 	v[i] = vi;
 	out[i] = (REAL)((ACC)x / (sqrt((ACC)vi) / sbc + eps));
 }
+
+/* adahessian_step: optim.AdaHessian's update in ACC; m and v are stored
+ * rounded and read back rounded, as optim does. */
+KERNEL void adahessian_step(GLOBAL REAL* p, GLOBAL const REAL* g, GLOBAL REAL* m, GLOBAL REAL* v, GLOBAL const REAL* d, int n,
+		ACC b1, ACC omb1, ACC b2, ACC omb2, ACC eps, ACC wd, ACC lr, ACC k, ACC bc1, ACC sbc2, ACC sbc2k, int power1) {
+	int i = GID(0);
+	if (i >= n) return;
+	ACC bm = b1 * (ACC)m[i];
+	ACC gm = omb1 * (ACC)g[i];
+	ACC mj = bm + gm;
+	ACC dj = (ACC)d[i];
+	ACC bv = b2 * (ACC)v[i];
+	ACC dv = omb2 * dj;
+	dv = dv * dj;
+	ACC vj = bv + dv;
+	REAL mr = (REAL)mj, vr = (REAL)vj;
+	m[i] = mr;
+	v[i] = vr;
+	ACC denom;
+	if (power1) {
+		denom = sqrt((ACC)vr) / sbc2 + eps;
+	} else {
+		denom = pow(sqrt((ACC)vr), k) / sbc2k + eps;
+	}
+	ACC x = (ACC)p[i];
+	ACC u = (ACC)mr / bc1 / denom;
+	ACC w = wd * x;
+	u = u + w;
+	u = lr * u;
+	p[i] = (REAL)(x - u);
+}

@@ -71,3 +71,11 @@ func (d *Device) GraftAdam(g, v, out device.Buffer, n int, beta2, bc2Sqrt, eps f
 		d.launch(dt, "graft_adam", n, g, v, out, n, realv(beta2), realv(1-beta2), accv(bc2Sqrt), accv(eps))
 	}
 }
+
+func (d *Device) AdaHessianStep(p, g, m, v, dg device.Buffer, n int, c device.AdaHessianCoef) {
+	dt, ok := d.ok("AdaHessianStep", []int{n}, check.B("p", p, n), check.B("g", g, n), check.B("m", m, n), check.B("v", v, n), check.B("d", dg, n))
+	if ok {
+		d.launch(dt, "adahessian_step", n, p, g, m, v, dg, n, accv(c.Beta1), accv(1-c.Beta1), accv(c.Beta2), accv(1-c.Beta2),
+			accv(c.Eps), accv(c.WeightDecay), accv(c.LR), accv(c.Power), accv(c.BC1), accv(c.SBC2), accv(c.SBC2K), c.Power == 1)
+	}
+}

@@ -75,6 +75,24 @@ var curvatureCases = []opCase{
 		e.d.GraftAdam(e.rand(n, -1, 1), v, out, n, 0.999, 0.0447, 1e-8)
 		return outs{"v": v, "out": out}
 	}},
+	{name: "curv/adahessian", exact: true, run: func(e *env) outs {
+		const n = 111
+		p, m, v := e.rand(n, -1, 1), e.zeros(n), e.zeros(n)
+		for t := int64(1); t <= 3; t++ {
+			e.d.AdaHessianStep(p, e.rand(n, -1, 1), m, v, e.rand(n, 0, 2), n, device.NewAdaHessianCoef(0.1, 0.9, 0.999, 1e-4, 1e-3, 1, t))
+		}
+		return outs{"p": p, "m": m, "v": v}
+	}},
+	// A Hessian power other than 1 takes pow, which OpenCL does not round
+	// correctly (measured: an ulp in float64).
+	{name: "curv/adahessian/power", run: func(e *env) outs {
+		const n = 111
+		p, m, v := e.rand(n, -1, 1), e.zeros(n), e.zeros(n)
+		for t := int64(1); t <= 2; t++ {
+			e.d.AdaHessianStep(p, e.rand(n, -1, 1), m, v, e.rand(n, 0, 2), n, device.NewAdaHessianCoef(0.1, 0.9, 0.999, 1e-4, 0, 0.5, t))
+		}
+		return outs{"p": p, "m": m, "v": v}
+	}},
 }
 
 func TestCurvatureOps(t *testing.T) { compare(t, curvatureCases) }
