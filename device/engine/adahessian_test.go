@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/adafisher-go/landscape/nn"
 	"github.com/adafisher-go/landscape/optim"
 )
 
@@ -28,7 +29,11 @@ func TestAdaHessianMatchesStepper(t *testing.T) {
 	for _, dev := range devices(t) {
 		for _, c := range cases {
 			t.Run(fmt.Sprintf("%s/float64/%s/%s/%s", devName(dev), c.arch, c.act, c.opt), func(t *testing.T) {
-				matchStepper[float64](t, dev, c.arch, c.act, c.opt, 1e-12)
+				tol := 1e-12
+				if c.arch == "gpt" {
+					tol = fdTolerance(t)
+				}
+				matchStepper[float64](t, dev, c.arch, c.act, c.opt, tol)
 			})
 			t.Run(fmt.Sprintf("%s/float32/%s/%s/%s", devName(dev), c.arch, c.act, c.opt), func(t *testing.T) {
 				tol := 1e-5
@@ -45,4 +50,19 @@ func TestAdaHessianMatchesStepper(t *testing.T) {
 			})
 		}
 	}
+}
+
+// fdTolerance is the float64 tolerance of AdaHessian on the GPT. nn.HVP
+// differentiates the layers without an R-operator (LayerNorm, attention,
+// embeddings) by central differences with a step h of about cbrt(eps): a
+// difference of an ulp in the weights (the device's GEMMs sum in another
+// order) moves the product by about eps/h, 1e-11 relative (measured 1.5e-11
+// on pocl; 0 on the CPU reference device, whose weights are the host's bit
+// for bit).
+func fdTolerance(t *testing.T) float64 {
+	m := newModel[float64](t, "gpt", "")
+	if len(nn.NewHVP(m).FiniteDifferences()) == 0 {
+		t.Fatal("the GPT has an exact R-operator now: tighten the tolerance to 1e-12")
+	}
+	return 1e-9
 }
