@@ -52,6 +52,13 @@ type CurvatureOps interface {
 	// averaged for a conv kernel), computed in ACC with m and v rounded
 	// to the element type as optim stores them.
 	AdaHessianStep(p, g, m, v, d Buffer, n int, c AdaHessianCoef)
+	// FullFactorUpdate folds a fresh full factor (dim x dim) into the
+	// state as AdaFisher's FullFactors do (the official analysis code):
+	// fresh is min-max normalised with its global extremes, (x - min) /
+	// (max - min + 1e-12), then state = (0.1 gamma)*state + (0.01
+	// gamma)*fresh, each product rounded; first starts state from the
+	// identity. fresh is not changed.
+	FullFactorUpdate(state, fresh Buffer, dim int, gamma float64, first bool)
 }
 
 // AdaHessianCoef is one AdaHessian step (t from 1), the scalars computed

@@ -226,3 +226,29 @@ func adaHessianStep[T float](pv, g, m, v, d []T, c device.AdaHessianCoef) {
 		pv[j] = T(x - c.LR*(float64(m[j])/c.BC1/denom+c.WeightDecay*x))
 	}
 }
+
+func (d *Device) FullFactorUpdate(state, fresh device.Buffer, dim int, gamma float64, first bool) {
+	n := dim * dim
+	dt, ok := d.ok("FullFactorUpdate", []int{dim, n}, check.B("state", state, n), check.B("fresh", fresh, n))
+	if !ok {
+		return
+	}
+	run(dt, func() { fullFactorUpdate(f32(state)[:n], f32(fresh)[:n], dim, gamma, first) },
+		func() { fullFactorUpdate(f64(state)[:n], f64(fresh)[:n], dim, gamma, first) })
+}
+
+// fullFactorUpdate is optim's fullFactors.update after the GEMM.
+func fullFactorUpdate[T float](state, fresh []T, dim int, gamma float64, first bool) {
+	lo, hi := extremes(fresh)
+	den := hi - lo + T(1e-12)
+	if first {
+		clear(state)
+		for i := 0; i < dim; i++ {
+			state[i*dim+i] = 1
+		}
+	}
+	a, b := T(0.1*gamma), T(0.01*gamma)
+	for i, v := range fresh {
+		state[i] = T(a*state[i]) + T(b*((v-lo)/den))
+	}
+}

@@ -33,6 +33,9 @@ func newUpdater[T nn.Float](e *Engine[T], h optim.Hyper) (updater[T], error) {
 	case "adam", "adamw":
 		return newAdam(e, h, name == "adamw")
 	case "adafisher", "adafisherw":
+		if h.FullFactors {
+			return newFullFisher(e, h, name == "adafisherw")
+		}
 		return newFisher(e, h, name == "adafisherw")
 	case "kfac":
 		return newKFAC(e, h)

@@ -146,3 +146,28 @@ KERNEL void adahessian_step(GLOBAL REAL* p, GLOBAL const REAL* g, GLOBAL REAL* m
 	u = lr * u;
 	p[i] = (REAL)(x - u);
 }
+
+/* full_factor_update runs as one work-group: the fresh factor's extremes,
+ * then state = a*state + b*(fresh - lo)/(hi - lo + eps), from the identity
+ * when first (AdaFisher's full factors). */
+KERNEL void full_factor_update(GLOBAL REAL* state, GLOBAL const REAL* fresh, int dim, REAL a, REAL b, REAL eps, int first) {
+	SHARED REAL red[WG];
+	int l = LID(0), n = dim * dim;
+	REAL lo = INFINITY, hi = -INFINITY;
+	for (int i = l; i < n; i += WG) {
+		REAL v = fresh[i];
+		if (v < lo) lo = v;
+		if (v > hi) hi = v;
+	}
+	lo = reduce_min(red, lo, l);
+	hi = reduce_max(red, hi, l);
+	REAL den = hi - lo;
+	den = den + eps;
+	for (int i = l; i < n; i += WG) {
+		REAL z = (fresh[i] - lo) / den;
+		REAL prev = first ? ((i / dim == i % dim) ? (REAL)1 : (REAL)0) : state[i];
+		REAL x = a * prev;
+		REAL y = b * z;
+		state[i] = x + y;
+	}
+}

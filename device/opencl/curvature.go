@@ -79,3 +79,10 @@ func (d *Device) AdaHessianStep(p, g, m, v, dg device.Buffer, n int, c device.Ad
 			accv(c.Eps), accv(c.WeightDecay), accv(c.LR), accv(c.Power), accv(c.BC1), accv(c.SBC2), accv(c.SBC2K), c.Power == 1)
 	}
 }
+
+func (d *Device) FullFactorUpdate(state, fresh device.Buffer, dim int, gamma float64, first bool) {
+	n := dim * dim
+	if dt, ok := d.ok("FullFactorUpdate", []int{dim, n}, check.B("state", state, n), check.B("fresh", fresh, n)); ok {
+		d.groups(dt, "full_factor_update", 1, state, fresh, dim, realv(0.1*gamma), realv(0.01*gamma), realv(1e-12), first)
+	}
+}

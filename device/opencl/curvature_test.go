@@ -93,6 +93,13 @@ var curvatureCases = []opCase{
 		}
 		return outs{"p": p, "m": m, "v": v}
 	}},
+	{name: "curv/fullfactor", exact: true, run: func(e *env) outs {
+		const dim = 23
+		state := e.rand(dim*dim, -1, 1)
+		e.d.FullFactorUpdate(state, e.rand(dim*dim, 0, 5), dim, 0.8, true)
+		e.d.FullFactorUpdate(state, e.rand(dim*dim, -1, 3), dim, 0.8, false)
+		return outs{"state": state}
+	}},
 }
 
 func TestCurvatureOps(t *testing.T) { compare(t, curvatureCases) }
