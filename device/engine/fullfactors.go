@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/adafisher-go/landscape/device"
@@ -105,10 +106,16 @@ type BatchFactor[T nn.Float] struct {
 }
 
 // BatchFactors computes, on the device, the batch factors of every Linear
-// and Conv2d layer from the captures of the last training step and
+// and Conv2d layer from the captures of the last training step (call it
+// after Step, before any Evaluate) and
 // downloads them (what train's factor snapshot computes from the host
 // captures with optim.BatchFactor).
 func (e *Engine[T]) BatchFactors() ([]BatchFactor[T], error) {
+	if !e.a.train {
+		// An evaluation pass replaced the layers' inputs, not their
+		// output gradients.
+		return nil, errors.New("engine: BatchFactors after Evaluate: call it right after the training Step whose batch it describes")
+	}
 	var out []BatchFactor[T]
 	var err error
 	for _, o := range e.ops {

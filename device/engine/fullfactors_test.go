@@ -98,6 +98,12 @@ func TestBatchFactors(t *testing.T) {
 				if n == 0 || n != len(got) {
 					t.Errorf("%d host layers with full factors, %d from the engine", n, len(got))
 				}
+				if _, err := e.Evaluate(xs[0], ys[0]); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := e.BatchFactors(); err == nil {
+					t.Error("BatchFactors after Evaluate: no error")
+				}
 			})
 		}
 	}
