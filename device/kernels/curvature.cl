@@ -13,12 +13,24 @@ KERNEL void curv_scale_mat(GLOBAL const REAL* src, int soff, int sld, GLOBAL REA
 	dst[doff + r * dld + j] = (REAL)((ACC)src[soff + r * sld + j] * alpha);
 }
 
-/* dot_group: one group of WG work items sums a*b in ACC into out[at]. */
-KERNEL void dot_group(GLOBAL const REAL* a, GLOBAL const REAL* b, GLOBAL REAL* out, int n, int at) {
+/* dot_partial: group g of groups sums a*b over its share of the n elements
+ * (a grid-stride loop) into part[g]; sum_partial adds the parts in one
+ * group and rounds the total to REAL into out[at]. Two passes, so that a
+ * long vector is read by every compute unit of a GPU. */
+KERNEL void dot_partial(GLOBAL const REAL* a, GLOBAL const REAL* b, GLOBAL ACC* part, int n, int groups) {
+	SHARED ACC red[WG];
+	int l = LID(0), g = GROUP(0);
+	ACC s = 0;
+	for (int i = g * WG + l; i < n; i += groups * WG) s += (ACC)a[i] * (ACC)b[i];
+	ACC t = reduce_sum(red, s, l);
+	if (l == 0) part[g] = t;
+}
+
+KERNEL void sum_partial(GLOBAL const ACC* part, int groups, GLOBAL REAL* out, int at) {
 	SHARED ACC red[WG];
 	int l = LID(0);
 	ACC s = 0;
-	for (int i = l; i < n; i += WG) s += (ACC)a[i] * (ACC)b[i];
+	for (int i = l; i < groups; i += WG) s += part[i];
 	ACC t = reduce_sum(red, s, l);
 	if (l == 0) out[at] = (REAL)t;
 }
@@ -147,27 +159,55 @@ KERNEL void adahessian_step(GLOBAL REAL* p, GLOBAL const REAL* g, GLOBAL REAL* m
 	p[i] = (REAL)(x - u);
 }
 
-/* full_factor_update runs as one work-group: the fresh factor's extremes,
- * then state = a*state + b*(fresh - lo)/(hi - lo + eps), from the identity
- * when first (AdaFisher's full factors). */
-KERNEL void full_factor_update(GLOBAL REAL* state, GLOBAL const REAL* fresh, int dim, REAL a, REAL b, REAL eps, int first) {
+/* AdaFisher's full factors in three passes: minmax_partial writes each
+ * group's extremes of x to part[2g], part[2g+1]; minmax_combine (one group)
+ * writes the global ones to part[2*groups], part[2*groups+1] (ACC holds a
+ * REAL exactly); full_factor_apply sets state = a*state +
+ * b*(fresh - lo)/(hi - lo + eps), from the identity when first. */
+KERNEL void minmax_partial(GLOBAL const REAL* x, GLOBAL ACC* part, int n, int groups) {
 	SHARED REAL red[WG];
-	int l = LID(0), n = dim * dim;
+	int l = LID(0), g = GROUP(0);
 	REAL lo = INFINITY, hi = -INFINITY;
-	for (int i = l; i < n; i += WG) {
-		REAL v = fresh[i];
+	for (int i = g * WG + l; i < n; i += groups * WG) {
+		REAL v = x[i];
 		if (v < lo) lo = v;
 		if (v > hi) hi = v;
 	}
 	lo = reduce_min(red, lo, l);
 	hi = reduce_max(red, hi, l);
+	if (l == 0) {
+		part[2 * g] = (ACC)lo;
+		part[2 * g + 1] = (ACC)hi;
+	}
+}
+
+KERNEL void minmax_combine(GLOBAL ACC* part, int groups) {
+	SHARED REAL red[WG];
+	int l = LID(0);
+	REAL lo = INFINITY, hi = -INFINITY;
+	for (int i = l; i < groups; i += WG) {
+		REAL a = (REAL)part[2 * i], b = (REAL)part[2 * i + 1];
+		if (a < lo) lo = a;
+		if (b > hi) hi = b;
+	}
+	lo = reduce_min(red, lo, l);
+	hi = reduce_max(red, hi, l);
+	if (l == 0) {
+		part[2 * groups] = (ACC)lo;
+		part[2 * groups + 1] = (ACC)hi;
+	}
+}
+
+KERNEL void full_factor_apply(GLOBAL REAL* state, GLOBAL const REAL* fresh, GLOBAL const ACC* part, int at,
+		int dim, REAL a, REAL b, REAL eps, int first) {
+	int i = GID(0);
+	if (i >= dim * dim) return;
+	REAL lo = (REAL)part[at], hi = (REAL)part[at + 1];
 	REAL den = hi - lo;
 	den = den + eps;
-	for (int i = l; i < n; i += WG) {
-		REAL z = (fresh[i] - lo) / den;
-		REAL prev = first ? ((i / dim == i % dim) ? (REAL)1 : (REAL)0) : state[i];
-		REAL x = a * prev;
-		REAL y = b * z;
-		state[i] = x + y;
-	}
+	REAL z = (fresh[i] - lo) / den;
+	REAL prev = first ? ((i / dim == i % dim) ? (REAL)1 : (REAL)0) : state[i];
+	REAL x = a * prev;
+	REAL y = b * z;
+	state[i] = x + y;
 }

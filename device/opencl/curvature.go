@@ -19,9 +19,21 @@ func (d *Device) ScaleMat(rows, cols int, alpha float64, src, dst device.Mat) {
 }
 
 func (d *Device) Dot(n int, a, b, out device.Buffer, at int) {
-	if dt, ok := d.ok("Dot", []int{n, at}, check.B("a", a, n), check.B("b", b, n), check.B("out", out, at+1)); ok {
-		d.groups(dt, "dot_group", 1, a, b, out, n, at)
+	dt, ok := d.ok("Dot", []int{n, at}, check.B("a", a, n), check.B("b", b, n), check.B("out", out, at+1))
+	if !ok {
+		return
 	}
+	g := reduceGroups(n)
+	if part := d.scratchACC(g); part != nil {
+		d.groups(dt, "dot_partial", g, a, b, part, n, g)
+		d.groups(dt, "sum_partial", 1, part, g, out, at)
+	}
+}
+
+// reduceGroups is the number of work-groups of a two-pass reduction over n
+// elements: at least 8 elements per work item, at most 256 groups.
+func reduceGroups(n int) int {
+	return max(1, min(256, (n+8*local-1)/(8*local)))
 }
 
 func (d *Device) FactorBiasColumn(rows, cols int, a, cov device.Buffer, scale, corner float64) {
@@ -82,7 +94,14 @@ func (d *Device) AdaHessianStep(p, g, m, v, dg device.Buffer, n int, c device.Ad
 
 func (d *Device) FullFactorUpdate(state, fresh device.Buffer, dim int, gamma float64, first bool) {
 	n := dim * dim
-	if dt, ok := d.ok("FullFactorUpdate", []int{dim, n}, check.B("state", state, n), check.B("fresh", fresh, n)); ok {
-		d.groups(dt, "full_factor_update", 1, state, fresh, dim, realv(0.1*gamma), realv(0.01*gamma), realv(1e-12), first)
+	dt, ok := d.ok("FullFactorUpdate", []int{dim, n}, check.B("state", state, n), check.B("fresh", fresh, n))
+	if !ok {
+		return
+	}
+	g := reduceGroups(n)
+	if part := d.scratchACC(2*g + 2); part != nil {
+		d.groups(dt, "minmax_partial", g, fresh, part, n, g)
+		d.groups(dt, "minmax_combine", 1, part, g)
+		d.launch(dt, "full_factor_apply", n, state, fresh, part, 2*g, dim, realv(0.1*gamma), realv(0.01*gamma), realv(1e-12), first)
 	}
 }

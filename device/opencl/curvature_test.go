@@ -23,6 +23,9 @@ var curvatureCases = []opCase{
 		a, b := e.rand(1000, -1, 1), e.rand(1000, -1, 1)
 		e.d.Dot(1000, a, b, out, 1)
 		e.d.Dot(7, a, a, out, 2)
+		// Long enough for several groups of the two-pass reduction.
+		long := e.rand(70000, -1, 1)
+		e.d.Dot(70000, long, long, out, 0)
 		return outs{"out": out}
 	}},
 	{name: "curv/biascolumn", exact: true, run: func(e *env) outs {
@@ -98,7 +101,10 @@ var curvatureCases = []opCase{
 		state := e.rand(dim*dim, -1, 1)
 		e.d.FullFactorUpdate(state, e.rand(dim*dim, 0, 5), dim, 0.8, true)
 		e.d.FullFactorUpdate(state, e.rand(dim*dim, -1, 3), dim, 0.8, false)
-		return outs{"state": state}
+		const big = 300 // several groups of the two-pass extremes
+		s2 := e.zeros(big * big)
+		e.d.FullFactorUpdate(s2, e.rand(big*big, -2, 7), big, 0.5, true)
+		return outs{"state": state, "big": s2}
 	}},
 }
 
