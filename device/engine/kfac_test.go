@@ -23,10 +23,11 @@ var curvHypers = map[string]optim.Hyper{
 	"kfac-noclip": {LR: 0.01, Momentum: 0, StatDecay: 0.9, Damping: 1e-2, KLClip: 1e6, TCov: 1, TInv: 2},
 }
 
-// TestKFACMatchesStepper trains the MLP, the CNN, a ResNet-8 and a GPT with
-// K-FAC on the host (train.Stepper) and on the engine (resumed after two
-// host steps, a ToHost/FromHost round trip, a short batch): losses,
-// parameters and every state tensor and count agree.
+// TestKFACMatchesStepper trains the MLP, the CNN, a ResNet-8 and GPTs
+// (untied; tied with Dropout) with K-FAC on the host (train.Stepper) and
+// on the engine (resumed after two host steps, a ToHost/FromHost round
+// trip, a short batch): losses, parameters and every state tensor and
+// count agree.
 func TestKFACMatchesStepper(t *testing.T) {
 	type tc struct{ arch, act, opt string }
 	var cases []tc
@@ -35,7 +36,7 @@ func TestKFACMatchesStepper(t *testing.T) {
 			cases = append(cases, tc{"mlp", act, k})
 		}
 	}
-	for _, arch := range []string{"cnn", "resnet", "gpt"} {
+	for _, arch := range []string{"cnn", "resnet", "gpt", "gpt-tied"} {
 		cases = append(cases, tc{arch, "", "kfac"})
 	}
 	for _, dev := range devices(t) {

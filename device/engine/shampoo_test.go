@@ -32,7 +32,7 @@ func TestShampooMatchesStepper(t *testing.T) {
 	// BatchNorm has a gradient of rounding noise, which Adam's direction
 	// normalises to steps of lr; the ResNet's convolutions have no bias.
 	cases = append(cases, tc{"cnn", "", "shampoo"}, tc{"cnn", "", "shampoo-none"})
-	cases = append(cases, tc{"resnet", "", "shampoo-adam"}, tc{"gpt", "", "shampoo"})
+	cases = append(cases, tc{"resnet", "", "shampoo-adam"}, tc{"gpt", "", "shampoo"}, tc{"gpt-tied", "", "shampoo-none"})
 	for _, dev := range devices(t) {
 		for _, c := range cases {
 			t.Run(fmt.Sprintf("%s/float64/%s/%s/%s", devName(dev), c.arch, c.act, c.opt), func(t *testing.T) {
