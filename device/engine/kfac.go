@@ -242,38 +242,22 @@ func (u *kfacUpd[T]) factors(l *kfacLayer[T]) {
 	d.RunningStat(l.gg, l.covG, l.out, u.h.StatDecay, first)
 }
 
-// decompose downloads every layer's factors (and the current
-// decompositions, which a failed one keeps), decomposes them with optim's
-// routine and uploads the result; it sets the diagnostics as optim.KFAC.
+// decompose downloads every layer's factors, decomposes them with optim's
+// routine and uploads the eigenvectors and eigenvalues; a decomposition
+// that fails keeps the device's current ones, as optim keeps its own (only
+// their eigenvalues come down, for the diagnostics). It sets the
+// diagnostics as optim.KFAC.
 func (u *kfacUpd[T]) decompose() error {
-	d := u.e.dev
 	u.diag = &optim.Diagnostics{}
 	for _, l := range u.layers {
 		r0, f0 := u.eig.Counts()
-		var dg, da []T
-		for _, f := range []struct {
-			m, q, w device.Buffer
-			n       int
-			vals    *[]T
-		}{{l.aa, l.qa, l.da, l.in, &da}, {l.gg, l.qg, l.dg, l.out, &dg}} {
-			n := f.n
-			m, q, w := make([]T, n*n), make([]T, n*n), make([]T, n)
-			for _, x := range []struct {
-				h []T
-				b device.Buffer
-			}{{m, f.m}, {q, f.q}, {w, f.w}} {
-				if err := device.Read(d, x.h, x.b, 0); err != nil {
-					return err
-				}
-			}
-			optim.KFACEigen(&u.eig, m, n, w, q)
-			if err := device.Write(d, f.q, 0, q); err != nil {
-				return err
-			}
-			if err := device.Write(d, f.w, 0, w); err != nil {
-				return err
-			}
-			*f.vals = w
+		da, err := u.eigen(l.aa, l.qa, l.da, l.in)
+		if err != nil {
+			return err
+		}
+		dg, err := u.eigen(l.gg, l.qg, l.dg, l.out)
+		if err != nil {
+			return err
 		}
 		r1, f1 := u.eig.Counts()
 		l.retries += int64(r1 - r0)
@@ -285,6 +269,25 @@ func (u *kfacUpd[T]) decompose() error {
 			EigRetries: int(l.retries), EigFailures: int(l.failures)})
 	}
 	return nil
+}
+
+// eigen decomposes the n x n factor m into q and w on the host and returns
+// the eigenvalues in force afterwards.
+func (u *kfacUpd[T]) eigen(m, q, w device.Buffer, n int) ([]T, error) {
+	d := u.e.dev
+	hm, hq, hw := make([]T, n*n), make([]T, n*n), make([]T, n)
+	if err := device.Read(d, hm, m, 0); err != nil {
+		return nil, err
+	}
+	_, f0 := u.eig.Counts()
+	optim.KFACEigen(&u.eig, hm, n, hw, hq)
+	if _, f1 := u.eig.Counts(); f1 > f0 {
+		return hw, device.Read(d, hw, w, 0)
+	}
+	if err := device.Write(d, q, 0, hq); err != nil {
+		return nil, err
+	}
+	return hw, device.Write(d, w, 0, hw)
 }
 
 // naturalGradient sets l.p = [dW, db] and l.v = Qg [(Qg^T P Qa) / (dG dA^T

@@ -265,20 +265,21 @@ func (u *shampooUpd[T]) precondition(sp *shampooParam, b *shampooBlock, update b
 	return nil
 }
 
-// inverseRoot downloads a statistic and its current root (which a failed
-// decomposition keeps), computes the root with optim's routine and uploads
-// it.
+// inverseRoot downloads a statistic, computes its root with optim's
+// routine and uploads it; a decomposition that fails keeps the device's
+// current root, as optim keeps its own.
 func (u *shampooUpd[T]) inverseRoot(stat, root device.Buffer, n int) error {
 	d := u.e.dev
 	s, r := make([]T, n*n), make([]T, n*n)
 	if err := device.Read(d, s, stat, 0); err != nil {
 		return err
 	}
-	if err := device.Read(d, r, root, 0); err != nil {
-		return err
-	}
+	_, f0 := u.eig.Counts()
 	optim.ShampooInverseRoot(&u.eig, s, n, u.h.Damping, r)
 	rt, fl := u.eig.Counts()
 	u.retries, u.fails = int64(rt), int64(fl)
+	if fl > f0 {
+		return nil
+	}
 	return device.Write(d, root, 0, r)
 }
