@@ -129,6 +129,7 @@ type FisherCoef struct {
 // otherwise; n counts elements. A Buffer argument documented as optional
 // may be nil.
 type Device interface {
+	CurvatureOps
 	// Name describes the device ("cpu", "opencl: Intel(R) ... (pocl)").
 	Name() string
 	// Float64 reports whether F64 buffers and operations are available.

@@ -24,9 +24,6 @@ func (s *session[T]) openDevice() error {
 	if spec.Kind != "opencl" {
 		return settingErrorf("{device} %q: want cpu, opencl or opencl:N", s.cfg.Device)
 	}
-	if s.cfg.Hyper.FullFactors {
-		return settingErrorf("{device} %s: full factor matrices are kept on the CPU only; drop full factors or train on the CPU", s.cfg.Device)
-	}
 	d, err := opencl.Open(spec.Index)
 	if err != nil {
 		return fmt.Errorf("device %s: %w", s.cfg.Device, err)

@@ -39,9 +39,9 @@ var FactorDescriptions = map[string]string{
 }
 
 func (s *session[T]) snapshotFactors(step int, src optim.FactorSource[T], caps []*nn.Capture[T]) error {
-	byLayer := map[string]*nn.Capture[T]{}
-	for _, c := range caps {
-		byLayer[c.Layer] = c
+	batch, err := s.batchFactors(caps)
+	if err != nil {
+		return err
 	}
 	var tensors []rundir.Tensor
 	var infos []FactorLayerInfo
@@ -57,13 +57,9 @@ func (s *session[T]) snapshotFactors(step int, src optim.FactorSource[T], caps [
 			add(&info, "H_full", f.HFull)
 			add(&info, "S_full", f.SFull)
 		}
-		if c := byLayer[f.Layer]; c != nil && s.cfg.Hyper.FullFactors && (c.Kind == nn.KindLinear || c.Kind == nn.KindConv2d) {
-			rows, _ := c.A.Rows()
-			var h, g nn.Tensor[T]
-			optim.BatchFactor(c.A, float64(rows), &h)
-			optim.BatchFactor(c.G, float64(rows), &g)
-			add(&info, "H_batch", &h)
-			add(&info, "S_batch", &g)
+		if b, ok := batch[f.Layer]; ok {
+			add(&info, "H_batch", b[0])
+			add(&info, "S_batch", b[1])
 		}
 		infos = append(infos, info)
 	}
@@ -82,6 +78,37 @@ func (s *session[T]) snapshotFactors(step int, src optim.FactorSource[T], caps [
 	meta["fisher_mode"] = s.cfg.Hyper.FisherMode
 	rundir.SortForAlignment(tensors)
 	return s.dir.WriteFactors(step, tensors, meta)
+}
+
+// batchFactors returns, with full factors, the raw factors a^T a / N and
+// g^T g / N of the step's batch for every Linear and Conv2d layer: from the
+// host captures, or computed on the device from its own.
+func (s *session[T]) batchFactors(caps []*nn.Capture[T]) (map[string][2]*nn.Tensor[T], error) {
+	if !s.cfg.Hyper.FullFactors {
+		return nil, nil
+	}
+	out := map[string][2]*nn.Tensor[T]{}
+	if s.dev != nil {
+		fs, err := s.dev.BatchFactors()
+		if err != nil {
+			return nil, fmt.Errorf("device %s: %w", s.cfg.Device, err)
+		}
+		for _, f := range fs {
+			out[f.Layer] = [2]*nn.Tensor[T]{f.H, f.S}
+		}
+		return out, nil
+	}
+	for _, c := range caps {
+		if c.Kind != nn.KindLinear && c.Kind != nn.KindConv2d {
+			continue
+		}
+		rows, _ := c.A.Rows()
+		var h, g nn.Tensor[T]
+		optim.BatchFactor(c.A, float64(rows), &h)
+		optim.BatchFactor(c.G, float64(rows), &g)
+		out[c.Layer] = [2]*nn.Tensor[T]{&h, &g}
+	}
+	return out, nil
 }
 
 // FactorSnapshot is a factor snapshot read back: the step, the layers with

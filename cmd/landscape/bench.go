@@ -21,7 +21,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	rounds := fs.Int("rounds", 5, "timed rounds; the median is reported")
 	minRound := fs.Duration("round", 300*time.Millisecond, "minimum duration of one round")
 	threads := fs.Int("threads", 0, "GOMAXPROCS for the timing (0: all cores)")
-	device := fs.String("device", "cpu", "where the steps run: cpu, opencl or opencl:N (the workloads' models and sgd, adam, adamw, adafisher on the device)")
+	device := fs.String("device", "cpu", "where the steps run: cpu, opencl or opencl:N (the workloads' models and every optimizer on the device; K-FAC's and Shampoo's eigendecompositions and AdaHessian's Hessian-vector products on the CPU)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: landscape bench [flags]\n\nTimes training steps (forward, loss, backward, optimizer step) of the standard workloads\nafter 20 warm-up steps and prints one JSON object per line.\n\nflags:")
 		printFlags(fs, stderr)

@@ -31,6 +31,12 @@ type Engine[T nn.Float] struct {
 	modelBufs []modelBuf[T]
 	bnCounts  []bnCount
 
+	// batchIn and batchLabels are the batch of the step in progress, for
+	// an update that needs it on the host (AdaHessian's Hessian-vector
+	// products).
+	batchIn     *nn.Tensor[T]
+	batchLabels []int
+
 	x, labels, loss, correct, dlogits device.Buffer
 	hostLoss                          []T
 	hostHit, hostLab                  []int32
@@ -174,7 +180,10 @@ func (e *Engine[T]) Step(in *nn.Tensor[T], labels []int) (Result, error) {
 	if a.err != nil {
 		return res, a.err
 	}
-	if err := e.upd.step(); err != nil {
+	e.batchIn, e.batchLabels = in, labels
+	err = e.upd.step()
+	e.batchIn, e.batchLabels = nil, nil
+	if err != nil {
 		return res, err
 	}
 	if res.Diagnostics, err = e.upd.diagnostics(); err != nil {

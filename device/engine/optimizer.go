@@ -33,9 +33,18 @@ func newUpdater[T nn.Float](e *Engine[T], h optim.Hyper) (updater[T], error) {
 	case "adam", "adamw":
 		return newAdam(e, h, name == "adamw")
 	case "adafisher", "adafisherw":
+		if h.FullFactors {
+			return newFullFisher(e, h, name == "adafisherw")
+		}
 		return newFisher(e, h, name == "adafisherw")
+	case "kfac":
+		return newKFAC(e, h)
+	case "shampoo":
+		return newShampoo(e, h)
+	case "adahessian":
+		return newAdaHessian(e, h)
 	}
-	return nil, fmt.Errorf("engine: optimizer %q is not supported on the device (sgd, adam, adamw, adafisher, adafisherw are)", name)
+	return nil, fmt.Errorf("engine: optimizer %q is not supported on the device (sgd, adam, adamw, adafisher, adafisherw, kfac, shampoo, adahessian are)", name)
 }
 
 // sgdUpd is optim.SGD: "<param>.momentum_buffer" when momentum is not 0,

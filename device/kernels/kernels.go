@@ -9,12 +9,12 @@ import (
 	"strings"
 )
 
-//go:embed prelude_opencl.h common.cl elementwise.cl conv.cl norm.cl pool.cl loss.cl optim.cl fisher.cl layers_ext.cl
+//go:embed prelude_opencl.h common.cl elementwise.cl conv.cl norm.cl pool.cl loss.cl optim.cl fisher.cl layers_ext.cl curvature.cl
 var files embed.FS
 
 // Files lists the kernel files in the order they are compiled (the prelude
 // first).
-var Files = []string{"common.cl", "elementwise.cl", "conv.cl", "norm.cl", "pool.cl", "loss.cl", "optim.cl", "fisher.cl", "layers_ext.cl"}
+var Files = []string{"common.cl", "elementwise.cl", "conv.cl", "norm.cl", "pool.cl", "loss.cl", "optim.cl", "fisher.cl", "layers_ext.cl", "curvature.cl"}
 
 // OpenCL returns the OpenCL program: the prelude and every kernel file.
 func OpenCL() string {

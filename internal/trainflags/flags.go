@@ -128,7 +128,7 @@ func (f *Flags) runFlags() {
 	fs.IntVar(&c.CheckpointEvery, "checkpoint-every", 0, "write the resumable checkpoint every N steps (it is also written every 30 s, on interrupt and at the end)")
 	fs.StringVar(&c.OnNaN, "on-nan", "stop", "stop: a NaN or infinite loss, gradient or weight ends the run (exit status 1), keeping the last good checkpoint; continue: train on and record the non-finite losses")
 	fs.StringVar(&c.Init, "init", "", "load the starting weights from this safetensors file or PyTorch checkpoint (.pt/.pth), by name")
-	fs.StringVar(&c.Device, "device", "cpu", "where the steps run: cpu, opencl (the first GPU, else the first OpenCL device) or opencl:N (landscape devices lists them); on OpenCL: mlp, cnn, resnet, resnet18/34 and gpt with sgd, adam, adamw, adafisher, adafisherw (K-FAC, Shampoo and AdaHessian run on the CPU); with --resume, continue on another device")
+	fs.StringVar(&c.Device, "device", "cpu", "where the steps run: cpu, opencl (the first GPU, else the first OpenCL device) or opencl:N (landscape devices lists them); on OpenCL: mlp, cnn, resnet, resnet18/34 and gpt with every optimizer; K-FAC's and Shampoo's eigendecompositions (every TInv / update-interval steps) and AdaHessian's Hessian-vector products (every step, from downloaded weights) run on the CPU, the rest on the device; with --resume, continue on another device")
 	fs.StringVar(&c.Out, "out", "", "the run directory to write")
 	fs.BoolVar(&f.Overwrite, "overwrite", false, "replace an existing run in --out")
 	fs.BoolVar(&f.Report, "report", false, "write the run's HTML report into DIR/report/index.html at the end ")
