@@ -1,10 +1,6 @@
 package optim
 
-import (
-	"math"
-
-	"github.com/adafisher-go/landscape/nn"
-)
+import "github.com/adafisher-go/landscape/nn"
 
 // EigenSolver is the eigendecomposition that K-FAC and Shampoo run on their
 // factors (float64, one retry with a ridge, the previous decomposition kept
@@ -34,15 +30,5 @@ func KFACEigen[T nn.Float](s *EigenSolver, m []T, n int, d, q []T) {
 // root = Q diag(max(w, eps)^(-1/4)) Q^T, as Shampoo.inverseRoot computes
 // it; a failed decomposition leaves root alone.
 func ShampooInverseRoot[T nn.Float](s *EigenSolver, stat []T, n int, eps float64, root []T) {
-	w, q, qs := make([]T, n), make([]T, n*n), make([]T, n*n)
-	if !eigenDecompose(&s.s, stat, n, w, q) {
-		return
-	}
-	for k, v := range w {
-		f := T(math.Pow(max(float64(v), eps), -0.25))
-		for i := 0; i < n; i++ {
-			qs[i*n+k] = q[i*n+k] * f
-		}
-	}
-	nn.Gemm(false, true, n, n, n, 1, qs, n, q, n, 0, root, n)
+	invFourthRootEig(&s.s, stat, n, eps, root, make([]T, n), make([]T, n*n), make([]T, n*n))
 }

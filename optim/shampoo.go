@@ -312,13 +312,18 @@ func (o *Shampoo[T]) preconditionBlock(sp *shampooParam[T], b *shampooBlock[T], 
 // inverseRoot sets root = S^(-1/4) = Q diag(max(w, eps)^(-1/4)) Q^T; a
 // failed decomposition keeps the previous root.
 func (o *Shampoo[T]) inverseRoot(s []T, n int, root []T) {
-	w, q := o.w[:n], o.q[:n*n]
-	if !eigenDecompose(&o.eig, s, n, w, q) {
+	invFourthRootEig(&o.eig, s, n, o.cfg.Epsilon, root, o.w[:n], o.q[:n*n], o.tmp[:n*n])
+}
+
+// invFourthRootEig sets root = Q diag(max(w, eps)^(-1/4)) Q^T for the
+// eigendecomposition s = Q diag(w) Q^T of an n x n statistic, using w (n),
+// q and qs (n x n) as scratch; a failed decomposition leaves root alone.
+func invFourthRootEig[T nn.Float](e *eigenSolver, s []T, n int, eps float64, root, w, q, qs []T) {
+	if !eigenDecompose(e, s, n, w, q) {
 		return
 	}
-	qs := o.tmp[:n*n]
 	for k, v := range w {
-		f := T(math.Pow(max(float64(v), o.cfg.Epsilon), -0.25))
+		f := T(math.Pow(max(float64(v), eps), -0.25))
 		for i := 0; i < n; i++ {
 			qs[i*n+k] = q[i*n+k] * f
 		}
