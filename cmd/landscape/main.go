@@ -39,7 +39,7 @@ var commands = []struct {
 	{"interpolate", "interpolate scattered x,y,value points on a grid as scipy's griddata cubic", cmdInterpolate},
 	{"surface", "loss along a line or on a plane around a run's weights", cmdSurface},
 	{"trajectory", "weight trajectories over interpolated and evaluated loss surfaces (the paper's Figure 1)", cmdTrajectory},
-	{"compare", "train with several optimizers for the same wall-clock time and compare them in one report", cmdCompare},
+	{"compare", "train with several optimizers for the same wall-clock time (or steps, epochs) and compare them in one report", cmdCompare},
 	{"convert", "convert weights between PyTorch's .pt and safetensors", cmdConvert},
 	{"devices", "list the CPU and the OpenCL devices found", cmdDevices},
 	{"sweep", "train a grid of optimizers, learning rates, batch sizes and seeds; mean ± std per setting; Slurm array jobs", cmdSweep},
