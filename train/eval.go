@@ -17,11 +17,15 @@ type Eval struct {
 }
 
 // evaluate computes the mean loss and accuracy of the model in evaluation
-// mode over a dataset, in chunks: per sample, or for a language model per
-// target token (with the perplexity). xs is the dataset in T when the caller
-// has it already.
-func evaluate[T nn.Float](m *nn.Model[T], d *data.Dataset, xs []T) Eval {
-	const chunk = 1024
+// mode over a dataset, in chunks of chunk samples (1024 when 0): per sample,
+// or for a language model per target token (with the perplexity). xs is the
+// dataset in T when the caller has it already. A training run evaluates in
+// chunks of its batch size, so that the layers' buffers, sized for a batch,
+// do not grow: ResNet-18 at 1024 images a chunk would hold gigabytes.
+func evaluate[T nn.Float](m *nn.Model[T], d *data.Dataset, xs []T, chunk int) Eval {
+	if chunk <= 0 {
+		chunk = 1024
+	}
 	sample := numel(d.Shape)
 	var in nn.Tensor[T]
 	var sum float64

@@ -193,7 +193,7 @@ func (s *session[T]) finish(stopped string) (*Result, error) {
 		}
 	}
 	res := &Result{Dir: s.dir.Path, Steps: s.step, Epochs: (s.step + s.spe - 1) / s.spe, LastLoss: s.last, Elapsed: t, Stopped: stopped}
-	res.FinalTrain = evaluate(s.model, s.train, s.xs)
+	res.FinalTrain = evaluate(s.model, s.train, s.xs, s.cfg.BatchSize)
 	rec := finalRecord{Kind: "final", Step: s.step, TimeS: t.Seconds(), TrainLoss: metricFloat(res.FinalTrain.Loss), TrainAccuracy: res.FinalTrain.Accuracy,
 		TrainPerplexity: perplexityOf(res.FinalTrain)}
 	if s.test != nil {

@@ -62,7 +62,7 @@ func TestIrisAdamConverges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := evaluate(m, tr, nil)
+	e := evaluate(m, tr, nil, 0)
 	if math.Abs(e.Loss-res.FinalTrain.Loss) > 1e-15 || e.Loss >= res.LastLoss {
 		t.Fatalf("reloaded loss %g, run reported %g (last batch %g)", e.Loss, res.FinalTrain.Loss, res.LastLoss)
 	}
