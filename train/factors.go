@@ -57,7 +57,7 @@ func (s *session[T]) snapshotFactors(step int, src optim.FactorSource[T], caps [
 			add(&info, "H_full", f.HFull)
 			add(&info, "S_full", f.SFull)
 		}
-		if c := byLayer[f.Layer]; c != nil && c.A != nil && s.cfg.Hyper.FullFactors && (c.Kind == nn.KindLinear || c.Kind == nn.KindConv2d) {
+		if c := byLayer[f.Layer]; c != nil && s.cfg.Hyper.FullFactors && (c.Kind == nn.KindLinear || c.Kind == nn.KindConv2d) {
 			rows, _ := c.A.Rows()
 			var h, g nn.Tensor[T]
 			optim.BatchFactor(c.A, float64(rows), &h)
