@@ -34,7 +34,7 @@ type BatchNorm2d[T Float] struct {
 	y, dx          Tensor[T]
 	capture        bool
 	diag           bool
-	sumX, sumDy    []float64 // diagonal capture: per-channel sums of x and dy
+	sumX, sumDy    []float64 // diagonal capture: per-channel sums of x and dy (channelSum)
 	has            bool
 	captured       Capture[T]
 	bufs           []*Buffer[T]
@@ -145,9 +145,6 @@ func (l *BatchNorm2d[T]) forwardChannels(c0, c1 int) {
 				sum += sum4(x.Data[(s*ch+c)*hw : (s*ch+c+1)*hw])
 			}
 			mean = sum / float64(n)
-			if l.diag {
-				l.sumX[c] = sum
-			}
 			var sq float64
 			for s := 0; s < b; s++ {
 				sq += centredSquares(x.Data[(s*ch+c)*hw:(s*ch+c+1)*hw], mean)
@@ -159,15 +156,11 @@ func (l *BatchNorm2d[T]) forwardChannels(c0, c1 int) {
 		} else {
 			mean = float64(l.RunningMean.Data[c])
 			inv = 1 / math.Sqrt(float64(l.RunningVar.Data[c])+l.Eps)
-			if l.diag {
-				var sum float64
-				for s := 0; s < b; s++ {
-					sum += sum4(x.Data[(s*ch+c)*hw : (s*ch+c+1)*hw])
-				}
-				l.sumX[c] = sum
-			}
 		}
 		l.mean[c], l.invStd[c] = mean, inv
+		if l.diag {
+			l.sumX[c] = channelSum(x.Data, b, ch, hw, c)
+		}
 		a := float64(l.Weight.Value.Data[c]) * inv
 		shift := float64(l.Bias.Value.Data[c]) - mean*a
 		for s := 0; s < b; s++ {
@@ -273,6 +266,10 @@ func (l *BatchNorm2d[T]) backwardChannels(dy, dx *Tensor[T], c0, c1 int) {
 	n := float64(b * hw)
 	needInput := dx != nil
 	for c := c0; c < c1; c++ {
+		if l.diag {
+			// Before dx, which may be dy, is written.
+			l.sumDy[c] = channelSum(dy.Data, b, ch, hw, c)
+		}
 		mean, inv := l.mean[c], l.invStd[c]
 		var sumDy, sumDyXc float64
 		for s := 0; s < b; s++ {
@@ -280,9 +277,6 @@ func (l *BatchNorm2d[T]) backwardChannels(dy, dx *Tensor[T], c0, c1 int) {
 			sd, sdx := sumAndCentredDot(dy.Data[off:off+hw], l.x.Data[off:off+hw], mean)
 			sumDy += sd
 			sumDyXc += sdx
-		}
-		if l.diag {
-			l.sumDy[c] = sumDy
 		}
 		sumDyXhat := sumDyXc * inv
 		l.Weight.Grad.Data[c] += T(sumDyXhat)

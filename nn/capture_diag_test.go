@@ -221,3 +221,57 @@ func TestDiagonalCaptureSequential(t *testing.T) {
 	closeSlices(t, "conv2 SumSqA", diag[2].SumSqA, colSqBrute(full[2].A.Data, 36), 1e-12)
 	closeSlices(t, "conv2 SumSqG", diag[2].SumSqG, colSqBrute(full[2].G.Data, 3), 1e-12)
 }
+
+// TestDiagonalCaptureConv2dFloat32 checks the float32 path, which sums the
+// patch columns' squares from the input row by row (conv2d_diag.go) rather
+// than from the patches, against the definition in float64.
+func TestDiagonalCaptureConv2dFloat32(t *testing.T) {
+	rng := newRNG(25)
+	for _, c := range []struct {
+		k, s, p, out int
+		shape        []int
+	}{
+		{3, 2, 1, 4, []int{2, 3, 7, 6}},
+		{3, 1, 1, 5, []int{3, 2, 6, 5}},
+		{5, 1, 3, 3, []int{1, 2, 3, 4}},
+		{1, 1, 0, 6, []int{2, 4, 5, 5}},
+		{1, 2, 0, 6, []int{2, 4, 5, 5}},
+		{2, 3, 0, 2, []int{2, 1, 8, 7}},
+		{3, 1, 0, 3, []int{2, 2, 5, 6}},
+		{3, 2, 1, 16, []int{24, 8, 16, 16}},
+		{3, 1, 1, 16, []int{16, 8, 12, 12}},
+	} {
+		conv := NewConv2d[float32]("conv", c.shape[1], c.out, c.k, c.s, c.p, true)
+		conv.Reset(rng)
+		x64 := randTensor(rng, c.shape...)
+		x := NewTensor[float32](c.shape...)
+		for i, v := range x64.Data {
+			x.Data[i] = float32(v)
+			x64.Data[i] = float64(x.Data[i])
+		}
+		y := conv.Forward(x, Mode{Train: true, Capture: true, Diagonal: true})
+		dy := NewTensor[float32](y.Shape...)
+		dy64 := NewTensor[float64](y.Shape...)
+		for i := range dy.Data {
+			dy.Data[i] = float32(rng.NormFloat64())
+			dy64.Data[i] = float64(dy.Data[i])
+		}
+		conv.Backward(dy, true)
+		got := conv.Captured()
+		if got == nil || !got.Diagonal {
+			t.Fatalf("%+v: capture %+v", c, got)
+		}
+		_, d, patches := naiveIm2col(x64, c.k, c.s, c.p)
+		closeSlices(t, "SumSqA", got.SumSqA, colSqBrute(patches, d), 1e-12)
+		b, oh, ow := y.Shape[0], y.Shape[2], y.Shape[3]
+		wantG := make([]float64, c.out)
+		for n := 0; n < b; n++ {
+			for o := 0; o < c.out; o++ {
+				for _, v := range dy64.Data[(n*c.out+o)*oh*ow : (n*c.out+o+1)*oh*ow] {
+					wantG[o] += v * v
+				}
+			}
+		}
+		closeSlices(t, "SumSqG", got.SumSqG, wantG, 1e-12)
+	}
+}

@@ -105,6 +105,31 @@ func sumSquares[T Float](v []T) float64 {
 	return (s0 + s1) + (s2 + s3)
 }
 
+// channelSum sums channel k of a B x C x HW tensor as optim's diagonals of
+// a full capture do, so that a diagonal capture gives the same bits: each
+// image's row of HW values in T with four accumulators, the rows in
+// float64. (The channel sums of BatchNorm2d's diagonals are squared and may
+// cancel, so their summation order shows.)
+func channelSum[T Float](x []T, b, c, hw, k int) float64 {
+	var sum float64
+	for i := 0; i < b; i++ {
+		row := x[(i*c+k)*hw : (i*c+k+1)*hw]
+		var s0, s1, s2, s3 T
+		j := 0
+		for ; j+4 <= len(row); j += 4 {
+			s0 += row[j]
+			s1 += row[j+1]
+			s2 += row[j+2]
+			s3 += row[j+3]
+		}
+		for ; j < len(row); j++ {
+			s0 += row[j]
+		}
+		sum += float64(s0) + float64(s1) + float64(s2) + float64(s3)
+	}
+	return sum
+}
+
 // colSquares sets acc[j] to the sum over the rows of the rows x cols matrix
 // m of m[r,j]^2.
 func colSquares[T Float](m []T, rows, cols int, acc []float64) {
@@ -115,6 +140,37 @@ func colSquares[T Float](m []T, rows, cols int, acc []float64) {
 			f := float64(v)
 			a[j] += f * f
 		}
+	}
+}
+
+// addSquaresInOrder adds the squares of the entries of each row r of the
+// rows x n matrix m into acc[r], one by one in order. A row of P^T (or of a
+// group's output gradient) is a column of the patch matrix A (of G) over
+// the group's rows, so that, group after group, this adds in the order in
+// which the diagonals of a full capture go down the columns of A and G: in
+// float64 the two captures then give the same bits. Four rows at a time keep
+// four independent additions in flight.
+func addSquaresInOrder[T Float](m []T, n int, acc []float64) {
+	r := 0
+	for ; r+4 <= len(acc); r += 4 {
+		a0, a1, a2, a3 := acc[r], acc[r+1], acc[r+2], acc[r+3]
+		x0, x1, x2, x3 := m[r*n:(r+1)*n], m[(r+1)*n:(r+2)*n], m[(r+2)*n:(r+3)*n], m[(r+3)*n:(r+4)*n]
+		for i, v := range x0 {
+			f0, f1, f2, f3 := float64(v), float64(x1[i]), float64(x2[i]), float64(x3[i])
+			a0 += f0 * f0
+			a1 += f1 * f1
+			a2 += f2 * f2
+			a3 += f3 * f3
+		}
+		acc[r], acc[r+1], acc[r+2], acc[r+3] = a0, a1, a2, a3
+	}
+	for ; r < len(acc); r++ {
+		a := acc[r]
+		for _, v := range m[r*n : (r+1)*n] {
+			f := float64(v)
+			a += f * f
+		}
+		acc[r] = a
 	}
 }
 

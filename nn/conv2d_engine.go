@@ -101,9 +101,6 @@ func (c *Conv2d[T]) forwardRange(wk *convWork[T], g0, g1 int, y []T) {
 	for g := g0; g < g1; g++ {
 		b0, b1 := g*size, min((g+1)*size, c.batch)
 		n := (b1 - b0) * spatial
-		if c.diag {
-			c.addPatchSquares(x, wk.sqA, wk.rowSq, b0, b1)
-		}
 		var pt []T
 		if c.direct() && b1-b0 == 1 {
 			pt = x[b0*d*spatial : (b0+1)*d*spatial]
@@ -111,6 +108,17 @@ func (c *Conv2d[T]) forwardRange(wk *convWork[T], g0, g1 int, y []T) {
 			wk.cols = grow(wk.cols, d*n)
 			c.patchesT(x, wk.cols, b0, b1)
 			pt = wk.cols
+		}
+		if c.diag {
+			// float32 (speed): from the input, about one operation per
+			// input value; float64 (analysis, parity with the full
+			// capture): from P^T, one per patch entry, in the full
+			// capture's order.
+			if is32[T]() {
+				c.addPatchSquares(x, wk.sqA, wk.rowSq, b0, b1)
+			} else {
+				addSquaresInOrder(pt, n, wk.sqA)
+			}
 		}
 		if b1-b0 == 1 {
 			dst := y[b0*out*spatial : (b0+1)*out*spatial]
@@ -216,7 +224,11 @@ func (c *Conv2d[T]) backwardRange(core int, wk *convWork[T], g0, g1 int, dy, dx 
 			dyg = wk.tmp
 		}
 		if c.diag {
-			addRowSquares(dyg, n, wk.sqG)
+			if is32[T]() {
+				addRowSquares(dyg, n, wk.sqG)
+			} else {
+				addSquaresInOrder(dyg, n, wk.sqG)
+			}
 		}
 		if db != nil {
 			for o := 0; o < out; o++ {
