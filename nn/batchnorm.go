@@ -138,9 +138,8 @@ func (l *BatchNorm2d[T]) forwardChannels(c0, c1 int) {
 	n := b * hw
 	m := l.Momentum
 	for c := c0; c < c1; c++ {
-		var mean, inv float64
+		var mean, inv, sum float64
 		if l.train {
-			var sum float64
 			for s := 0; s < b; s++ {
 				sum += sum4(x.Data[(s*ch+c)*hw : (s*ch+c+1)*hw])
 			}
@@ -159,7 +158,20 @@ func (l *BatchNorm2d[T]) forwardChannels(c0, c1 int) {
 		}
 		l.mean[c], l.invStd[c] = mean, inv
 		if l.diag {
-			l.sumX[c] = channelSum(x.Data, b, ch, hw, c)
+			// float32 takes the sum the statistics took (in float64);
+			// float64 sums again as a full capture's diagonals do, for
+			// the same bits (the sums are squared and may cancel).
+			switch {
+			case !is32[T]():
+				l.sumX[c] = channelSum(x.Data, b, ch, hw, c)
+			case l.train:
+				l.sumX[c] = sum
+			default:
+				for s := 0; s < b; s++ {
+					sum += sum4(x.Data[(s*ch+c)*hw : (s*ch+c+1)*hw])
+				}
+				l.sumX[c] = sum
+			}
 		}
 		a := float64(l.Weight.Value.Data[c]) * inv
 		shift := float64(l.Bias.Value.Data[c]) - mean*a
@@ -266,8 +278,9 @@ func (l *BatchNorm2d[T]) backwardChannels(dy, dx *Tensor[T], c0, c1 int) {
 	n := float64(b * hw)
 	needInput := dx != nil
 	for c := c0; c < c1; c++ {
-		if l.diag {
-			// Before dx, which may be dy, is written.
+		if l.diag && !is32[T]() {
+			// As in forwardChannels; before dx, which may be dy, is
+			// written.
 			l.sumDy[c] = channelSum(dy.Data, b, ch, hw, c)
 		}
 		mean, inv := l.mean[c], l.invStd[c]
@@ -277,6 +290,9 @@ func (l *BatchNorm2d[T]) backwardChannels(dy, dx *Tensor[T], c0, c1 int) {
 			sd, sdx := sumAndCentredDot(dy.Data[off:off+hw], l.x.Data[off:off+hw], mean)
 			sumDy += sd
 			sumDyXc += sdx
+		}
+		if l.diag && is32[T]() {
+			l.sumDy[c] = sumDy
 		}
 		sumDyXhat := sumDyXc * inv
 		l.Weight.Grad.Data[c] += T(sumDyXhat)

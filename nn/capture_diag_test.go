@@ -275,3 +275,43 @@ func TestDiagonalCaptureConv2dFloat32(t *testing.T) {
 		closeSlices(t, "SumSqG", got.SumSqG, wantG, 1e-12)
 	}
 }
+
+// TestDiagonalCaptureBatchNorm2dFloat32 checks the float32 path, which takes
+// the channel sums from the passes' own statistics, against float64 sums of
+// the same values (to 1e-12 of the sum of magnitudes: the sums cancel).
+func TestDiagonalCaptureBatchNorm2dFloat32(t *testing.T) {
+	rng := newRNG(26)
+	for _, train := range []bool{true, false} {
+		bn := NewBatchNorm2d[float32]("bn", 3)
+		x := NewTensor[float32](4, 3, 5, 3)
+		for i := range x.Data {
+			x.Data[i] = float32(rng.NormFloat64())
+		}
+		y := bn.Forward(x, Mode{Train: train, Capture: true, Diagonal: true})
+		dy := NewTensor[float32](y.Shape...)
+		for i := range dy.Data {
+			dy.Data[i] = float32(rng.NormFloat64())
+		}
+		want := func(v *Tensor[float32]) (sums, mags []float64) {
+			sums, mags = make([]float64, 3), make([]float64, 3)
+			for i, f := range v.Data {
+				c := i / 15 % 3
+				sums[c] += float64(f)
+				mags[c] += math.Abs(float64(f))
+			}
+			return sums, mags
+		}
+		wantA, magA := want(x)
+		wantG, magG := want(dy)
+		bn.Backward(dy, true)
+		got := bn.Captured()
+		if got == nil || !got.Diagonal {
+			t.Fatalf("capture %+v", got)
+		}
+		for c := 0; c < 3; c++ {
+			if math.Abs(got.SumA[c]-wantA[c]) > 1e-12*magA[c] || math.Abs(got.SumG[c]-wantG[c]) > 1e-12*magG[c] {
+				t.Errorf("train %v channel %d: sums %g %g, want %g %g", train, c, got.SumA[c], got.SumG[c], wantA[c], wantG[c])
+			}
+		}
+	}
+}
