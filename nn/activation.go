@@ -12,6 +12,8 @@ type Activation[T Float] struct {
 	// shared: y is another layer's output, which the last forward pass
 	// computed for it (a BatchNorm2d fused with this ReLU by Sequential).
 	shared bool
+	elem   elementTask[T]
+	gelu   geluTask[T]
 }
 
 // shareOutput makes y, computed by the layer before, this ReLU's output.
@@ -39,11 +41,7 @@ func (a *Activation[T]) Forward(x *Tensor[T], _ Mode) *Tensor[T] {
 	y := a.y.resize(x.Shape...)
 	switch a.Func {
 	case "relu":
-		if worthParallel(len(x.Data), 1) {
-			parallelFor(len(x.Data), func(lo, hi int) { relu(y.Data[lo:hi], x.Data[lo:hi]) })
-		} else {
-			relu(y.Data, x.Data)
-		}
+		a.elem.apply(opReLU, y.Data, x.Data, nil)
 	case "tanh":
 		for i, v := range x.Data {
 			y.Data[i] = T(math.Tanh(float64(v)))
@@ -58,7 +56,8 @@ func (a *Activation[T]) Forward(x *Tensor[T], _ Mode) *Tensor[T] {
 		}
 		a.cdf = a.cdf[:len(x.Data)]
 		if worthParallel(len(x.Data), 32) {
-			parallelFor(len(x.Data), func(lo, hi int) { a.geluForward(lo, hi) })
+			a.gelu = geluTask[T]{a: a}
+			parallelFor(len(x.Data), &a.gelu)
 		} else {
 			a.geluForward(0, len(x.Data))
 		}
@@ -91,11 +90,7 @@ func (a *Activation[T]) backwardInPlace(dy *Tensor[T]) bool {
 	if a.Func != "relu" || len(dy.Data) != len(a.y.Data) {
 		return false
 	}
-	if y := a.y.Data; worthParallel(len(y), 1) {
-		parallelFor(len(y), func(lo, hi int) { reluBackward(y[lo:hi], dy.Data[lo:hi], dy.Data[lo:hi]) })
-	} else {
-		reluBackward(y, dy.Data, dy.Data)
-	}
+	a.elem.apply(opReLUBackward, dy.Data, a.y.Data, dy.Data)
 	return true
 }
 
@@ -108,11 +103,7 @@ func (a *Activation[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 	case "relu":
 		// The gradient at 0 is 0 and a NaN input passes the gradient, as
 		// in PyTorch (threshold_backward: x <= 0 ? 0 : dy).
-		if y := a.y.Data; worthParallel(len(y), 1) {
-			parallelFor(len(y), func(lo, hi int) { reluBackward(y[lo:hi], dy.Data[lo:hi], dx.Data[lo:hi]) })
-		} else {
-			reluBackward(y, dy.Data, dx.Data)
-		}
+		a.elem.apply(opReLUBackward, dx.Data, a.y.Data, dy.Data)
 	case "tanh":
 		for i, y := range a.y.Data {
 			dx.Data[i] = dy.Data[i] * (1 - y*y)
@@ -123,7 +114,9 @@ func (a *Activation[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 		}
 	case "gelu":
 		if worthParallel(len(dx.Data), 16) {
-			parallelFor(len(dx.Data), func(lo, hi int) { a.geluBackward(dy.Data, dx.Data, lo, hi) })
+			a.gelu = geluTask[T]{a: a, back: true, dy: dy.Data, dx: dx.Data}
+			parallelFor(len(dx.Data), &a.gelu)
+			a.gelu = geluTask[T]{}
 		} else {
 			a.geluBackward(dy.Data, dx.Data, 0, len(dx.Data))
 		}

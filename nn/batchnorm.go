@@ -33,10 +33,13 @@ type BatchNorm2d[T Float] struct {
 	relu           bool      // the last forward applied a ReLU to y
 	y, dx          Tensor[T]
 	capture        bool
+	diag           bool
+	sumX, sumDy    []float64 // diagonal capture: per-channel sums of x and dy (channelSum)
 	has            bool
 	captured       Capture[T]
 	bufs           []*Buffer[T]
 	batch, spatial int
+	task           batchNormTask[T]
 }
 
 // NewBatchNorm2d returns a BatchNorm2d layer named name, initialised as
@@ -103,12 +106,18 @@ func (l *BatchNorm2d[T]) forward(x *Tensor[T], mode Mode, relu bool) *Tensor[T] 
 	l.x = x
 	l.train = mode.Train
 	l.capture = mode.Capture
+	l.diag = mode.diagonal()
+	if l.diag {
+		l.sumX = grow(l.sumX, ch)
+		l.sumDy = grow(l.sumDy, ch)
+	}
 	l.has = false
 	l.batch, l.spatial = b, hw
 	l.relu = relu
 	l.y.resize(x.Shape...)
 	if worthParallel(ch, n) {
-		parallelFor(ch, func(c0, c1 int) { l.forwardChannels(c0, c1) })
+		l.task = batchNormTask[T]{l: l}
+		parallelFor(ch, &l.task)
 	} else {
 		l.forwardChannels(0, ch)
 	}
@@ -129,9 +138,8 @@ func (l *BatchNorm2d[T]) forwardChannels(c0, c1 int) {
 	n := b * hw
 	m := l.Momentum
 	for c := c0; c < c1; c++ {
-		var mean, inv float64
+		var mean, inv, sum float64
 		if l.train {
-			var sum float64
 			for s := 0; s < b; s++ {
 				sum += sum4(x.Data[(s*ch+c)*hw : (s*ch+c+1)*hw])
 			}
@@ -149,6 +157,22 @@ func (l *BatchNorm2d[T]) forwardChannels(c0, c1 int) {
 			inv = 1 / math.Sqrt(float64(l.RunningVar.Data[c])+l.Eps)
 		}
 		l.mean[c], l.invStd[c] = mean, inv
+		if l.diag {
+			// float32 takes the sum the statistics took (in float64);
+			// float64 sums again as a full capture's diagonals do, for
+			// the same bits (the sums are squared and may cancel).
+			switch {
+			case !is32[T]():
+				l.sumX[c] = channelSum(x.Data, b, ch, hw, c)
+			case l.train:
+				l.sumX[c] = sum
+			default:
+				for s := 0; s < b; s++ {
+					sum += sum4(x.Data[(s*ch+c)*hw : (s*ch+c+1)*hw])
+				}
+				l.sumX[c] = sum
+			}
+		}
 		a := float64(l.Weight.Value.Data[c]) * inv
 		shift := float64(l.Bias.Value.Data[c]) - mean*a
 		for s := 0; s < b; s++ {
@@ -181,12 +205,13 @@ func (l *BatchNorm2d[T]) normalized(buf *Tensor[T]) *Tensor[T] {
 
 // backwardInPlace runs the backward pass with dy as the input gradient's
 // buffer (the sums over dy come first, then each element is mapped), except
-// on capture steps, whose capture keeps dy.
+// on full capture steps, whose capture keeps dy.
 func (l *BatchNorm2d[T]) backwardInPlace(dy *Tensor[T]) bool {
-	if l.capture || !SameShape(dy.Shape, l.x.Shape) {
+	if (l.capture && !l.diag) || !SameShape(dy.Shape, l.x.Shape) {
 		return false
 	}
 	l.backward(dy, dy)
+	l.record(dy)
 	return true
 }
 
@@ -199,15 +224,31 @@ func (l *BatchNorm2d[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 		dx = l.dx.resize(l.x.Shape...)
 	}
 	l.backward(dy, dx)
-	if l.capture {
+	l.record(dy)
+	return dx
+}
+
+// record keeps the capture of a capture pass once the backward pass is done:
+// the input and dy, or with a diagonal capture their channel sums (the
+// passes computed them).
+func (l *BatchNorm2d[T]) record(dy *Tensor[T]) {
+	switch {
+	case l.diag:
+		l.captured = Capture[T]{
+			Layer: l.name, Kind: KindBatchNorm2d, Bias: true,
+			Batch: l.batch, Spatial: l.spatial,
+			Diagonal: true, Rows: l.batch * l.spatial, SumA: l.sumX, SumG: l.sumDy,
+		}
+	case l.capture:
 		l.captured = Capture[T]{
 			Layer: l.name, Kind: KindBatchNorm2d, Bias: true,
 			A: l.x, G: dy,
 			Batch: l.batch, Spatial: l.spatial,
 		}
-		l.has = true
+	default:
+		return
 	}
-	return dx
+	l.has = true
 }
 
 // backward adds the parameter gradients and, with dx not nil, writes the
@@ -215,7 +256,9 @@ func (l *BatchNorm2d[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 func (l *BatchNorm2d[T]) backward(dy, dx *Tensor[T]) {
 	b, ch, hw := l.batch, l.Channels, l.spatial
 	if worthParallel(ch, b*hw) {
-		parallelFor(ch, func(c0, c1 int) { l.backwardChannels(dy, dx, c0, c1) })
+		l.task = batchNormTask[T]{l: l, back: true, dy: dy, dx: dx}
+		parallelFor(ch, &l.task)
+		l.task = batchNormTask[T]{}
 	} else {
 		l.backwardChannels(dy, dx, 0, ch)
 	}
@@ -235,6 +278,11 @@ func (l *BatchNorm2d[T]) backwardChannels(dy, dx *Tensor[T], c0, c1 int) {
 	n := float64(b * hw)
 	needInput := dx != nil
 	for c := c0; c < c1; c++ {
+		if l.diag && !is32[T]() {
+			// As in forwardChannels; before dx, which may be dy, is
+			// written.
+			l.sumDy[c] = channelSum(dy.Data, b, ch, hw, c)
+		}
 		mean, inv := l.mean[c], l.invStd[c]
 		var sumDy, sumDyXc float64
 		for s := 0; s < b; s++ {
@@ -242,6 +290,9 @@ func (l *BatchNorm2d[T]) backwardChannels(dy, dx *Tensor[T], c0, c1 int) {
 			sd, sdx := sumAndCentredDot(dy.Data[off:off+hw], l.x.Data[off:off+hw], mean)
 			sumDy += sd
 			sumDyXc += sdx
+		}
+		if l.diag && is32[T]() {
+			l.sumDy[c] = sumDy
 		}
 		sumDyXhat := sumDyXc * inv
 		l.Weight.Grad.Data[c] += T(sumDyXhat)

@@ -15,7 +15,9 @@ import (
 // (conv2d_engine.go), so that no patch matrix of the whole batch is kept. A
 // capture pass also builds the whole batch's patch matrix, one row per
 // output position (b, oh, ow) and one column per weight entry (c, i, j), and
-// exposes it with the rows of the output gradient.
+// exposes it with the rows of the output gradient; a diagonal capture
+// (Mode.Diagonal) keeps only their column sums of squares
+// (conv2d_diag.go).
 type Conv2d[T Float] struct {
 	name                    string
 	In, Out                 int
@@ -30,8 +32,10 @@ type Conv2d[T Float] struct {
 	work                []*convWork[T]
 	y, dx               Tensor[T]
 	span                []int // per kernel column j: the output columns [lo, hi) inside the image
-	capture, has        bool
+	capture, diag, has  bool
 	captured            Capture[T]
+	sumSqA, sumSqG      []float64 // diagonal capture: column sums of squares of A and G
+	task                convTask[T]
 }
 
 // NewConv2d returns a Conv2d layer named name; call Reset to initialise it.
@@ -84,11 +88,12 @@ func (c *Conv2d[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
 	}
 	c.x = x
 	c.capture = mode.Capture
+	c.diag = mode.diagonal()
 	c.has = false
 	c.batch, c.h, c.w = x.Shape[0], x.Shape[2], x.Shape[3]
 	c.oh, c.ow = c.outSize(c.h), c.outSize(c.w)
 	c.setSpan()
-	if c.capture {
+	if c.capture && !c.diag {
 		c.cols.resize(c.batch*c.oh*c.ow, c.In*c.Kernel*c.Kernel)
 		c.im2col(x.Data, c.cols.Data)
 	}
@@ -137,7 +142,7 @@ func (c *Conv2d[T]) im2col(x, cols []T) {
 		c.im2colSamples(x, cols, 0, c.batch)
 		return
 	}
-	parallelFor(c.batch, func(b0, b1 int) { c.im2colSamples(x, cols, b0, b1) })
+	c.parallel(convIm2col, c.batch, x, cols, nil, nil, 0, 0)
 }
 
 // im2colSamples fills the patch rows of samples [b0, b1).
@@ -196,7 +201,7 @@ func (c *Conv2d[T]) col2im(dcols, dx []T) {
 		c.col2imSamples(dcols, dx, 0, c.batch)
 		return
 	}
-	parallelFor(c.batch, func(b0, b1 int) { c.col2imSamples(dcols, dx, b0, b1) })
+	c.parallel(convCol2im, c.batch, dcols, dx, nil, nil, 0, 0)
 }
 
 // col2imSamples adds the patch gradients of samples [b0, b1) into their
@@ -272,7 +277,16 @@ func (c *Conv2d[T]) captureGradient(dy *Tensor[T]) {
 		panic(&ShapeError{Layer: c.name, Got: append([]int(nil), dy.Shape...),
 			Want: fmt.Sprintf("output gradient of shape [%d %d %d %d]", c.batch, out, c.oh, c.ow)})
 	}
-	if c.capture {
+	if c.diag {
+		// backwardGroups fills sumSqG.
+		c.sumSqG = grow(c.sumSqG, out)
+		c.captured = Capture[T]{
+			Layer: c.name, Kind: KindConv2d, Bias: c.Bias != nil,
+			Batch: c.batch, Spatial: spatial, OutH: c.oh, OutW: c.ow,
+			Diagonal: true, Rows: rows, SumSqA: c.sumSqA, SumSqG: c.sumSqG,
+		}
+		c.has = true
+	} else if c.capture {
 		// The rows of dy: row (b, oh, ow), column o.
 		g := c.g.resize(rows, out)
 		for b := 0; b < c.batch; b++ {

@@ -32,6 +32,9 @@ type convWork[T Float] struct {
 	tmp  []T // the group's output or output gradient as out x n
 	dw   []T // out x d weight-gradient partial (cores after the first)
 	db   []T // out bias-gradient partial
+	// Diagonal capture: this core's sums of squares of the patch columns
+	// and of the output-gradient channels, and a row's scratch.
+	sqA, sqG, rowSq []float64
 }
 
 // groups returns the samples per group and the number of groups.
@@ -67,21 +70,26 @@ func grow[T Float](buf []T, n int) []T {
 	return buf[:n]
 }
 
-// forwardGroups computes y from c.x with the engine. The closure for the
-// cores is built only when they share the work, so that small passes
-// allocate nothing.
+// forwardGroups computes y from c.x with the engine.
 func (c *Conv2d[T]) forwardGroups(y []T) {
 	_, count := c.groups()
-	cores := c.cores(c.batch * c.oh * c.ow * c.In * c.Kernel * c.Kernel * c.Out)
+	d := c.In * c.Kernel * c.Kernel
+	cores := c.cores(c.batch * c.oh * c.ow * d * c.Out)
+	if c.diag {
+		for _, wk := range c.work[:cores] {
+			wk.sqA = diagPartials(wk.sqA, d)
+			wk.rowSq = diagPartials(wk.rowSq, c.Kernel)
+		}
+	}
 	if cores == 1 {
 		c.forwardRange(c.work[0], 0, count, y)
-		return
+	} else {
+		c.parallel(convForward, cores, y, nil, nil, nil, count, cores)
 	}
-	parallelFor(cores, func(w0, w1 int) {
-		for w := w0; w < w1; w++ {
-			c.forwardRange(c.work[w], w*count/cores, (w+1)*count/cores, y)
-		}
-	})
+	if c.diag {
+		c.sumSqA = grow(c.sumSqA, d)
+		c.sumPartials(c.sumSqA, cores, func(wk *convWork[T]) []float64 { return wk.sqA })
+	}
 }
 
 // forwardRange computes the outputs of groups [g0, g1).
@@ -100,6 +108,17 @@ func (c *Conv2d[T]) forwardRange(wk *convWork[T], g0, g1 int, y []T) {
 			wk.cols = grow(wk.cols, d*n)
 			c.patchesT(x, wk.cols, b0, b1)
 			pt = wk.cols
+		}
+		if c.diag {
+			// float32 (speed): from the input, about one operation per
+			// input value; float64 (analysis, parity with the full
+			// capture): from P^T, one per patch entry, in the full
+			// capture's order.
+			if is32[T]() {
+				c.addPatchSquares(x, wk.sqA, wk.rowSq, b0, b1)
+			} else {
+				addSquaresInOrder(pt, n, wk.sqA)
+			}
 		}
 		if b1-b0 == 1 {
 			dst := y[b0*out*spatial : (b0+1)*out*spatial]
@@ -139,14 +158,18 @@ func (c *Conv2d[T]) backwardGroups(dy, dx []T) {
 	_, count := c.groups()
 	d, out := c.In*c.Kernel*c.Kernel, c.Out
 	cores := c.cores(2 * c.batch * c.oh * c.ow * d * out)
+	if c.diag {
+		for _, wk := range c.work[:cores] {
+			wk.sqG = diagPartials(wk.sqG, out)
+		}
+	}
 	if cores == 1 {
 		c.backwardRange(0, c.work[0], 0, count, dy, dx)
 	} else {
-		parallelFor(cores, func(w0, w1 int) {
-			for w := w0; w < w1; w++ {
-				c.backwardRange(w, c.work[w], w*count/cores, (w+1)*count/cores, dy, dx)
-			}
-		})
+		c.parallel(convBackward, cores, nil, nil, dy, dx, count, cores)
+	}
+	if c.diag {
+		c.sumPartials(c.sumSqG, cores, func(wk *convWork[T]) []float64 { return wk.sqG })
 	}
 	// Add the other cores' partials, in core order.
 	for _, wk := range c.work[1:cores] {
@@ -199,6 +222,13 @@ func (c *Conv2d[T]) backwardRange(core int, wk *convWork[T], g0, g1 int, dy, dx 
 				}
 			}
 			dyg = wk.tmp
+		}
+		if c.diag {
+			if is32[T]() {
+				addRowSquares(dyg, n, wk.sqG)
+			} else {
+				addSquaresInOrder(dyg, n, wk.sqG)
+			}
 		}
 		if db != nil {
 			for o := 0; o < out; o++ {

@@ -8,7 +8,16 @@ type Mode struct {
 	// Capture asks every layer with parameters to keep its curvature
 	// inputs for this pass (see Capture). It costs nothing when false.
 	Capture bool
+	// Diagonal, with Capture, asks only for what diagonal Kronecker
+	// factors are built from: Linear, Conv2d and BatchNorm2d then keep
+	// sums over their rows (Capture.SumSqA and friends) instead of the
+	// rows, which spares a Conv2d its whole-batch patch matrix. Other
+	// layers capture as usual.
+	Diagonal bool
 }
+
+// diagonal reports whether the pass keeps diagonal sums only.
+func (m Mode) diagonal() bool { return m.Capture && m.Diagonal }
 
 // Layer is one differentiable stage of a model.
 //
@@ -125,4 +134,19 @@ type Capture[T Float] struct {
 	Spatial int
 	// OutH and OutW are a Conv2d's output height and width.
 	OutH, OutW int
+
+	// A diagonal capture (Mode.Diagonal) of a Linear, Conv2d or
+	// BatchNorm2d leaves A and G nil and sets Diagonal and Rows (the
+	// number of rows A and G would have: Batch*Spatial for Linear and
+	// Conv2d, Batch*H*W for BatchNorm2d) and, accumulated in float64:
+	//   - Linear, Conv2d: SumSqA[j], the sum over the rows of A[r,j]^2
+	//     (no entry for the implied ones column), and SumSqG[o], that of
+	//     G[r,o]^2: the diagonals of A^T A and G^T G;
+	//   - BatchNorm2d: SumA[c] and SumG[c], the sums of channel c of the
+	//     input and of the output gradient over (B, H, W).
+	// The slices alias the layer's buffers, as A and G do.
+	Diagonal       bool
+	Rows           int
+	SumSqA, SumSqG []float64
+	SumA, SumG     []float64
 }

@@ -17,9 +17,13 @@ type Linear[T Float] struct {
 	y, dx      Tensor[T]
 	shape      []int
 	capture    bool
+	diag       bool
 	captured   Capture[T]
 	capA, capG Tensor[T]
 	has        bool
+	// diagonal capture: column sums of squares of the input and output
+	// gradient rows
+	sumSqA, sumSqG []float64
 }
 
 // NewLinear returns a Linear layer named name; call Reset to initialise it.
@@ -65,6 +69,7 @@ func (l *Linear[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
 	}
 	l.x = x
 	l.capture = mode.Capture
+	l.diag = mode.diagonal()
 	l.has = false
 	l.shape = append(l.shape[:0], x.Shape...)
 	l.shape[len(l.shape)-1] = l.Out
@@ -98,14 +103,20 @@ func (l *Linear[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 		if len(l.x.Shape) > 0 {
 			batch = l.x.Shape[0]
 		}
-		l.capA.Data, l.capA.Shape = l.x.Data, append(l.capA.Shape[:0], rows, l.In)
-		l.capG.Data, l.capG.Shape = dy.Data, append(l.capG.Shape[:0], rows, l.Out)
-		l.captured = Capture[T]{
-			Layer: l.name, Kind: KindLinear, Bias: l.Bias != nil,
-			A: &l.capA, G: &l.capG,
-			Batch: batch, Spatial: rows / max(batch, 1),
-		}
 		l.has = true
+		if l.diag {
+			l.sumSqA = grow(l.sumSqA, l.In)
+			l.sumSqG = grow(l.sumSqG, l.Out)
+			colSquares(l.x.Data, rows, l.In, l.sumSqA)
+			colSquares(dy.Data, rows, l.Out, l.sumSqG)
+			l.captured = Capture[T]{
+				Layer: l.name, Kind: KindLinear, Bias: l.Bias != nil,
+				Batch: batch, Spatial: rows / max(batch, 1),
+				Diagonal: true, Rows: rows, SumSqA: l.sumSqA, SumSqG: l.sumSqG,
+			}
+		} else {
+			l.captureRows(rows, batch, dy)
+		}
 	}
 	if !needInput {
 		return nil
@@ -113,6 +124,18 @@ func (l *Linear[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 	dx := l.dx.resize(l.x.Shape...)
 	Gemm(false, false, rows, l.In, l.Out, 1, dy.Data, l.Out, l.Weight.Value.Data, l.In, 0, dx.Data, l.In)
 	return dx
+}
+
+// captureRows keeps the rows of the input and of the output gradient (as
+// views, nothing is copied).
+func (l *Linear[T]) captureRows(rows, batch int, dy *Tensor[T]) {
+	l.capA.Data, l.capA.Shape = l.x.Data, append(l.capA.Shape[:0], rows, l.In)
+	l.capG.Data, l.capG.Shape = dy.Data, append(l.capG.Shape[:0], rows, l.Out)
+	l.captured = Capture[T]{
+		Layer: l.name, Kind: KindLinear, Bias: l.Bias != nil,
+		A: &l.capA, G: &l.capG,
+		Batch: batch, Spatial: rows / max(batch, 1),
+	}
 }
 
 func (l *Linear[T]) Captured() *Capture[T] {

@@ -20,6 +20,7 @@ type Residual[T Float] struct {
 	// sharedSum: sum is the body's output buffer, which the last forward
 	// pass overwrote with the block's output.
 	sharedSum bool
+	elem      elementTask[T]
 }
 
 // NewResidual returns a residual block.
@@ -50,7 +51,7 @@ func (r *Residual[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
 	if r.postReLU() && r.bodyEndsInBatchNorm() {
 		// The body's last layer does not need its output to go back:
 		// y = max(b + s, 0) overwrites it, and Backward masks with it.
-		addReLU(b.Data, b.Data, s.Data)
+		r.elem.apply(opAddReLU, b.Data, b.Data, s.Data)
 		r.sum, r.sharedSum = *b, true
 		return b
 	}
@@ -60,10 +61,10 @@ func (r *Residual[T]) Forward(x *Tensor[T], mode Mode) *Tensor[T] {
 	sum := r.sum.resize(b.Shape...)
 	if r.postReLU() {
 		// y = max(b + s, 0) in one pass; Backward masks with it.
-		addReLU(sum.Data, b.Data, s.Data)
+		r.elem.apply(opAddReLU, sum.Data, b.Data, s.Data)
 		return sum
 	}
-	addSlices(sum.Data, b.Data, s.Data)
+	r.elem.apply(opAdd, sum.Data, b.Data, s.Data)
 	if r.Post != nil {
 		return r.Post.Forward(sum, mode)
 	}
@@ -108,11 +109,7 @@ func (r *Residual[T]) backwardOver(dy *Tensor[T]) (*Tensor[T], bool) {
 
 // reluBackward writes the Post ReLU's input gradient into ds.
 func (r *Residual[T]) reluBackward(dy, ds *Tensor[T]) *Tensor[T] {
-	if y := r.sum.Data; worthParallel(len(y), 1) {
-		parallelFor(len(y), func(lo, hi int) { reluBackward(y[lo:hi], dy.Data[lo:hi], ds.Data[lo:hi]) })
-	} else {
-		reluBackward(y, dy.Data, ds.Data)
-	}
+	r.elem.apply(opReLUBackward, ds.Data, r.sum.Data, dy.Data)
 	return ds
 }
 
@@ -132,21 +129,12 @@ func (r *Residual[T]) branchesBackward(dy *Tensor[T], needInput bool) *Tensor[T]
 	// into a copy, unless it is the output gradient itself (a body that
 	// passes it through).
 	if len(db.Data) > 0 && &db.Data[0] != &dy.Data[0] && &db.Data[0] != &ds.Data[0] {
-		addSlices(db.Data, db.Data, ds.Data)
+		r.elem.apply(opAdd, db.Data, db.Data, ds.Data)
 		return db
 	}
 	dx := r.dx.resize(db.Shape...)
-	addSlices(dx.Data, db.Data, ds.Data)
+	r.elem.apply(opAdd, dx.Data, db.Data, ds.Data)
 	return dx
-}
-
-// addSlices sets z = x + y, on the cores for large tensors.
-func addSlices[T Float](z, x, y []T) {
-	if worthParallel(len(z), 1) {
-		parallelFor(len(z), func(lo, hi int) { add(z[lo:hi], x[lo:hi], y[lo:hi]) })
-		return
-	}
-	add(z, x, y)
 }
 
 func add[T Float](z, x, y []T) {
@@ -154,15 +142,6 @@ func add[T Float](z, x, y []T) {
 	for i := range z {
 		z[i] = x[i] + y[i]
 	}
-}
-
-// addReLU sets z = max(x + y, 0), on the cores for large tensors.
-func addReLU[T Float](z, x, y []T) {
-	if worthParallel(len(z), 1) {
-		parallelFor(len(z), func(lo, hi int) { addReLU1(z[lo:hi], x[lo:hi], y[lo:hi]) })
-		return
-	}
-	addReLU1(z, x, y)
 }
 
 func addReLU1[T Float](z, x, y []T) {

@@ -194,8 +194,11 @@ func (o *AdaFisher[T]) Name() string {
 }
 
 // Needs is the curvature on the steps that refresh the factors (every TCov
-// steps, from the first).
-func (o *AdaFisher[T]) Needs() Needs { return Needs{Curvature: o.refreshDue()} }
+// steps, from the first): only its diagonal sums (Needs.Diagonal), unless
+// full factors are kept, which read the captured rows.
+func (o *AdaFisher[T]) Needs() Needs {
+	return Needs{Curvature: o.refreshDue(), Diagonal: !o.cfg.FullFactors}
+}
 
 func (o *AdaFisher[T]) refreshDue() bool { return o.steps%int64(o.cfg.TCov) == 0 }
 

@@ -42,6 +42,9 @@ func diagLens(kind nn.Kind, weight []int, bias bool) (h, s int, err error) {
 // rawDiagonals writes the fresh diagonals H_raw and S_raw of a captured layer
 // into h and s, whose lengths diagLens gave.
 func rawDiagonals[T nn.Float](c *nn.Capture[T], h, s []float64) error {
+	if c.Diagonal {
+		return sumDiagonals(c, h, s)
+	}
 	switch c.Kind {
 	case nn.KindLinear:
 		rows, cols := c.A.Rows()

@@ -47,6 +47,10 @@ type Needs struct {
 	// Curvature: run the forward pass with capture and pass each layer's
 	// input and output gradient (StepInput.Captures).
 	Curvature bool
+	// Diagonal, with Curvature: the step reads only the diagonals of the
+	// captured factors, so the pass may capture with nn.Mode.Diagonal
+	// (column sums instead of rows, no whole-batch patch matrices).
+	Diagonal bool
 	// HVP: Step calls StepInput.HVP, Hessian-vector products of the batch
 	// loss.
 	HVP bool

@@ -89,8 +89,10 @@ func NewStepper[T nn.Float](m *nn.Model[T], opt optim.Optimizer[T]) *Stepper[T] 
 func (s *Stepper[T]) Step(in *nn.Tensor[T], labels []int, forceCapture bool) (StepResult[T], error) {
 	needs := s.opt.Needs()
 	capture := needs.Curvature || forceCapture
+	// A forced capture (a factor snapshot) keeps the rows: it reads them.
+	diagonal := needs.Curvature && needs.Diagonal && !forceCapture
 	s.model.ZeroGrad()
-	out, err := s.model.Forward(in, nn.Mode{Train: true, Capture: capture})
+	out, err := s.model.Forward(in, nn.Mode{Train: true, Capture: capture, Diagonal: diagonal})
 	if err != nil {
 		return StepResult[T]{}, err
 	}
