@@ -267,6 +267,10 @@ func (c *Conv2d[T]) backwardRange(core int, wk *convWork[T], g0, g1 int, dy, dx 
 // group's output positions): row (ch, i, j), column (b-b0, oy, ox) holds
 // x[b, ch, oy*s-p+i, ox*s-p+j], or 0 in the padding.
 func (c *Conv2d[T]) patchesT(x, pt []T, b0, b1 int) {
+	if c.sameRows() {
+		c.patchesTSame(x, pt, b0, b1)
+		return
+	}
 	k, s, p := c.Kernel, c.Stride, c.Padding
 	h, w, oh, ow := c.h, c.w, c.oh, c.ow
 	spatial := oh * ow
@@ -306,6 +310,10 @@ func (c *Conv2d[T]) patchesT(x, pt []T, b0, b1 int) {
 // addPatchesT adds the patch gradient dpt (laid out as patchesT's) of
 // samples [b0, b1) into their images in dx: the adjoint of patchesT.
 func (c *Conv2d[T]) addPatchesT(dpt, dx []T, b0, b1 int) {
+	if c.sameRows() {
+		c.addPatchesTSame(dpt, dx, b0, b1)
+		return
+	}
 	k, s, p := c.Kernel, c.Stride, c.Padding
 	h, w, oh, ow := c.h, c.w, c.oh, c.ow
 	spatial := oh * ow
