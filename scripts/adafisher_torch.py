@@ -41,6 +41,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_torch  # noqa: E402  (the zoo's 6n+2 ResNet)
 import resnet_cifar  # noqa: E402  (the CIFAR ResNets of the zoo)
 
 MINMAX_EPS = 1e-6
@@ -257,24 +258,11 @@ class CNN28(nn.Module):
         return self.fc(x.flatten(1))
 
 
-class ResNet8(nn.Module):
+def resnet8(width, classes=10):
     """The zoo's resnet --depth 8 (models/resnet.go) with its names: conv1,
     bn1, layer{1,2,3}.0 BasicBlocks (option-B shortcuts), global average
-    pooling, fc."""
-
-    def __init__(self, width=16, classes=10):
-        super().__init__()
-        self.conv1 = nn.Conv2d(3, width, 3, 1, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(width)
-        self.layer1 = nn.Sequential(resnet_cifar.BasicBlock(width, width, 1))
-        self.layer2 = nn.Sequential(resnet_cifar.BasicBlock(width, 2 * width, 2))
-        self.layer3 = nn.Sequential(resnet_cifar.BasicBlock(2 * width, 4 * width, 2))
-        self.fc = nn.Linear(4 * width, classes)
-
-    def forward(self, x):
-        x = F.relu(self.bn1(self.conv1(x)))
-        x = self.layer3(self.layer2(self.layer1(x)))
-        return self.fc(x.mean((2, 3)))
+    pooling, fc (bench_torch.ResNet)."""
+    return bench_torch.ResNet(depth=8, width=width, classes=classes)
 
 
 # ---------------------------------------------------------------- golden
@@ -347,7 +335,7 @@ DTYPES = {"float64": torch.float64, "float32": torch.float32}
 
 
 def golden_case(name, arch, shape, classes, kw, seed, dtype):
-    model = (TinyCNN(shape[2], classes) if arch == "cnn" else ResNet8(4, classes)).to(DTYPES[dtype])
+    model = (TinyCNN(shape[2], classes) if arch == "cnn" else resnet8(4, classes)).to(DTYPES[dtype])
     model.train()
     spec = init_spec(model)
     opt = AdaFisher(model, **kw)
@@ -388,7 +376,7 @@ def golden(out):
 
 WORKLOADS = {
     "cnn28_b128": (lambda: CNN28(), [128, 1, 28, 28], 10),
-    "resnet8_cifar_b128": (lambda: ResNet8(16), [128, 3, 32, 32], 10),
+    "resnet8_cifar_b128": (lambda: resnet8(16), [128, 3, 32, 32], 10),
     "resnet18_cifar_b128": (lambda: resnet_cifar.resnet18(), [128, 3, 32, 32], 10),
 }
 OPTIMIZERS = {
