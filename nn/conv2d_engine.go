@@ -1,6 +1,10 @@
 package nn
 
-import "runtime"
+import (
+	"runtime"
+
+	"github.com/adafisher-go/landscape/internal/gemm"
+)
 
 // The engine of Conv2d's training passes. The batch is cut into groups of
 // samples with about minGroupCols output positions together; each core takes
@@ -30,7 +34,7 @@ const minGroupCols = 256
 type convWork[T Float] struct {
 	cols []T // P^T, then dP^T, of one group: d x n
 	tmp  []T // the group's output or output gradient as out x n
-	dw   []T // out x d weight-gradient partial (cores after the first)
+	dwT  []T // d x out: this core's weight gradient, transposed
 	db   []T // out bias-gradient partial
 	// Diagonal capture: this core's sums of squares of the patch columns
 	// and of the output-gradient channels, and a row's scratch.
@@ -171,11 +175,12 @@ func (c *Conv2d[T]) backwardGroups(dy, dx []T) {
 	if c.diag {
 		c.sumPartials(c.sumSqG, cores, func(wk *convWork[T]) []float64 { return wk.sqG })
 	}
-	// Add the other cores' partials, in core order.
+	// Add the cores' weight gradients, in core order, and the other cores'
+	// bias partials.
+	for _, wk := range c.work[:cores] {
+		addTransposed(c.Weight.Grad.Data, wk.dwT, out, d)
+	}
 	for _, wk := range c.work[1:cores] {
-		for i, v := range wk.dw {
-			c.Weight.Grad.Data[i] += v
-		}
 		if c.Bias != nil {
 			for i, v := range wk.db {
 				c.Bias.Grad.Data[i] += v
@@ -184,23 +189,23 @@ func (c *Conv2d[T]) backwardGroups(dy, dx []T) {
 	}
 }
 
-// backwardRange adds the gradients of groups [g0, g1): into the parameters'
-// gradients on core 0, into partials of its own on the others.
+// backwardRange adds the gradients of groups [g0, g1): the weight gradient
+// into the core's own, transposed (d x out: the product's tiles fill better
+// with out as the columns, and nothing has to be transposed per group), the
+// bias gradient into the parameter's on core 0 and into a partial on the
+// others.
 func (c *Conv2d[T]) backwardRange(core int, wk *convWork[T], g0, g1 int, dy, dx []T) {
 	size, _ := c.groups()
 	spatial := c.oh * c.ow
 	d, out := c.In*c.Kernel*c.Kernel, c.Out
 	x, w := c.x.Data, c.Weight.Value.Data
-	// The first core adds into the gradients; the others into partials.
-	dw := c.Weight.Grad.Data
+	wk.dwT = grow(wk.dwT, d*out)
+	clear(wk.dwT)
 	var db []T
 	if c.Bias != nil {
 		db = c.Bias.Grad.Data
 	}
 	if core > 0 {
-		wk.dw = grow(wk.dw, out*d)
-		clear(wk.dw)
-		dw = wk.dw
 		if c.Bias != nil {
 			wk.db = grow(wk.db, out)
 			clear(wk.db)
@@ -248,7 +253,7 @@ func (c *Conv2d[T]) backwardRange(core int, wk *convWork[T], g0, g1 int, dy, dx 
 			c.patchesT(x, wk.cols, b0, b1)
 			pt = wk.cols
 		}
-		gemmSerial(false, true, out, d, n, 1, dyg, n, pt, n, 1, dw, d)
+		gemmSerial(false, true, d, out, n, 1, pt, n, dyg, n, 1, wk.dwT, out)
 		if dx == nil {
 			continue
 		}
@@ -260,6 +265,17 @@ func (c *Conv2d[T]) backwardRange(core int, wk *convWork[T], g0, g1 int, dy, dx 
 		img := c.In * c.h * c.w
 		clear(dx[b0*img : b1*img])
 		c.addPatchesT(wk.cols, dx, b0, b1)
+	}
+}
+
+// addTransposed sets dw[o*d+r] += dwT[r*out+o].
+func addTransposed[T Float](dw, dwT []T, out, d int) {
+	dwT = dwT[:d*out]
+	for o := 0; o < out; o++ {
+		row := dw[o*d : (o+1)*d]
+		for r := range row {
+			row[r] += dwT[r*out+o]
+		}
 	}
 }
 
@@ -292,9 +308,14 @@ func (c *Conv2d[T]) patchesT(x, pt []T, b0, b1 int) {
 						}
 						src := plane[iy*w : (iy+1)*w]
 						clear(dst[:lo])
-						if s == 1 {
+						switch {
+						case s == 1:
 							copy(dst[lo:hi], src[lo-p+j:])
-						} else {
+						case s == 2 && is32[T]():
+							// The rest of the plane, not of the row: the
+							// vector loop reads (and drops) past the row.
+							gemm.Stride2S(as32(dst[lo:hi]), as32(plane[iy*w+lo*s-p+j:]))
+						default:
 							for ox := lo; ox < hi; ox++ {
 								dst[ox] = src[ox*s-p+j]
 							}

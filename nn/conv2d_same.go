@@ -1,5 +1,7 @@
 package nn
 
+import "github.com/adafisher-go/landscape/internal/gemm"
+
 // Stride-1 convolutions whose output rows are as wide as the input's (the
 // "same" 3x3 convolutions of the CIFAR ResNets: padding (k-1)/2): a row
 // (ch, i, j) of P^T is then, over all the output rows it covers, one
@@ -46,10 +48,7 @@ func (c *Conv2d[T]) patchesTSame(x, pt []T, b0, b1 int) {
 					clear(dst[:a])
 					copy(dst[a:e], plane[off+a:off+e])
 					clear(dst[e:])
-					for r := 0; r < len(dst); r += ow {
-						clear(dst[r : r+lo])
-						clear(dst[r+hi : r+ow])
-					}
+					zeroCols(dst, ow, lo, hi)
 				}
 			}
 		}
@@ -76,17 +75,39 @@ func (c *Conv2d[T]) addPatchesTSame(dpt, dx []T, b0, b1 int) {
 						continue
 					}
 					src := row[oy0*ow : oy1*ow]
-					for r := 0; r < len(src); r += ow {
-						clear(src[r : r+lo])
-						clear(src[r+hi : r+ow])
-					}
+					zeroCols(src, ow, lo, hi)
 					a, e := max(0, -off), min(len(src), len(plane)-off)
-					dst := plane[off+a : off+e]
-					for q, v := range src[a:e] {
-						dst[q] += v
-					}
+					addTo(plane[off+a:off+e], src[a:e])
 				}
 			}
 		}
+	}
+}
+
+// zeroCols zeroes, in each row of width ow of m, the columns before lo and
+// from hi on: a few stores per row (one on each side for a 3x3 kernel with
+// padding 1), where a slice clear per side would cost a call.
+func zeroCols[T Float](m []T, ow, lo, hi int) {
+	for r := 0; r+ow <= len(m); r += ow {
+		row := m[r : r+ow : r+ow]
+		for q := 0; q < lo; q++ {
+			row[q] = 0
+		}
+		for q := hi; q < ow; q++ {
+			row[q] = 0
+		}
+	}
+}
+
+// addTo sets dst[i] += src[i], with the vector loop of internal/gemm in
+// float32 (the same bits: one rounded addition per element either way).
+func addTo[T Float](dst, src []T) {
+	if is32[T]() {
+		gemm.AddS(as32(dst), as32(src))
+		return
+	}
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] += v
 	}
 }

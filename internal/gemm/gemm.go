@@ -148,22 +148,46 @@ func gemmOn[T float](cf *config[T], serial, transA, transB bool, m, n, k int, al
 		t := bufsOf[T](cx).ct.get(m * n)
 		run(cx, serial, problem[T]{cf: cf.forN(m), transA: !transB, transB: !transA, m: n, n: m, k: k,
 			alpha: alpha, a: b, b: a, c: t, lda: ldb, ldb: lda, ldc: m})
-		for i := 0; i < m; i++ {
-			row := c[i*ldc : i*ldc+n]
-			if beta == 0 {
-				for j := range row {
-					row[j] = t[j*m+i]
-				}
-				continue
-			}
-			for j := range row {
-				row[j] = t[j*m+i] + beta*row[j]
-			}
-		}
+		untranspose(cf, m, n, t, beta, c, ldc, bufsOf[T](cx))
 		return
 	}
 	run(cx, serial, problem[T]{cf: cf.forN(n), transA: transA, transB: transB, m: m, n: n, k: k,
 		alpha: alpha, beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc})
+}
+
+// untranspose sets C = T^T + beta*C for the n x m matrix t (C is m x n),
+// with the vector transposes of the packing routines: straight into C when
+// beta is 0, else into scratch and then added row by row (the same
+// operations, t + beta*c, in the same rounding).
+func untranspose[T float](cf *config[T], m, n int, t []T, beta T, c []T, ldc int, bf *bufs[T]) {
+	if beta == 0 {
+		cf.transpose(c, ldc, t, 0, m, n, m, n)
+		return
+	}
+	u := bf.ct2.get(m * n)
+	cf.transpose(u, n, t, 0, m, n, m, n)
+	for i := 0; i < m; i++ {
+		row, ur := c[i*ldc:i*ldc+n], u[i*n:i*n+n]
+		if beta == 1 {
+			addRow(row, ur)
+			continue
+		}
+		for j, v := range ur {
+			row[j] = v + beta*row[j]
+		}
+	}
+}
+
+// addRow sets dst += src, vectorised in float32.
+func addRow[T float](dst, src []T) {
+	if d, ok := any(dst).([]float32); ok {
+		AddS(d, any(src).([]float32))
+		return
+	}
+	dst = dst[:len(src)]
+	for j, v := range src {
+		dst[j] = v + dst[j]
+	}
 }
 
 // transposeMax is the largest C (m*n) that gemm computes as C^T when that
@@ -340,10 +364,10 @@ func (b *buf[T]) get(n int) []T {
 }
 
 // bufs are one thread's buffers for one element type: packed A and B, a
-// scratch tile, a private C for inner-dimension splits and C^T for
-// transposed products.
+// scratch tile, a private C for inner-dimension splits, and C^T for
+// transposed products with its transpose.
 type bufs[T float] struct {
-	a, b, tile, c, ct buf[T]
+	a, b, tile, c, ct, ct2 buf[T]
 }
 
 // ctx is one thread's working memory.
