@@ -1,10 +1,6 @@
 package nn
 
-import (
-	"runtime"
-
-	"github.com/adafisher-go/landscape/internal/gemm"
-)
+import "runtime"
 
 // The engine of Conv2d's training passes. The batch is cut into groups of
 // samples with about minGroupCols output positions together; each core takes
@@ -287,6 +283,10 @@ func (c *Conv2d[T]) patchesT(x, pt []T, b0, b1 int) {
 		c.patchesTSame(x, pt, b0, b1)
 		return
 	}
+	if c.stride2Rows() {
+		c.patchesT2(x, pt, b0, b1)
+		return
+	}
 	k, s, p := c.Kernel, c.Stride, c.Padding
 	h, w, oh, ow := c.h, c.w, c.oh, c.ow
 	spatial := oh * ow
@@ -308,14 +308,9 @@ func (c *Conv2d[T]) patchesT(x, pt []T, b0, b1 int) {
 						}
 						src := plane[iy*w : (iy+1)*w]
 						clear(dst[:lo])
-						switch {
-						case s == 1:
+						if s == 1 {
 							copy(dst[lo:hi], src[lo-p+j:])
-						case s == 2 && is32[T]():
-							// The rest of the plane, not of the row: the
-							// vector loop reads (and drops) past the row.
-							gemm.Stride2S(as32(dst[lo:hi]), as32(plane[iy*w+lo*s-p+j:]))
-						default:
+						} else {
 							for ox := lo; ox < hi; ox++ {
 								dst[ox] = src[ox*s-p+j]
 							}
@@ -333,6 +328,10 @@ func (c *Conv2d[T]) patchesT(x, pt []T, b0, b1 int) {
 func (c *Conv2d[T]) addPatchesT(dpt, dx []T, b0, b1 int) {
 	if c.sameRows() {
 		c.addPatchesTSame(dpt, dx, b0, b1)
+		return
+	}
+	if c.stride2Rows() {
+		c.addPatchesT2(dpt, dx, b0, b1)
 		return
 	}
 	k, s, p := c.Kernel, c.Stride, c.Padding

@@ -88,6 +88,9 @@ func (c *Conv2d[T]) addPatchesTSame(dpt, dx []T, b0, b1 int) {
 // from hi on: a few stores per row (one on each side for a 3x3 kernel with
 // padding 1), where a slice clear per side would cost a call.
 func zeroCols[T Float](m []T, ow, lo, hi int) {
+	if lo == 0 && hi == ow {
+		return
+	}
 	for r := 0; r+ow <= len(m); r += ow {
 		row := m[r : r+ow : r+ow]
 		for q := 0; q < lo; q++ {

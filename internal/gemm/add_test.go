@@ -89,25 +89,48 @@ func TestUntranspose(t *testing.T) {
 	}
 }
 
-// TestStride2S compares Stride2S with the plain loop for output lengths
-// around the vector width, with src exactly as long as needed or longer.
-func TestStride2S(t *testing.T) {
-	for n := 0; n <= 40; n++ {
-		for extra := 0; extra <= 2; extra++ {
-			src := make([]float32, max(0, 2*n-1)+extra)
-			for i := range src {
-				src[i] = float32(i) + 0.5
+// TestStride2Rows compares the row gathers of stride-2 convolutions and
+// their adjoint with the plain loops, bit for bit, for row lengths around
+// the vector widths, exactly as much src as the rows need (masked loads
+// must not read past it; the slices end there) and values outside the
+// rows that must stay untouched.
+func TestStride2Rows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	negZero := float32(math.Copysign(0, -1))
+	for _, rows := range []int{1, 2, 3} {
+		for cols := 1; cols <= 40; cols++ {
+			ld, ls := cols+2, 2*cols+1
+			nd, ns := (rows-1)*ld+cols, (rows-1)*ls+2*cols-1
+			dense := make([]float32, nd)
+			strided := make([]float32, ns)
+			for i := range dense {
+				dense[i] = float32(rng.NormFloat64())
 			}
-			want := make([]float32, n+1)
-			got := make([]float32, n+1)
-			want[n], got[n] = -1, -1
-			stride2Go(want[:n], src)
-			Stride2S(got[:n], src)
-			for i := range got {
-				if got[i] != want[i] {
-					t.Fatalf("n=%d extra=%d: element %d is %v, want %v", n, extra, i, got[i], want[i])
+			for i := range strided {
+				strided[i] = float32(rng.NormFloat64())
+				if i%7 == 3 {
+					strided[i] = negZero
 				}
 			}
+			want := append([]float32(nil), dense...)
+			got := append([]float32(nil), dense...)
+			stride2RowsGo(want, ld, strided, ls, rows, cols)
+			Stride2RowsS(got, ld, strided, ls, rows, cols)
+			sameBits(t, "Stride2RowsS", rows, cols, got, want)
+			want = append([]float32(nil), strided...)
+			got = append([]float32(nil), strided...)
+			addStride2RowsGo(want, ls, dense, ld, rows, cols)
+			AddStride2RowsS(got, ls, dense, ld, rows, cols)
+			sameBits(t, "AddStride2RowsS", rows, cols, got, want)
+		}
+	}
+}
+
+func sameBits(t *testing.T, name string, rows, cols int, got, want []float32) {
+	t.Helper()
+	for i := range got {
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("%s %dx%d: element %d is %v, want %v", name, rows, cols, i, got[i], want[i])
 		}
 	}
 }
