@@ -14,13 +14,17 @@
 // ymm accumulators (16 floats per step), then one vector per step, adds the
 // accumulators, and adds the last floats one by one after that reduction
 // (a VEX scalar instruction clears the upper lanes of its destination, so
-// it must not touch an accumulator before the reduction).
+// it must not touch an accumulator before the reduction). The AVX-512F
+// versions convert eight floats at a time into zmm accumulators: the
+// conversions bound these loops, and Zen 5 runs a zmm conversion about as
+// fast as a ymm one.
 package main
 
 import (
 	"bytes"
 	"fmt"
 	"os"
+	"strings"
 )
 
 //go:generate go run gen.go
@@ -222,71 +226,88 @@ var maps = map[string][]mapFn{
 
 // sumFn is one float64 sum over slices of float32: args is the argument
 // frame size without results, results the names of the float64 results
-// (one accumulator set each), setup lines, a body for one group of four
-// floats at byte offset off into accumulators acc(j) = Y(4j+k), and a
-// body for one float into X(4j) after the reduction.
+// (one set of four accumulators each), setup lines (for ymm; zmm versions
+// replace the register names), a body for one group of floats at byte
+// offset off into accumulators acc(j) = w(4j+k), and a body for one float
+// into X(4j) after the reduction.
 type sumFn struct {
 	name, comment string
 	slices        []string
 	args          int
 	results       []string
 	setup         []string
-	vec           func(g *gen, k, off int)
+	vec           func(g *gen, w string, k, off int)
 	single        func(g *gen)
 }
 
-func (g *gen) sumFunc(f sumFn) {
-	fmt.Fprintf(&g.Buffer, "\n// %s\n", f.comment)
-	fmt.Fprintf(&g.Buffer, "TEXT ·%s(SB), NOSPLIT, $0-%d\n", f.name, f.args+8*len(f.results))
+// sumFunc writes f for ymm accumulators (AVX2: groups of four floats,
+// sixteen per step) or zmm accumulators (AVX-512F: groups of eight, 32
+// per step), named with suffix AVX2 or AVX512.
+func (g *gen) sumFunc(f sumFn, avx512 bool) {
+	w, suffix, group, zero := "Y", "AVX2", 4, "VXORPD Y%[1]d, Y%[1]d, Y%[1]d"
+	if avx512 {
+		w, suffix, group, zero = "Z", "AVX512", 8, "VPXORQ Z%[1]d, Z%[1]d, Z%[1]d"
+	}
+	name := f.name + suffix
+	fmt.Fprintf(&g.Buffer, "\n// %s\n", strings.Replace(f.comment, f.name, name, 1))
+	fmt.Fprintf(&g.Buffer, "TEXT ·%s(SB), NOSPLIT, $0-%d\n", name, f.args+8*len(f.results))
 	for i, s := range f.slices {
 		g.p("MOVQ %s_base+%d(FP), %s", s, 24*i, ptrRegs[i+1])
 	}
 	g.p("MOVQ %s_len+8(FP), CX", f.slices[0])
 	for j := range f.results {
 		for k := 0; k < 4; k++ {
-			g.p("VXORPD Y%d, Y%d, Y%d", 4*j+k, 4*j+k, 4*j+k)
+			g.p(zero, 4*j+k)
 		}
 	}
 	for _, l := range f.setup {
-		g.p("%s", l)
+		g.p("%s", strings.ReplaceAll(l, "Y", w))
 	}
 	advance := func(n int) {
 		for i := range f.slices {
 			g.p("ADDQ $%d, %s", n, ptrRegs[i+1])
 		}
 	}
+	step, shift := 4*group, 4
+	if avx512 {
+		shift = 5
+	}
 	g.p("MOVQ CX, BX")
-	g.p("SHRQ $4, BX")
+	g.p("SHRQ $%d, BX", shift)
 	g.p("JZ   one")
 	g.label("four")
 	for k := 0; k < 4; k++ {
-		f.vec(g, k, 16*k)
+		f.vec(g, w, k, 4*group*k)
 	}
-	advance(64)
+	advance(4 * step)
 	g.p("DECQ BX")
 	g.p("JNZ  four")
 	g.label("one")
 	g.p("MOVQ CX, BX")
-	g.p("ANDQ $15, BX")
-	g.p("SHRQ $2, BX")
+	g.p("ANDQ $%d, BX", step-1)
+	g.p("SHRQ $%d, BX", shift-2)
 	g.p("JZ   reduce")
 	g.label("onestep")
-	f.vec(g, 0, 0)
-	advance(16)
+	f.vec(g, w, 0, 0)
+	advance(4 * group)
 	g.p("DECQ BX")
 	g.p("JNZ  onestep")
 	g.label("reduce")
 	for j := range f.results {
 		a := 4 * j
-		g.p("VADDPD Y%d, Y%d, Y%d", a+1, a, a)
-		g.p("VADDPD Y%d, Y%d, Y%d", a+3, a+2, a+2)
-		g.p("VADDPD Y%d, Y%d, Y%d", a+2, a, a)
+		g.p("VADDPD %[1]s%[2]d, %[1]s%[3]d, %[1]s%[3]d", w, a+1, a)
+		g.p("VADDPD %[1]s%[2]d, %[1]s%[3]d, %[1]s%[3]d", w, a+3, a+2)
+		g.p("VADDPD %[1]s%[2]d, %[1]s%[3]d, %[1]s%[3]d", w, a+2, a)
+		if avx512 {
+			g.p("VEXTRACTF64X4 $1, Z%d, Y%d", a, a+1)
+			g.p("VADDPD Y%d, Y%d, Y%d", a+1, a, a)
+		}
 		g.p("VEXTRACTF128 $1, Y%d, X%d", a, a+1)
 		g.p("VADDPD X%d, X%d, X%d", a+1, a, a)
 		g.p("VUNPCKHPD X%d, X%d, X%d", a, a, a+1)
 		g.p("VADDSD X%d, X%d, X%d", a+1, a, a)
 	}
-	g.p("ANDQ $3, CX")
+	g.p("ANDQ $%d, CX", group-1)
 	g.p("JZ   done")
 	g.label("single")
 	f.single(g)
@@ -301,15 +322,15 @@ func (g *gen) sumFunc(f sumFn) {
 	g.p("RET")
 }
 
-// Sums use SI and DX for their slices, Y8-Y11 for temporaries and Y15
+// Sums use SI and DX for their slices, w8-w11 for temporaries and w15
 // for the mean.
 var sums = []sumFn{
 	{
-		name: "sumAsm", comment: "func sumAsm(v []float32) float64",
+		name: "sum", comment: "func sum(v []float32) float64",
 		slices: []string{"v"}, args: 24, results: []string{"ret"},
-		vec: func(g *gen, k, off int) {
-			g.p("VCVTPS2PD %d(SI), Y%d", off, 8+k)
-			g.p("VADDPD Y%d, Y%d, Y%d", 8+k, k, k)
+		vec: func(g *gen, w string, k, off int) {
+			g.p("VCVTPS2PD %d(SI), %s%d", off, w, 8+k)
+			g.p("VADDPD %[1]s%[2]d, %[1]s%[3]d, %[1]s%[3]d", w, 8+k, k)
 		},
 		single: func(g *gen) {
 			g.p("VCVTSS2SD (SI), X8, X8")
@@ -317,13 +338,13 @@ var sums = []sumFn{
 		},
 	},
 	{
-		name: "centredSquaresAsm", comment: "func centredSquaresAsm(v []float32, mean float64) float64: the sum of (v - mean)^2, each square added by an FMA",
+		name: "centredSquares", comment: "func centredSquares(v []float32, mean float64) float64: the sum of (v - mean)^2, each square added by an FMA",
 		slices: []string{"v"}, args: 32, results: []string{"ret"},
 		setup: []string{"VBROADCASTSD mean+24(FP), Y15"},
-		vec: func(g *gen, k, off int) {
-			g.p("VCVTPS2PD %d(SI), Y%d", off, 8+k)
-			g.p("VSUBPD Y15, Y%d, Y%d", 8+k, 8+k)
-			g.p("VFMADD231PD Y%d, Y%d, Y%d", 8+k, 8+k, k)
+		vec: func(g *gen, w string, k, off int) {
+			g.p("VCVTPS2PD %d(SI), %s%d", off, w, 8+k)
+			g.p("VSUBPD %[1]s15, %[1]s%[2]d, %[1]s%[2]d", w, 8+k)
+			g.p("VFMADD231PD %[1]s%[2]d, %[1]s%[2]d, %[1]s%[3]d", w, 8+k, k)
 		},
 		single: func(g *gen) {
 			g.p("VCVTSS2SD (SI), X8, X8")
@@ -332,16 +353,16 @@ var sums = []sumFn{
 		},
 	},
 	{
-		name: "sumAndCentredDotAsm", comment: "func sumAndCentredDotAsm(g, x []float32, mean float64) (sum, dot float64): sum(g) and sum(g*(x - mean)), each product added by an FMA",
+		name: "sumAndCentredDot", comment: "func sumAndCentredDot(g, x []float32, mean float64) (sum, dot float64): sum(g) and sum(g*(x - mean)), each product added by an FMA",
 		slices: []string{"g", "x"}, args: 56, results: []string{"sum", "dot"},
 		setup: []string{"VBROADCASTSD mean+48(FP), Y15"},
-		vec: func(g *gen, k, off int) {
+		vec: func(g *gen, w string, k, off int) {
 			a, b := 8+2*(k%2), 9+2*(k%2)
-			g.p("VCVTPS2PD %d(SI), Y%d", off, a)
-			g.p("VCVTPS2PD %d(DX), Y%d", off, b)
-			g.p("VADDPD Y%d, Y%d, Y%d", a, k, k)
-			g.p("VSUBPD Y15, Y%d, Y%d", b, b)
-			g.p("VFMADD231PD Y%d, Y%d, Y%d", a, b, 4+k)
+			g.p("VCVTPS2PD %d(SI), %s%d", off, w, a)
+			g.p("VCVTPS2PD %d(DX), %s%d", off, w, b)
+			g.p("VADDPD %[1]s%[2]d, %[1]s%[3]d, %[1]s%[3]d", w, a, k)
+			g.p("VSUBPD %[1]s15, %[1]s%[2]d, %[1]s%[2]d", w, b)
+			g.p("VFMADD231PD %[1]s%[2]d, %[1]s%[3]d, %[1]s%[4]d", w, a, b, 4+k)
 		},
 		single: func(g *gen) {
 			g.p("VCVTSS2SD (SI), X8, X8")
@@ -358,7 +379,8 @@ func main() {
 	s.WriteString(header)
 	s.WriteString("\n// Float64 sums of float32 slices; see gen.go.\n")
 	for _, f := range sums {
-		s.sumFunc(f)
+		s.sumFunc(f, false)
+		s.sumFunc(f, true)
 	}
 	write("sum_amd64.s", &s)
 	for _, file := range []string{"affine_amd64.s", "relu_amd64.s", "add_amd64.s"} {

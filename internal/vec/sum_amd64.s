@@ -6,8 +6,8 @@
 
 // Float64 sums of float32 slices; see gen.go.
 
-// func sumAsm(v []float32) float64
-TEXT ·sumAsm(SB), NOSPLIT, $0-32
+// func sumAVX2(v []float32) float64
+TEXT ·sumAVX2(SB), NOSPLIT, $0-32
 	MOVQ v_base+0(FP), SI
 	MOVQ v_len+8(FP), CX
 	VXORPD Y0, Y0, Y0
@@ -61,8 +61,65 @@ done:
 	MOVSD X0, ret+24(FP)
 	RET
 
-// func centredSquaresAsm(v []float32, mean float64) float64: the sum of (v - mean)^2, each square added by an FMA
-TEXT ·centredSquaresAsm(SB), NOSPLIT, $0-40
+// func sumAVX512(v []float32) float64
+TEXT ·sumAVX512(SB), NOSPLIT, $0-32
+	MOVQ v_base+0(FP), SI
+	MOVQ v_len+8(FP), CX
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	MOVQ CX, BX
+	SHRQ $5, BX
+	JZ   one
+four:
+	VCVTPS2PD 0(SI), Z8
+	VADDPD Z8, Z0, Z0
+	VCVTPS2PD 32(SI), Z9
+	VADDPD Z9, Z1, Z1
+	VCVTPS2PD 64(SI), Z10
+	VADDPD Z10, Z2, Z2
+	VCVTPS2PD 96(SI), Z11
+	VADDPD Z11, Z3, Z3
+	ADDQ $128, SI
+	DECQ BX
+	JNZ  four
+one:
+	MOVQ CX, BX
+	ANDQ $31, BX
+	SHRQ $3, BX
+	JZ   reduce
+onestep:
+	VCVTPS2PD 0(SI), Z8
+	VADDPD Z8, Z0, Z0
+	ADDQ $32, SI
+	DECQ BX
+	JNZ  onestep
+reduce:
+	VADDPD Z1, Z0, Z0
+	VADDPD Z3, Z2, Z2
+	VADDPD Z2, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPD Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VUNPCKHPD X0, X0, X1
+	VADDSD X1, X0, X0
+	ANDQ $7, CX
+	JZ   done
+single:
+	VCVTSS2SD (SI), X8, X8
+	VADDSD X8, X0, X0
+	ADDQ $4, SI
+	DECQ CX
+	JNZ  single
+done:
+	VZEROUPPER
+	MOVSD X0, ret+24(FP)
+	RET
+
+// func centredSquaresAVX2(v []float32, mean float64) float64: the sum of (v - mean)^2, each square added by an FMA
+TEXT ·centredSquaresAVX2(SB), NOSPLIT, $0-40
 	MOVQ v_base+0(FP), SI
 	MOVQ v_len+8(FP), CX
 	VXORPD Y0, Y0, Y0
@@ -123,8 +180,72 @@ done:
 	MOVSD X0, ret+32(FP)
 	RET
 
-// func sumAndCentredDotAsm(g, x []float32, mean float64) (sum, dot float64): sum(g) and sum(g*(x - mean)), each product added by an FMA
-TEXT ·sumAndCentredDotAsm(SB), NOSPLIT, $0-72
+// func centredSquaresAVX512(v []float32, mean float64) float64: the sum of (v - mean)^2, each square added by an FMA
+TEXT ·centredSquaresAVX512(SB), NOSPLIT, $0-40
+	MOVQ v_base+0(FP), SI
+	MOVQ v_len+8(FP), CX
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VBROADCASTSD mean+24(FP), Z15
+	MOVQ CX, BX
+	SHRQ $5, BX
+	JZ   one
+four:
+	VCVTPS2PD 0(SI), Z8
+	VSUBPD Z15, Z8, Z8
+	VFMADD231PD Z8, Z8, Z0
+	VCVTPS2PD 32(SI), Z9
+	VSUBPD Z15, Z9, Z9
+	VFMADD231PD Z9, Z9, Z1
+	VCVTPS2PD 64(SI), Z10
+	VSUBPD Z15, Z10, Z10
+	VFMADD231PD Z10, Z10, Z2
+	VCVTPS2PD 96(SI), Z11
+	VSUBPD Z15, Z11, Z11
+	VFMADD231PD Z11, Z11, Z3
+	ADDQ $128, SI
+	DECQ BX
+	JNZ  four
+one:
+	MOVQ CX, BX
+	ANDQ $31, BX
+	SHRQ $3, BX
+	JZ   reduce
+onestep:
+	VCVTPS2PD 0(SI), Z8
+	VSUBPD Z15, Z8, Z8
+	VFMADD231PD Z8, Z8, Z0
+	ADDQ $32, SI
+	DECQ BX
+	JNZ  onestep
+reduce:
+	VADDPD Z1, Z0, Z0
+	VADDPD Z3, Z2, Z2
+	VADDPD Z2, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPD Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VUNPCKHPD X0, X0, X1
+	VADDSD X1, X0, X0
+	ANDQ $7, CX
+	JZ   done
+single:
+	VCVTSS2SD (SI), X8, X8
+	VSUBSD X15, X8, X8
+	VFMADD231SD X8, X8, X0
+	ADDQ $4, SI
+	DECQ CX
+	JNZ  single
+done:
+	VZEROUPPER
+	MOVSD X0, ret+32(FP)
+	RET
+
+// func sumAndCentredDotAVX2(g, x []float32, mean float64) (sum, dot float64): sum(g) and sum(g*(x - mean)), each product added by an FMA
+TEXT ·sumAndCentredDotAVX2(SB), NOSPLIT, $0-72
 	MOVQ g_base+0(FP), SI
 	MOVQ x_base+24(FP), DX
 	MOVQ g_len+8(FP), CX
@@ -196,6 +317,100 @@ reduce:
 	VUNPCKHPD X4, X4, X5
 	VADDSD X5, X4, X4
 	ANDQ $3, CX
+	JZ   done
+single:
+	VCVTSS2SD (SI), X8, X8
+	VCVTSS2SD (DX), X9, X9
+	VADDSD X8, X0, X0
+	VSUBSD X15, X9, X9
+	VFMADD231SD X8, X9, X4
+	ADDQ $4, SI
+	ADDQ $4, DX
+	DECQ CX
+	JNZ  single
+done:
+	VZEROUPPER
+	MOVSD X0, sum+56(FP)
+	MOVSD X4, dot+64(FP)
+	RET
+
+// func sumAndCentredDotAVX512(g, x []float32, mean float64) (sum, dot float64): sum(g) and sum(g*(x - mean)), each product added by an FMA
+TEXT ·sumAndCentredDotAVX512(SB), NOSPLIT, $0-72
+	MOVQ g_base+0(FP), SI
+	MOVQ x_base+24(FP), DX
+	MOVQ g_len+8(FP), CX
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VBROADCASTSD mean+48(FP), Z15
+	MOVQ CX, BX
+	SHRQ $5, BX
+	JZ   one
+four:
+	VCVTPS2PD 0(SI), Z8
+	VCVTPS2PD 0(DX), Z9
+	VADDPD Z8, Z0, Z0
+	VSUBPD Z15, Z9, Z9
+	VFMADD231PD Z8, Z9, Z4
+	VCVTPS2PD 32(SI), Z10
+	VCVTPS2PD 32(DX), Z11
+	VADDPD Z10, Z1, Z1
+	VSUBPD Z15, Z11, Z11
+	VFMADD231PD Z10, Z11, Z5
+	VCVTPS2PD 64(SI), Z8
+	VCVTPS2PD 64(DX), Z9
+	VADDPD Z8, Z2, Z2
+	VSUBPD Z15, Z9, Z9
+	VFMADD231PD Z8, Z9, Z6
+	VCVTPS2PD 96(SI), Z10
+	VCVTPS2PD 96(DX), Z11
+	VADDPD Z10, Z3, Z3
+	VSUBPD Z15, Z11, Z11
+	VFMADD231PD Z10, Z11, Z7
+	ADDQ $128, SI
+	ADDQ $128, DX
+	DECQ BX
+	JNZ  four
+one:
+	MOVQ CX, BX
+	ANDQ $31, BX
+	SHRQ $3, BX
+	JZ   reduce
+onestep:
+	VCVTPS2PD 0(SI), Z8
+	VCVTPS2PD 0(DX), Z9
+	VADDPD Z8, Z0, Z0
+	VSUBPD Z15, Z9, Z9
+	VFMADD231PD Z8, Z9, Z4
+	ADDQ $32, SI
+	ADDQ $32, DX
+	DECQ BX
+	JNZ  onestep
+reduce:
+	VADDPD Z1, Z0, Z0
+	VADDPD Z3, Z2, Z2
+	VADDPD Z2, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPD Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VUNPCKHPD X0, X0, X1
+	VADDSD X1, X0, X0
+	VADDPD Z5, Z4, Z4
+	VADDPD Z7, Z6, Z6
+	VADDPD Z6, Z4, Z4
+	VEXTRACTF64X4 $1, Z4, Y5
+	VADDPD Y5, Y4, Y4
+	VEXTRACTF128 $1, Y4, X5
+	VADDPD X5, X4, X4
+	VUNPCKHPD X4, X4, X5
+	VADDSD X5, X4, X4
+	ANDQ $7, CX
 	JZ   done
 single:
 	VCVTSS2SD (SI), X8, X8
