@@ -33,6 +33,8 @@ func TestSums(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for _, p := range impls {
 		t.Run(p.name, func(t *testing.T) {
+			worst := 0.0 // the largest error, in float64 ulps of sum|terms|
+			defer func() { t.Logf("largest error %.3g ulps of sum|terms|", worst) }()
 			for _, n := range testLens {
 				for _, off := range testOffsets {
 					// A channel of activations: an offset mean, so that
@@ -52,6 +54,9 @@ func TestSums(t *testing.T) {
 					check := func(what string, got float64, terms [][2]float64) {
 						t.Helper()
 						want, abs := exactSum(terms)
+						if abs > 0 {
+							worst = max(worst, math.Abs(got-want)/(abs*0x1p-52))
+						}
 						if !closeSum(got, want, abs) {
 							t.Fatalf("%s n=%d off=%d: %.17g, want %.17g (error %.3g of sum|terms| %.3g)",
 								what, n, off, got, want, math.Abs(got-want), abs)
