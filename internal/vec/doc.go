@@ -10,3 +10,5 @@
 // multiply-adds; ReLU, its gradient and the additions give the same bits
 // as the Go code, NaNs included.
 package vec
+
+//go:generate go run gen.go
