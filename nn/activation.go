@@ -1,6 +1,10 @@
 package nn
 
-import "math"
+import (
+	"math"
+
+	"github.com/adafisher-go/landscape/internal/vec"
+)
 
 // Activation is an element-wise nonlinearity: ReLU, Tanh, Sigmoid or GELU.
 type Activation[T Float] struct {
@@ -215,9 +219,13 @@ func (f *Flatten[T]) Backward(dy *Tensor[T], needInput bool) *Tensor[T] {
 }
 
 // relu sets y = max(x, 0); max propagates NaN, as torch.relu does, and
-// needs no branch.
+// needs no branch. vec.ReLU gives the same bits for float32.
 func relu[T Float](y, x []T) {
 	y = y[:len(x)]
+	if is32[T]() {
+		vec.ReLU(as32(y), as32(x))
+		return
+	}
 	for i, v := range x {
 		y[i] = max(v, 0)
 	}
@@ -226,16 +234,11 @@ func relu[T Float](y, x []T) {
 // reluBackward sets dx = dy where the ReLU's output y is not +0, and 0
 // where it is. y = max(x, 0) is +0 exactly where x <= 0, and NaN where x is
 // NaN, so this is PyTorch's rule. It works on the bits, without a branch
-// that random signs would make unpredictable (twice as fast).
+// that random signs would make unpredictable (twice as fast); vec does the
+// same for float32 in vector registers.
 func reluBackward[T Float](y, dy, dx []T) {
 	if is32[T]() {
-		y32, dy32, dx32 := as32(y), as32(dy), as32(dx)
-		dy32, dx32 = dy32[:len(y32)], dx32[:len(y32)]
-		for i, v := range y32 {
-			b := math.Float32bits(v) // y >= 0 or NaN: the sign bit is clear
-			mask := 0 - ((b | (0 - b)) >> 31)
-			dx32[i] = math.Float32frombits(math.Float32bits(dy32[i]) & mask)
-		}
+		vec.ReLUBackward(as32(dx), as32(dy), as32(y))
 		return
 	}
 	y64, dy64, dx64 := as64(y), as64(dy), as64(dx)

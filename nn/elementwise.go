@@ -1,11 +1,18 @@
 package nn
 
+import "github.com/adafisher-go/landscape/internal/vec"
+
 // Loops over the elements of a channel, shared by the normalisation layers.
 // Sums run in float64 over four accumulators, so that consecutive additions
-// do not wait on each other; the element-wise maps run in T.
+// do not wait on each other; the element-wise maps run in T. For float32,
+// package vec runs them in vector registers (its sums add in another order,
+// and its maps fuse multiply-adds); float64 stays on these loops.
 
 // sum4 returns the sum of v in float64.
 func sum4[T Float](v []T) float64 {
+	if is32[T]() {
+		return vec.Sum(as32(v))
+	}
 	var s0, s1, s2, s3 float64
 	i := 0
 	for ; i+4 <= len(v); i += 4 {
@@ -22,6 +29,9 @@ func sum4[T Float](v []T) float64 {
 
 // centredSquares returns sum((v - mean)^2) in float64.
 func centredSquares[T Float](v []T, mean float64) float64 {
+	if is32[T]() {
+		return vec.CentredSquares(as32(v), mean)
+	}
 	var s0, s1, s2, s3 float64
 	i := 0
 	for ; i+4 <= len(v); i += 4 {
@@ -41,6 +51,9 @@ func centredSquares[T Float](v []T, mean float64) float64 {
 // sumAndCentredDot returns sum(g) and sum(g*(x - mean)) in float64.
 func sumAndCentredDot[T Float](g, x []T, mean float64) (sum, dot float64) {
 	x = x[:len(g)]
+	if is32[T]() {
+		return vec.SumAndCentredDot(as32(g), as32(x), mean)
+	}
 	var s0, s1, d0, d1 float64
 	i := 0
 	for ; i+2 <= len(g); i += 2 {
@@ -61,11 +74,7 @@ func sumAndCentredDot[T Float](g, x []T, mean float64) (sum, dot float64) {
 func affine[T Float](y, x []T, a, b float64) {
 	y = y[:len(x)]
 	if is32[T]() {
-		a32, b32 := float32(a), float32(b)
-		x32, y32 := as32(x), as32(y)
-		for i, v := range x32 {
-			y32[i] = a32*v + b32
-		}
+		vec.Affine(as32(y), as32(x), float32(a), float32(b))
 		return
 	}
 	for i, v := range x {
@@ -77,12 +86,7 @@ func affine[T Float](y, x []T, a, b float64) {
 func affine2[T Float](y, u, v []T, a, b, c float64) {
 	y, v = y[:len(u)], v[:len(u)]
 	if is32[T]() {
-		a32, b32, c32 := float32(a), float32(b), float32(c)
-		u32, v32, y32 := as32(u), as32(v), as32(y)
-		v32, y32 = v32[:len(u32)], y32[:len(u32)]
-		for i, w := range u32 {
-			y32[i] = a32*w + b32*v32[i] + c32
-		}
+		vec.Affine2(as32(y), as32(u), as32(v), float32(a), float32(b), float32(c))
 		return
 	}
 	for i, w := range u {

@@ -1,6 +1,10 @@
 package nn
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/adafisher-go/landscape/internal/vec"
+)
 
 // Residual is a residual block: y = Post(Body(x) + Shortcut(x)), with an
 // identity shortcut when Shortcut is nil and no Post layer when Post is nil.
@@ -137,8 +141,14 @@ func (r *Residual[T]) branchesBackward(dy *Tensor[T], needInput bool) *Tensor[T]
 	return dx
 }
 
+// add and addReLU1 run in vector registers for float32 (vec: the same
+// bits, NaNs included).
 func add[T Float](z, x, y []T) {
 	x, y = x[:len(z)], y[:len(z)]
+	if is32[T]() {
+		vec.Add(as32(z), as32(x), as32(y))
+		return
+	}
 	for i := range z {
 		z[i] = x[i] + y[i]
 	}
@@ -146,6 +156,10 @@ func add[T Float](z, x, y []T) {
 
 func addReLU1[T Float](z, x, y []T) {
 	x, y = x[:len(z)], y[:len(z)]
+	if is32[T]() {
+		vec.AddReLU(as32(z), as32(x), as32(y))
+		return
+	}
 	for i := range z {
 		z[i] = max(x[i]+y[i], 0)
 	}
