@@ -29,9 +29,12 @@ const minGroupCols = 256
 // convWork is one core's scratch.
 type convWork[T Float] struct {
 	cols []T // P^T, then dP^T, of one group: d x n
-	tmp  []T // the group's output or output gradient as out x n
-	dwT  []T // d x out: this core's weight gradient, transposed
-	db   []T // out bias-gradient partial
+	// dcols: the patches of dy of one group (out*k*k x n), for the input
+	// gradient of same-width convolutions.
+	dcols []T
+	tmp   []T // the group's output or output gradient as out x n
+	dwT   []T // d x out: this core's weight gradient, transposed
+	db    []T // out bias-gradient partial
 	// Diagonal capture: this core's sums of squares of the patch columns
 	// and of the output-gradient channels, and a row's scratch.
 	sqA, sqG, rowSq []float64
@@ -128,12 +131,9 @@ func (c *Conv2d[T]) forwardRange(wk *convWork[T], g0, g1 int, y []T) {
 		}
 		wk.tmp = grow(wk.tmp, out*n)
 		gemmSerial(false, false, out, n, d, 1, w, d, pt, n, 0, wk.tmp, n)
+		ungroup(y, wk.tmp, b0, b1, out, spatial)
 		for b := b0; b < b1; b++ {
-			dst := y[b*out*spatial : (b+1)*out*spatial]
-			for o := 0; o < out; o++ {
-				copy(dst[o*spatial:(o+1)*spatial], wk.tmp[o*n+(b-b0)*spatial:])
-			}
-			c.addBias(dst)
+			c.addBias(y[b*out*spatial : (b+1)*out*spatial])
 		}
 	}
 }
@@ -162,6 +162,9 @@ func (c *Conv2d[T]) backwardGroups(dy, dx []T) {
 		for _, wk := range c.work[:cores] {
 			wk.sqG = diagPartials(wk.sqG, out)
 		}
+	}
+	if dx != nil && c.sameRows() {
+		c.flipKernel()
 	}
 	if cores == 1 {
 		c.backwardRange(0, c.work[0], 0, count, dy, dx)
@@ -216,12 +219,7 @@ func (c *Conv2d[T]) backwardRange(core int, wk *convWork[T], g0, g1 int, dy, dx 
 			dyg = dy[b0*out*spatial : (b0+1)*out*spatial]
 		} else {
 			wk.tmp = grow(wk.tmp, out*n)
-			for b := b0; b < b1; b++ {
-				src := dy[b*out*spatial : (b+1)*out*spatial]
-				for o := 0; o < out; o++ {
-					copy(wk.tmp[o*n+(b-b0)*spatial:], src[o*spatial:(o+1)*spatial])
-				}
-			}
+			group(wk.tmp, dy, b0, b1, out, spatial)
 			dyg = wk.tmp
 		}
 		if c.diag {
@@ -257,10 +255,37 @@ func (c *Conv2d[T]) backwardRange(core int, wk *convWork[T], g0, g1 int, dy, dx 
 			gemmSerial(true, false, d, n, out, 1, w, d, dyg, n, 0, dx[b0*d*spatial:(b0+1)*d*spatial], n)
 			continue
 		}
+		if c.sameRows() {
+			c.inputGradSame(wk, dy, dx, b0, b1)
+			continue
+		}
 		gemmSerial(true, false, d, n, out, 1, w, d, dyg, n, 0, wk.cols, n)
 		img := c.In * c.h * c.w
 		clear(dx[b0*img : b1*img])
 		c.addPatchesT(wk.cols, dx, b0, b1)
+	}
+}
+
+// group copies channels x spatial planes of samples [b0, b1) of the NCHW
+// tensor src into dst as a channels x n matrix (n the group's positions,
+// sample by sample); ungroup is its inverse.
+func group[T Float](dst, src []T, b0, b1, channels, spatial int) {
+	n := (b1 - b0) * spatial
+	for b := b0; b < b1; b++ {
+		img := src[b*channels*spatial : (b+1)*channels*spatial]
+		for o := 0; o < channels; o++ {
+			copy(dst[o*n+(b-b0)*spatial:], img[o*spatial:(o+1)*spatial])
+		}
+	}
+}
+
+func ungroup[T Float](dst, src []T, b0, b1, channels, spatial int) {
+	n := (b1 - b0) * spatial
+	for b := b0; b < b1; b++ {
+		img := dst[b*channels*spatial : (b+1)*channels*spatial]
+		for o := 0; o < channels; o++ {
+			copy(img[o*spatial:(o+1)*spatial], src[o*n+(b-b0)*spatial:])
+		}
 	}
 }
 

@@ -1,6 +1,6 @@
 package nn
 
-import "github.com/adafisher-go/landscape/internal/gemm"
+import "github.com/adafisher-go/landscape/internal/vec"
 
 // Stride-1 convolutions whose output rows are as wide as the input's (the
 // "same" 3x3 convolutions of the CIFAR ResNets: padding (k-1)/2): a row
@@ -24,13 +24,19 @@ func (c *Conv2d[T]) rowSpan(i, j int) (oy0, oy1, off int) {
 }
 
 // patchesTSame is patchesT for sameRows convolutions.
-func (c *Conv2d[T]) patchesTSame(x, pt []T, b0, b1 int) {
+func (c *Conv2d[T]) patchesTSame(x, pt []T, b0, b1 int) { c.patchesTSameOf(x, pt, b0, b1, c.In) }
+
+// patchesTSameOf is patchesTSame for an input of the given number of
+// channels and the convolution's geometry: the output gradient dy, whose
+// patches under the same kernel size and padding give the input gradient
+// (inputGradSame).
+func (c *Conv2d[T]) patchesTSameOf(x, pt []T, b0, b1, channels int) {
 	k, h, w, ow := c.Kernel, c.h, c.w, c.ow
 	spatial := c.oh * ow
 	n := (b1 - b0) * spatial
 	for b := b0; b < b1; b++ {
-		img := x[b*c.In*h*w : (b+1)*c.In*h*w]
-		for ch := 0; ch < c.In; ch++ {
+		img := x[b*channels*h*w : (b+1)*channels*h*w]
+		for ch := 0; ch < channels; ch++ {
 			plane := img[ch*h*w : (ch+1)*h*w]
 			for i := 0; i < k; i++ {
 				for j := 0; j < k; j++ {
@@ -84,6 +90,52 @@ func (c *Conv2d[T]) addPatchesTSame(dpt, dx []T, b0, b1 int) {
 	}
 }
 
+// The input gradient of a same-width convolution is itself a same-width
+// convolution: of dy, with padding k-1-p = p and the kernel flipped in both
+// directions with its channel axes swapped,
+//
+//	dx[c, y, x] = sum over o, i, j of W[o, c, k-1-i, k-1-j] dy[o, y-p+i, x-p+j],
+//
+// so it is one product with an inner dimension of out*k*k (the patches of
+// dy) instead of a product with an inner dimension of out, whose result
+// (as large as P^T) is then added back patch by patch.
+
+// flipKernel sets c.wFlip to W' (In x out*k*k): W'[c][(o, i, j)] =
+// W[o][c][k-1-i][k-1-j].
+func (c *Conv2d[T]) flipKernel() {
+	k, kk := c.Kernel, c.Kernel*c.Kernel
+	c.wFlip = grow(c.wFlip, c.In*c.Out*kk)
+	w := c.Weight.Value.Data
+	for ch := 0; ch < c.In; ch++ {
+		for o := 0; o < c.Out; o++ {
+			src := w[(o*c.In+ch)*kk : (o*c.In+ch+1)*kk]
+			dst := c.wFlip[(ch*c.Out+o)*kk : (ch*c.Out+o+1)*kk]
+			for i := 0; i < k; i++ {
+				for j := 0; j < k; j++ {
+					dst[i*k+j] = src[(k-1-i)*k+(k-1-j)]
+				}
+			}
+		}
+	}
+}
+
+// inputGradSame sets the input gradient of samples [b0, b1) from dy, with
+// c.wFlip set.
+func (c *Conv2d[T]) inputGradSame(wk *convWork[T], dy, dx []T, b0, b1 int) {
+	spatial := c.h * c.w
+	n := (b1 - b0) * spatial
+	dd := c.Out * c.Kernel * c.Kernel
+	wk.dcols = grow(wk.dcols, dd*n)
+	c.patchesTSameOf(dy, wk.dcols, b0, b1, c.Out)
+	if b1-b0 == 1 {
+		gemmSerial(false, false, c.In, n, dd, 1, c.wFlip, dd, wk.dcols, n, 0, dx[b0*c.In*spatial:(b0+1)*c.In*spatial], n)
+		return
+	}
+	wk.tmp = grow(wk.tmp, c.In*n)
+	gemmSerial(false, false, c.In, n, dd, 1, c.wFlip, dd, wk.dcols, n, 0, wk.tmp, n)
+	ungroup(dx, wk.tmp, b0, b1, c.In, spatial)
+}
+
 // zeroCols zeroes, in each row of width ow of m, the columns before lo and
 // from hi on: a few stores per row (one on each side for a 3x3 kernel with
 // padding 1), where a slice clear per side would cost a call.
@@ -102,11 +154,12 @@ func zeroCols[T Float](m []T, ow, lo, hi int) {
 	}
 }
 
-// addTo sets dst[i] += src[i], with the vector loop of internal/gemm in
-// float32 (the same bits: one rounded addition per element either way).
+// addTo sets dst[i] += src[i], in vector registers for float32 (the same
+// bits: one rounded addition per element either way).
 func addTo[T Float](dst, src []T) {
 	if is32[T]() {
-		gemm.AddS(as32(dst), as32(src))
+		d := as32(dst)[:len(src)]
+		vec.Add(d, d, as32(src))
 		return
 	}
 	dst = dst[:len(src)]

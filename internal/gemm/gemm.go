@@ -168,25 +168,9 @@ func untranspose[T float](cf *config[T], m, n int, t []T, beta T, c []T, ldc int
 	cf.transpose(u, n, t, 0, m, n, m, n)
 	for i := 0; i < m; i++ {
 		row, ur := c[i*ldc:i*ldc+n], u[i*n:i*n+n]
-		if beta == 1 {
-			addRow(row, ur)
-			continue
-		}
 		for j, v := range ur {
 			row[j] = v + beta*row[j]
 		}
-	}
-}
-
-// addRow sets dst += src, vectorised in float32.
-func addRow[T float](dst, src []T) {
-	if d, ok := any(dst).([]float32); ok {
-		AddS(d, any(src).([]float32))
-		return
-	}
-	dst = dst[:len(src)]
-	for j, v := range src {
-		dst[j] = v + dst[j]
 	}
 }
 

@@ -1,5 +1,0 @@
-//go:build !amd64 || purego
-
-package gemm
-
-func addS(dst, src []float32) { addGo(dst, src) }
