@@ -111,3 +111,8 @@ func TestConvBatchNormPoolAllocFree(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkConv2dResNet8Layer1 is a convolution of the first ResNet-8
+// stage: 128x16x32x32 -> 128x16x32x32, forward and backward with the input
+// gradient, no bias.
+func BenchmarkConv2dResNet8Layer1(b *testing.B) { benchConv(b, 16, 16, 32, true) }

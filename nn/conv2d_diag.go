@@ -1,5 +1,7 @@
 package nn
 
+import "github.com/adafisher-go/landscape/internal/vec"
+
 // Diagonal capture of Conv2d (Mode.Diagonal): the column sums of squares of
 // the patch matrix A and of the output-gradient rows G, accumulated while the
 // engine's passes go over the groups of samples, so that neither the
@@ -11,10 +13,10 @@ package nn
 // positions of samples [b0, b1) of the squared patch entries: for column
 // (ch, i, j), the sum of x[b, ch, oy*s-p+i, ox*s-p+j]^2 over the positions
 // inside the image (the padding adds 0). It walks the input once, row by
-// row: input row iy is read by the kernel rows i with iy = oy*s - p + i for
-// an output row oy, and for each kernel column j the row contributes the
-// squares of the columns that output columns [span[2j], span[2j+1]) read.
-// rowSq is scratch of length k.
+// row: for each kernel column j, input row iy contributes the squares of
+// the columns that output columns [span[2j], span[2j+1]) read (rowSquares),
+// and the row is read by kernel row i from output row oy when iy = oy*s -
+// p + i. rowSq is scratch of length h*k.
 func (c *Conv2d[T]) addPatchSquares(x []T, acc, rowSq []float64, b0, b1 int) {
 	k, s, p := c.Kernel, c.Stride, c.Padding
 	h, w := c.h, c.w
@@ -23,18 +25,17 @@ func (c *Conv2d[T]) addPatchSquares(x []T, acc, rowSq []float64, b0, b1 int) {
 			plane := x[(b*c.In+ch)*h*w : (b*c.In+ch+1)*h*w]
 			col := acc[ch*k*k : (ch+1)*k*k]
 			for iy := 0; iy < h; iy++ {
-				done := false
-				for i := 0; i < k; i++ {
-					t := iy + p - i
-					if t < 0 || t%s != 0 || t/s >= c.oh {
+				c.rowSquares(plane[iy*w:(iy+1)*w], rowSq[iy*k:(iy+1)*k])
+			}
+			for i := 0; i < k; i++ {
+				ci := col[i*k : (i+1)*k]
+				for oy := 0; oy < c.oh; oy++ {
+					iy := oy*s - p + i
+					if iy < 0 || iy >= h {
 						continue
 					}
-					if !done {
-						c.rowSquares(plane[iy*w:(iy+1)*w], rowSq)
-						done = true
-					}
-					for j, v := range rowSq {
-						col[i*k+j] += v
+					for j, v := range rowSq[iy*k : (iy+1)*k] {
+						ci[j] += v
 					}
 				}
 			}
@@ -87,8 +88,13 @@ func (c *Conv2d[T]) rowSquares(src []T, rowSq []float64) {
 	}
 }
 
-// sumSquares returns the sum of v[i]^2 in float64, with four accumulators.
+// sumSquares returns the sum of v[i]^2 in float64, with four accumulators
+// (float32 from 16 values on: in vector registers, as the centred squares
+// about 0; rowSquares' edge ranges of a value or two stay on this loop).
 func sumSquares[T Float](v []T) float64 {
+	if is32[T]() && len(v) >= 16 {
+		return vec.CentredSquares(as32(v), 0)
+	}
 	var s0, s1, s2, s3 float64
 	i := 0
 	for ; i+4 <= len(v); i += 4 {

@@ -81,7 +81,7 @@ func (c *Conv2d[T]) forwardGroups(y []T) {
 	if c.diag {
 		for _, wk := range c.work[:cores] {
 			wk.sqA = diagPartials(wk.sqA, d)
-			wk.rowSq = diagPartials(wk.rowSq, c.Kernel)
+			wk.rowSq = diagPartials(wk.rowSq, c.h*c.Kernel)
 		}
 	}
 	if cores == 1 {

@@ -140,7 +140,18 @@ func (c *Conv2d[T]) inputGradSame(wk *convWork[T], dy, dx []T, b0, b1 int) {
 // from hi on: a few stores per row (one on each side for a 3x3 kernel with
 // padding 1), where a slice clear per side would cost a call.
 func zeroCols[T Float](m []T, ow, lo, hi int) {
-	if lo == 0 && hi == ow {
+	switch {
+	case lo == 0 && hi == ow:
+		return
+	case lo == 1 && hi == ow: // kernel column 0 of a 3x3, padding 1
+		for r := 0; r < len(m); r += ow {
+			m[r] = 0
+		}
+		return
+	case lo == 0 && hi == ow-1: // kernel column 2
+		for r := ow - 1; r < len(m); r += ow {
+			m[r] = 0
+		}
 		return
 	}
 	for r := 0; r+ow <= len(m); r += ow {

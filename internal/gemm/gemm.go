@@ -67,6 +67,8 @@ type config[T float] struct {
 	tpose      packFunc[T]
 	tposeW     int        // the widest block tpose handles
 	narrow     *config[T] // if not nil, the configuration for n <= narrow.nr
+	rows8      *config[T] // if not nil, an alternative with 8-row tiles (gemmOn picks the cheaper)
+	slow       float64    // if not 0, the time per multiply-add relative to the others' (BenchmarkKernel)
 }
 
 // The configurations in use, set by init from the CPU, and all that this
@@ -141,7 +143,8 @@ func gemmOn[T float](cf *config[T], serial, transA, transB bool, m, n, k int, al
 	checkOperand("b", transB, k, n, b, ldb)
 	cx := getCtx()
 	defer putCtx(cx)
-	if m*n <= transposeMax && 5*work(cf, n, m, k) < 4*work(cf, m, n, k) {
+	cf, transpose := choose(cf, m, n, k)
+	if transpose {
 		// C^T = op(B)^T * op(A)^T is much less work (it fills the
 		// micro-tiles better, or packs the shorter operand): compute it
 		// into a scratch matrix and transpose that into C.
@@ -174,6 +177,29 @@ func untranspose[T float](cf *config[T], m, n int, t []T, beta T, c []T, ldc int
 	}
 }
 
+// choose returns the configuration (cf or its 8-row alternative) and the
+// orientation (C, or C^T transposed into C afterwards, for a small C only
+// and only when that is much less work) with the least estimated work.
+func choose[T float](cf *config[T], m, n, k int) (*config[T], bool) {
+	best, transpose := cf, false
+	cost := work(cf, m, n, k)
+	try := func(c *config[T]) {
+		if w := work(c, m, n, k); w < cost {
+			best, transpose, cost = c, false, w
+		}
+		if m*n <= transposeMax {
+			if w := 1.25 * work(c, n, m, k); w < cost {
+				best, transpose, cost = c, true, w
+			}
+		}
+	}
+	try(cf)
+	if cf.rows8 != nil {
+		try(cf.rows8)
+	}
+	return best, transpose
+}
+
 // transposeMax is the largest C (m*n) that gemm computes as C^T when that
 // is less work.
 var transposeMax = 1 << 16
@@ -196,15 +222,20 @@ func (cf *config[T]) forN(n int) *config[T] {
 }
 
 // work estimates the cost of an m x n x k product in multiply-adds: its
-// micro-tiles, padding included, and the elements it packs at 8 each (all of
-// op(B), and op(A) unless the kernel reads it in place).
+// micro-tiles, padding included (scaled by the kernel's slowness), and the
+// elements it packs at 8 each (all of op(B), and op(A) unless the kernel
+// reads it in place).
 func work[T float](cf *config[T], m, n, k int) float64 {
 	cf = cf.forN(n)
 	packed := n
 	if n > directN*cf.nr {
 		packed += m
 	}
-	return float64(k) * float64(roundUp(m, cf.mr)*roundUp(n, cf.nr)+8*packed)
+	tiles := float64(roundUp(m, cf.mr) * roundUp(n, cf.nr))
+	if cf.slow > 0 {
+		tiles *= cf.slow
+	}
+	return float64(k) * (tiles + 8*float64(packed))
 }
 
 // checkOperand panics unless x holds an r x c operand (stored c x r when

@@ -91,6 +91,7 @@ var kernels = []kern{
 	{name: "kernS14x32AVX512", avx512: true, mr: 14, nv: 2},
 	{name: "kernD14x16AVX512", double: true, avx512: true, mr: 14, nv: 2},
 	{name: "kernS14x16AVX512", avx512: true, mr: 14, nv: 1},
+	{name: "kernS8x48AVX512", avx512: true, mr: 8, nv: 3},
 	{name: "kernD14x8AVX512", double: true, avx512: true, mr: 14, nv: 1},
 	{name: "kernS6x16AVX2", mr: 6, nv: 2},
 	{name: "kernD6x8AVX2", double: true, mr: 6, nv: 2},

@@ -2,6 +2,8 @@
 
 package gemm
 
+import "unsafe"
+
 // The micro-kernels of kernels_amd64.s (see kernelFunc).
 
 //go:noescape
@@ -12,6 +14,9 @@ func kernD14x16AVX512(k int, a *float64, rsa, csa int, b, c *float64, ldc, m, n 
 
 //go:noescape
 func kernS14x16AVX512(k int, a *float32, rsa, csa int, b, c *float32, ldc, m, n int, alpha, beta float32, load int)
+
+//go:noescape
+func kernS8x48AVX512(k int, a *float32, rsa, csa int, b, c *float32, ldc, m, n int, alpha, beta float32, load int)
 
 //go:noescape
 func kernD14x8AVX512(k int, a *float64, rsa, csa int, b, c *float64, ldc, m, n int, alpha, beta float64, load int)
@@ -68,8 +73,14 @@ var (
 		kern: kernS14x32AVX512, copy: copyS, tpose: tposeS, tposeW: 16, narrow: avx512sn}
 	avx512d = &config[float64]{name: "avx512", mr: 14, nr: 16, kc: 256, mc: 252, nc: 2048, partialN: true,
 		kern: kernD14x16AVX512, copy: copyD, tpose: tposeD, tposeW: 8, narrow: avx512dn}
-	avx512sn = &config[float32]{name: "avx512-narrow", mr: 14, nr: 16, kc: 256, mc: 504, nc: 4096, partialN: true,
+	avx512sn = &config[float32]{name: "avx512-narrow", mr: 14, nr: 16, kc: 256, mc: 504, nc: 4096, partialN: true, slow: 1.2,
 		kern: kernS14x16AVX512, copy: copyS, tpose: tposeS, tposeW: 16}
+	// AVX-512 with 8 rows by three vectors: products with 8, 16, 24, 32
+	// or 64 rows (a narrow network's channels) fill its tiles, where 14
+	// rows leave up to half of them empty; and it loads fewer values per
+	// multiply-add than 14x16.
+	avx512s8 = &config[float32]{name: "avx512-8x48", mr: 8, nr: 48, kc: 256, mc: 512, nc: 4080, partialN: true,
+		kern: kernS8x48AVX512, copy: copyWideS, tpose: tposeS, tposeW: 16}
 	avx512dn = &config[float64]{name: "avx512-narrow", mr: 14, nr: 8, kc: 256, mc: 252, nc: 2048, partialN: true,
 		kern: kernD14x8AVX512, copy: copyD, tpose: tposeD, tposeW: 8}
 	// AVX2: 6 rows by two vectors.
@@ -86,7 +97,21 @@ func init() {
 		all32, all64 = append(all32, avx2s), append(all64, avx2d)
 	}
 	if avx512 {
-		all32, all64 = append(all32, avx512sn, avx512s), append(all64, avx512dn, avx512d)
+		all32, all64 = append(all32, avx512s8, avx512sn, avx512s), append(all64, avx512dn, avx512d)
+		avx512s.rows8 = avx512s8
 	}
 	cfg32, cfg64 = all32[len(all32)-1], all64[len(all64)-1]
+}
+
+// copyWideS is copyS for widths past two vectors, in blocks of 32 columns.
+func copyWideS(dst *float32, ldd int, src *float32, lds int, rows, cols, width int) {
+	for off := 0; off < width; off += 32 {
+		w := min(32, width-off)
+		c := max(0, min(w, cols-off))
+		s := src
+		if c > 0 {
+			s = (*float32)(unsafe.Add(unsafe.Pointer(src), 4*off))
+		}
+		copyS((*float32)(unsafe.Add(unsafe.Pointer(dst), 4*off)), ldd, s, lds, rows, c, w)
+	}
 }
