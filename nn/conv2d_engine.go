@@ -32,9 +32,13 @@ type convWork[T Float] struct {
 	// dcols: the patches of dy of one group (out*k*k x n), for the input
 	// gradient of same-width convolutions.
 	dcols []T
-	tmp   []T // the group's output or output gradient as out x n
-	dwT   []T // d x out: this core's weight gradient, transposed
-	db    []T // out bias-gradient partial
+	// pad, offs: a group's padded input or output gradient and the patch
+	// entries' offsets in it (conv2d_implicit.go).
+	pad  []T
+	offs []int
+	tmp  []T // the group's output or output gradient as out x n
+	dwT  []T // d x out: this core's weight gradient, transposed
+	db   []T // out bias-gradient partial
 	// Diagonal capture: this core's sums of squares of the patch columns
 	// and of the output-gradient channels, and a row's scratch.
 	sqA, sqG, rowSq []float64
@@ -104,6 +108,13 @@ func (c *Conv2d[T]) forwardRange(wk *convWork[T], g0, g1 int, y []T) {
 	for g := g0; g < g1; g++ {
 		b0, b1 := g*size, min((g+1)*size, c.batch)
 		n := (b1 - b0) * spatial
+		if c.implicit() {
+			if c.diag {
+				c.addPatchSquares(x, wk.sqA, wk.rowSq, b0, b1)
+			}
+			c.forwardImplicit(wk, y, b0, b1)
+			continue
+		}
 		var pt []T
 		if c.direct() && b1-b0 == 1 {
 			pt = x[b0*d*spatial : (b0+1)*d*spatial]

@@ -122,6 +122,10 @@ func (c *Conv2d[T]) flipKernel() {
 // inputGradSame sets the input gradient of samples [b0, b1) from dy, with
 // c.wFlip set.
 func (c *Conv2d[T]) inputGradSame(wk *convWork[T], dy, dx []T, b0, b1 int) {
+	if c.implicit() {
+		c.inputGradImplicit(wk, dy, dx, b0, b1)
+		return
+	}
 	spatial := c.h * c.w
 	n := (b1 - b0) * spatial
 	dd := c.Out * c.Kernel * c.Kernel

@@ -9,7 +9,9 @@
 //
 // and keep an mr x nr tile of C in registers: per step p of the inner
 // dimension they load the nr values b[p*nr:] and broadcast the mr values
-// a[i*rsa + p*csa]. The AVX-512 kernels mask the partial rows and columns of
+// a[i*rsa + p*csa]. The indirect kernels take offs *int in place of rsa
+// and broadcast a[offs[p] + i] instead (an operand whose rows are
+// scattered: a convolution's shifted input rows). The AVX-512 kernels mask the partial rows and columns of
 // edge tiles; the AVX2 kernels store m rows of nr columns.
 //
 // The AVX-512 packing routines are
@@ -30,11 +32,12 @@ import (
 )
 
 type kern struct {
-	name   string
-	double bool // float64 elements
-	avx512 bool // zmm registers and opmasks, else ymm
-	mr     int  // rows: broadcasts from a
-	nv     int  // vectors per row: nr = nv*lanes
+	name     string
+	double   bool // float64 elements
+	avx512   bool // zmm registers and opmasks, else ymm
+	mr       int  // rows: broadcasts from a
+	nv       int  // vectors per row: nr = nv*lanes
+	indirect bool // a(i, p) = a[offs[p] + i] (see indKernelFunc)
 }
 
 func (k kern) size() int { // bytes per element
@@ -92,6 +95,8 @@ var kernels = []kern{
 	{name: "kernD14x16AVX512", double: true, avx512: true, mr: 14, nv: 2},
 	{name: "kernS14x16AVX512", avx512: true, mr: 14, nv: 1},
 	{name: "kernS8x48AVX512", avx512: true, mr: 8, nv: 3},
+	{name: "kernS14x32IndAVX512", avx512: true, mr: 14, nv: 2, indirect: true},
+	{name: "kernS14x16IndAVX512", avx512: true, mr: 14, nv: 1, indirect: true},
 	{name: "kernD14x8AVX512", double: true, avx512: true, mr: 14, nv: 1},
 	{name: "kernS6x16AVX2", mr: 6, nv: 2},
 	{name: "kernD6x8AVX2", double: true, mr: 6, nv: 2},
@@ -161,23 +166,35 @@ func genKernel(w *writer, k kern) {
 	argAlpha := 72
 	argBeta := argAlpha + sz
 	argLoad := (argBeta + sz + 7) &^ 7
-	fmt.Fprintf(w, "\n// func %s(k int, a *%s, rsa, csa int, b, c *%[2]s, ldc, m, n int, alpha, beta %[2]s, load int)\n", k.name, k.elem())
-	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-%d\n", k.name, argLoad+8)
-	p("MOVQ k+0(FP), CX")
-	p("MOVQ a+8(FP), R8")
-	p("MOVQ rsa+16(FP), R9")
-	p("SHLQ $%d, R9", k.shift())
-	p("MOVQ csa+24(FP), R12")
-	p("SHLQ $%d, R12", k.shift())
+	if k.indirect {
+		// Same frame as the direct kernels: offs in the rsa slot, csa
+		// unused. R9 holds a, R12 walks offs, R8 is row p of a.
+		fmt.Fprintf(w, "\n// func %s(k int, a *%s, offs *int, unused int, b, c *%[2]s, ldc, m, n int, alpha, beta %[2]s, load int)\n", k.name, k.elem())
+		fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-%d\n", k.name, argLoad+8)
+		p("MOVQ k+0(FP), CX")
+		p("MOVQ a+8(FP), R9")
+		p("MOVQ offs+16(FP), R12")
+	} else {
+		fmt.Fprintf(w, "\n// func %s(k int, a *%s, rsa, csa int, b, c *%[2]s, ldc, m, n int, alpha, beta %[2]s, load int)\n", k.name, k.elem())
+		fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-%d\n", k.name, argLoad+8)
+		p("MOVQ k+0(FP), CX")
+		p("MOVQ a+8(FP), R8")
+		p("MOVQ rsa+16(FP), R9")
+		p("SHLQ $%d, R9", k.shift())
+		p("MOVQ csa+24(FP), R12")
+		p("SHLQ $%d, R12", k.shift())
+	}
 	p("MOVQ b+32(FP), BX")
 	p("MOVQ c+40(FP), DI")
 	p("MOVQ ldc+48(FP), SI")
 	p("SHLQ $%d, SI", k.shift())
-	p("LEAQ (R9)(R9*2), R10")
-	p("LEAQ (R9)(R9*4), R11")
-	if k.mr > 7 {
-		p("LEAQ (R8)(R10*2), R13")
-		p("ADDQ R9, R13")
+	if !k.indirect {
+		p("LEAQ (R9)(R9*2), R10")
+		p("LEAQ (R9)(R9*4), R11")
+		if k.mr > 7 {
+			p("LEAQ (R8)(R10*2), R13")
+			p("ADDQ R9, R13")
+		}
 	}
 	// Zero the accumulators and pull the C tile towards the cache while the
 	// loop runs.
@@ -199,20 +216,31 @@ func genKernel(w *writer, k kern) {
 		}
 	}
 	step := func() {
+		if k.indirect {
+			p("MOVQ (R12), R10")
+			p("LEAQ (R9)(R10*%d), R8", sz)
+			p("ADDQ $8, R12")
+		}
 		for v := 0; v < k.nv; v++ {
 			p("VMOVUP%s %d(BX), %s", k.sfx()[1:], v*vbytes, k.reg(bReg+v))
 		}
 		for r := 0; r < k.mr; r++ {
 			t := k.reg(tReg + r%nTmp)
-			p("%s %s, %s", k.bcast(), rowAddr(r), t)
+			addr := rowAddr(r)
+			if k.indirect {
+				addr = fmt.Sprintf("%d(R8)", r*sz)
+			}
+			p("%s %s, %s", k.bcast(), addr, t)
 			for v := 0; v < k.nv; v++ {
 				p("VFMADD231%s %s, %s, %s", k.sfx(), k.reg(bReg+v), t, k.reg(r*k.nv+v))
 			}
 		}
 		p("ADDQ $%d, BX", nr*sz)
-		p("ADDQ R12, R8")
-		if k.mr > 7 {
-			p("ADDQ R12, R13")
+		if !k.indirect {
+			p("ADDQ R12, R8")
+			if k.mr > 7 {
+				p("ADDQ R12, R13")
+			}
 		}
 	}
 	p("MOVQ CX, DX")

@@ -19,6 +19,12 @@ func kernS14x16AVX512(k int, a *float32, rsa, csa int, b, c *float32, ldc, m, n 
 func kernS8x48AVX512(k int, a *float32, rsa, csa int, b, c *float32, ldc, m, n int, alpha, beta float32, load int)
 
 //go:noescape
+func kernS14x32IndAVX512(k int, a *float32, offs *int, unused int, b, c *float32, ldc, m, n int, alpha, beta float32, load int)
+
+//go:noescape
+func kernS14x16IndAVX512(k int, a *float32, offs *int, unused int, b, c *float32, ldc, m, n int, alpha, beta float32, load int)
+
+//go:noescape
 func kernD14x8AVX512(k int, a *float64, rsa, csa int, b, c *float64, ldc, m, n int, alpha, beta float64, load int)
 
 //go:noescape
@@ -99,6 +105,8 @@ func init() {
 	if avx512 {
 		all32, all64 = append(all32, avx512s8, avx512sn, avx512s), append(all64, avx512dn, avx512d)
 		avx512s.rows8 = avx512s8
+		indWide = &indirect{cf: avx512s, kern: kernS14x32IndAVX512}
+		indNarrow = &indirect{cf: avx512sn, kern: kernS14x16IndAVX512}
 	}
 	cfg32, cfg64 = all32[len(all32)-1], all64[len(all64)-1]
 }
