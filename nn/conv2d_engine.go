@@ -10,14 +10,25 @@ import "runtime"
 // rows) in a buffer of its own that stays in cache, and multiplies on it:
 //
 //	forward:  Y_g = W P^T              (out x n, the group's outputs)
-//	backward: dW += dY_g P^T^T          (P^T rebuilt from the input)
+//	backward: dW^T += P^T dY_g^T        (P^T rebuilt from the input; per
+//	                                     core, transposed, added at the end)
 //	          dP^T = W^T dY_g, dx += col2im(dP^T)
 //
 // with one single-threaded GEMM per core. Nothing of size batch x patch is
 // kept between the passes (the patches are rebuilt in the backward pass),
 // and a group of one sample writes its output plane straight into the NCHW
 // result. A 1x1 convolution with stride 1 and no padding reads its input in
-// place as P^T.
+// place as P^T. Three shapes take faster routes with the same definition:
+//
+//   - same-width convolutions (stride 1, padding (k-1)/2: the CIFAR
+//     ResNets' 3x3) build each patch row with one long shifted copy, and
+//     take dx as a convolution of dy with the flipped kernel instead of
+//     dP^T and col2im (conv2d_same.go);
+//   - in float32 with AVX-512 these also skip the patch matrix in the
+//     forward pass and for dx: the GEMM reads a zero-padded copy of the
+//     input through per-entry offsets (conv2d_implicit.go);
+//   - stride-2 float32 convolutions gather and scatter a whole patch row
+//     per call with vector permutes (conv2d_stride2.go).
 //
 // The patch rows of the whole batch that curvature capture exposes are
 // built only on capture steps (conv2d.go).
@@ -36,6 +47,7 @@ type convWork[T Float] struct {
 	// entries' offsets in it (conv2d_implicit.go).
 	pad  []T
 	offs []int
+	flip []T // the flipped kernel (first core's workspace only)
 	tmp  []T // the group's output or output gradient as out x n
 	dwT  []T // d x out: this core's weight gradient, transposed
 	db   []T // out bias-gradient partial
@@ -55,17 +67,15 @@ func (c *Conv2d[T]) groups() (size, count int) {
 // padding), so that a group of one sample needs no patches.
 func (c *Conv2d[T]) direct() bool { return c.Kernel == 1 && c.Stride == 1 && c.Padding == 0 }
 
-// cores returns how many cores share a pass of the given work, and makes
-// sure each has its scratch.
+// cores returns how many cores share a pass of the given work, and takes
+// a workspace for each from the pool (releaseWork gives them back).
 func (c *Conv2d[T]) cores(work int) int {
 	_, count := c.groups()
 	cores := 1
 	if worthParallel(count, work/max(count, 1)) {
 		cores = min(runtime.GOMAXPROCS(0), count)
 	}
-	for len(c.work) < cores {
-		c.work = append(c.work, &convWork[T]{})
-	}
+	c.takeWork(cores)
 	return cores
 }
 
@@ -97,6 +107,7 @@ func (c *Conv2d[T]) forwardGroups(y []T) {
 		c.sumSqA = grow(c.sumSqA, d)
 		c.sumPartials(c.sumSqA, cores, func(wk *convWork[T]) []float64 { return wk.sqA })
 	}
+	c.releaseWork()
 }
 
 // forwardRange computes the outputs of groups [g0, g1).
@@ -197,6 +208,7 @@ func (c *Conv2d[T]) backwardGroups(dy, dx []T) {
 			}
 		}
 	}
+	c.releaseWork()
 }
 
 // backwardRange adds the gradients of groups [g0, g1): the weight gradient

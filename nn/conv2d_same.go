@@ -101,10 +101,12 @@ func (c *Conv2d[T]) addPatchesTSame(dpt, dx []T, b0, b1 int) {
 // (as large as P^T) is then added back patch by patch.
 
 // flipKernel sets c.wFlip to W' (In x out*k*k): W'[c][(o, i, j)] =
-// W[o][c][k-1-i][k-1-j].
+// W[o][c][k-1-i][k-1-j], in the first core's workspace (for the pass).
 func (c *Conv2d[T]) flipKernel() {
 	k, kk := c.Kernel, c.Kernel*c.Kernel
-	c.wFlip = grow(c.wFlip, c.In*c.Out*kk)
+	w0 := c.work[0]
+	w0.flip = grow(w0.flip, c.In*c.Out*kk)
+	c.wFlip = w0.flip
 	w := c.Weight.Value.Data
 	for ch := 0; ch < c.In; ch++ {
 		for o := 0; o < c.Out; o++ {
