@@ -240,6 +240,9 @@ func TestDiagonalCaptureConv2dFloat32(t *testing.T) {
 		{3, 1, 0, 3, []int{2, 2, 5, 6}},
 		{3, 2, 1, 16, []int{24, 8, 16, 16}},
 		{3, 1, 1, 16, []int{16, 8, 12, 12}},
+		{5, 1, 2, 3, []int{2, 2, 3, 2}},
+		{3, 1, 1, 2, []int{2, 3, 1, 1}},
+		{7, 1, 3, 2, []int{3, 2, 9, 10}},
 	} {
 		conv := NewConv2d[float32]("conv", c.shape[1], c.out, c.k, c.s, c.p, true)
 		conv.Reset(rng)

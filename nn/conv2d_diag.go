@@ -18,6 +18,10 @@ import "github.com/adafisher-go/landscape/internal/vec"
 // and the row is read by kernel row i from output row oy when iy = oy*s -
 // p + i. rowSq is scratch of length h*k.
 func (c *Conv2d[T]) addPatchSquares(x []T, acc, rowSq []float64, b0, b1 int) {
+	if c.sameRows() {
+		c.addPatchSquaresSame(x, acc, rowSq, b0, b1)
+		return
+	}
 	k, s, p := c.Kernel, c.Stride, c.Padding
 	h, w := c.h, c.w
 	for b := b0; b < b1; b++ {
@@ -37,6 +41,75 @@ func (c *Conv2d[T]) addPatchSquares(x []T, acc, rowSq []float64, b0, b1 int) {
 					for j, v := range rowSq[iy*k : (iy+1)*k] {
 						ci[j] += v
 					}
+				}
+			}
+		}
+	}
+}
+
+// addPatchSquaresSame is addPatchSquares for sameRows convolutions. Kernel
+// entry (i, j) reads every input value but those of the first p-i or last
+// i-p rows and of the first p-j or last j-p columns, so its sum is the
+// plane's sum of squares less the left-out rows' and columns' sums plus
+// the left-out corners (which both took away): one vector sum over the
+// plane and a few edge sums, where row by row costs a call per row. The
+// subtractions leave rounding of the order of the plane's sum (1e-16 of
+// it), and a sum that should be 0 may come out as such a residue or be
+// clamped to 0. scratch has length h+w or more.
+func (c *Conv2d[T]) addPatchSquaresSame(x []T, acc, scratch []float64, b0, b1 int) {
+	k, p, h, w := c.Kernel, c.Padding, c.h, c.w
+	rows, cols := scratch[:h], scratch[h:h+w]
+	edge := func(t, n int) bool { return t < p || t >= n-p }
+	for b := b0; b < b1; b++ {
+		for ch := 0; ch < c.In; ch++ {
+			plane := x[(b*c.In+ch)*h*w : (b*c.In+ch+1)*h*w]
+			total := sumSquares(plane)
+			for iy := range rows {
+				if edge(iy, h) {
+					rows[iy] = sumSquares(plane[iy*w : (iy+1)*w])
+				}
+			}
+			for ix := range cols {
+				if edge(ix, w) {
+					var s float64
+					for iy := 0; iy < h; iy++ {
+						v := float64(plane[iy*w+ix])
+						s += v * v
+					}
+					cols[ix] = s
+				}
+			}
+			for i := 0; i < k; i++ {
+				r0, r1 := max(0, i-p), min(h, h+i-p) // the rows kernel row i reads
+				for j := 0; j < k; j++ {
+					c0, c1 := max(0, j-p), min(w, w+j-p)
+					if r0 >= r1 || c0 >= c1 {
+						continue
+					}
+					v := total
+					for iy := 0; iy < h; iy++ {
+						if iy >= r0 && iy < r1 {
+							iy = r1 - 1
+							continue
+						}
+						v -= rows[iy]
+						for ix := 0; ix < w; ix++ {
+							if ix >= c0 && ix < c1 {
+								ix = c1 - 1
+								continue
+							}
+							f := float64(plane[iy*w+ix])
+							v += f * f
+						}
+					}
+					for ix := 0; ix < w; ix++ {
+						if ix >= c0 && ix < c1 {
+							ix = c1 - 1
+							continue
+						}
+						v -= cols[ix]
+					}
+					acc[(ch*k+i)*k+j] += max(v, 0)
 				}
 			}
 		}

@@ -95,7 +95,7 @@ func (c *Conv2d[T]) forwardGroups(y []T) {
 	if c.diag {
 		for _, wk := range c.work[:cores] {
 			wk.sqA = diagPartials(wk.sqA, d)
-			wk.rowSq = diagPartials(wk.rowSq, c.h*c.Kernel)
+			wk.rowSq = diagPartials(wk.rowSq, max(c.h*c.Kernel, c.h+c.w))
 		}
 	}
 	if cores == 1 {
