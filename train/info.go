@@ -49,10 +49,10 @@ func (s *session[T]) describe(o Options) {
 		Model: s.model.String(), Parameters: s.model.NumParams(), StepsPerEp: s.spe, StartedUnix: time.Now().Unix(),
 		Unsupported: s.opt.Report().Plain,
 		Data: DataInfo{Name: s.train.Name, Shape: s.train.Shape, Classes: s.classes(), Targets: s.train.Targets,
-			Train: s.train.Len(), TrainFingerp: s.train.Fingerprint()}}
+			Train: s.train.Len(), TrainFingerp: s.trainFP}}
 	if s.test != nil {
 		s.info.Data.Test = s.test.Len()
-		s.info.Data.TestFingerp = s.test.Fingerprint()
+		s.info.Data.TestFingerp = s.testFP
 	}
 	for _, l := range s.model.ParamLayers() {
 		li := LayerInfo{Name: l.Name(), Kind: string(l.Kind())}

@@ -76,7 +76,7 @@ type evalRecord struct {
 // time.
 func (s *session[T]) evalTest() Eval {
 	t0 := time.Now()
-	e := evaluate(s.model, s.test, nil, s.cfg.BatchSize)
+	e := evaluate(s.model, s.test, s.testXs, s.cfg.BatchSize)
 	s.paused += time.Since(t0)
 	return e
 }
