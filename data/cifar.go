@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 )
 
 // CIFAR-10's binary format: records of one label byte (0-9) and 3072 pixel
@@ -34,7 +33,11 @@ var (
 // Errors name the file and say what is wrong: a missing file, a size that is
 // not a whole number of 3073-byte records (a truncated file, or CIFAR-100's
 // 3074-byte records), or a label outside 0-9.
-func LoadCIFAR10(dir string) (train, test *Dataset, err error) {
+func LoadCIFAR10(dir string) (train, test *Dataset, err error) { return loadCIFAR10(dir, false) }
+
+// loadCIFAR10 is LoadCIFAR10, keeping the pixels' bytes in Pixels instead
+// of their values in X when bytes is set.
+func loadCIFAR10(dir string, bytes bool) (train, test *Dataset, err error) {
 	var files []string
 	for i := 1; i <= 5; i++ {
 		p := filepath.Join(dir, fmt.Sprintf("data_batch_%d.bin", i))
@@ -46,18 +49,21 @@ func LoadCIFAR10(dir string) (train, test *Dataset, err error) {
 		}
 		files = append(files, p)
 	}
-	if train, err = readCIFARFiles(files); err != nil {
+	if train, err = readCIFARFiles(files, bytes); err != nil {
 		return nil, nil, err
 	}
 	p := filepath.Join(dir, "test_batch.bin")
 	if _, err := os.Stat(p); err != nil {
 		return nil, nil, cifarMissing(dir, p, err)
 	}
-	if test, err = readCIFARFiles([]string{p}); err != nil {
+	if test, err = readCIFARFiles([]string{p}, bytes); err != nil {
 		return nil, nil, err
 	}
 	return train, test, nil
 }
+
+// cifarValue is pixel byte v of channel c, normalised.
+func cifarValue(v byte, c int) float64 { return (float64(v)/255 - CIFARMean[c]) / CIFARStd[c] }
 
 func cifarMissing(dir, path string, err error) error {
 	if errors.Is(err, fs.ErrNotExist) {
@@ -66,10 +72,15 @@ func cifarMissing(dir, path string, err error) error {
 	return fmt.Errorf("cifar10: %w", err)
 }
 
-func readCIFARFiles(paths []string) (*Dataset, error) {
+func readCIFARFiles(paths []string, bytes bool) (*Dataset, error) {
 	d := &Dataset{Name: "cifar10", Shape: []int{3, cifarSide, cifarSide}, Classes: cifarClasses}
 	for c := range 3 {
 		d.ZeroPixel = append(d.ZeroPixel, -CIFARMean[c]/CIFARStd[c])
+		levels := make([]float64, 256)
+		for b := range levels {
+			levels[b] = cifarValue(byte(b), c)
+		}
+		d.Levels = append(d.Levels, levels)
 	}
 	// One allocation for all the files' pixels (as float64, 8 bytes per
 	// pixel: 1.2 GB for the training split), not one per file: growing
@@ -80,7 +91,11 @@ func readCIFARFiles(paths []string) (*Dataset, error) {
 			total += int(st.Size()) / cifarRecord
 		}
 	}
-	d.X = make([]float64, 0, total*cifarPixels)
+	if bytes {
+		d.Pixels = make([]uint8, 0, total*cifarPixels)
+	} else {
+		d.X = make([]float64, 0, total*cifarPixels)
+	}
 	d.Y = make([]int, 0, total)
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
@@ -107,17 +122,19 @@ func appendCIFAR(d *Dataset, b []byte, name string) error {
 			name, len(b), len(b)/cifarRecord, cifarRecord, len(b)%cifarRecord)
 	}
 	n := len(b) / cifarRecord
-	d.X = slices.Grow(d.X, n*cifarPixels)
-	d.Y = slices.Grow(d.Y, n)
 	for r := range n {
 		rec := b[r*cifarRecord : (r+1)*cifarRecord]
 		if rec[0] >= cifarClasses {
 			return fmt.Errorf("cifar10: %s: record %d has label %d, want 0-9: the records are not CIFAR-10's %d bytes (1 label byte + 3072 pixels)", name, r, rec[0], cifarRecord)
 		}
 		d.Y = append(d.Y, int(rec[0]))
+		if d.Pixels != nil {
+			d.Pixels = append(d.Pixels, rec[1:]...)
+			continue
+		}
 		for i, v := range rec[1:] {
 			c := i / (cifarSide * cifarSide)
-			d.X = append(d.X, (float64(v)/255-CIFARMean[c])/CIFARStd[c])
+			d.X = append(d.X, cifarValue(v, c))
 		}
 	}
 	return nil

@@ -61,6 +61,46 @@ func TestLoadCIFAR10(t *testing.T) {
 	}
 }
 
+// TestLoadCIFAR10Bytes loads the same files keeping the bytes: every value
+// X would hold is the byte's level, and the fingerprint is the same, so a
+// run loaded either way matches its record; with Standardize the values are
+// kept, as the scaler needs them.
+func TestLoadCIFAR10Bytes(t *testing.T) {
+	dir := cifarDir(t)
+	for _, split := range []int{0, 1} {
+		vals, _, err := Load("cifar10:"+dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byts, _, err := Load("cifar10:"+dir, Options{Bytes: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if split == 1 {
+			_, vals, _ = Load("cifar10:"+dir, Options{})
+			_, byts, _ = Load("cifar10:"+dir, Options{Bytes: true})
+		}
+		if byts.X != nil || len(byts.Pixels) != len(vals.X) {
+			t.Fatalf("bytes: X %d values, %d pixels; want no values and %d pixels", len(byts.X), len(byts.Pixels), len(vals.X))
+		}
+		for i, b := range byts.Pixels {
+			if v := byts.Levels[i%cifarPixels/(cifarSide*cifarSide)][b]; v != vals.X[i] {
+				t.Fatalf("pixel %d: level %v, value %v", i, v, vals.X[i])
+			}
+		}
+		if f, g := byts.Fingerprint(), vals.Fingerprint(); f != g {
+			t.Fatalf("fingerprints differ: %s with bytes, %s with values", f, g)
+		}
+	}
+	std, _, err := Load("cifar10:"+dir, Options{Bytes: true, Standardize: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if std.X == nil || std.Pixels != nil {
+		t.Fatal("Standardize kept bytes")
+	}
+}
+
 func TestLoadCIFAR10Errors(t *testing.T) {
 	cases := []struct {
 		name  string

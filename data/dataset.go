@@ -28,6 +28,13 @@ type Dataset struct {
 	// dataset's normalisation (CIFAR-10: -mean/std); nil means 0. Padding in
 	// augmentation fills with it, as torchvision pads before normalising.
 	ZeroPixel []float64
+	// Levels, when not nil, says that the samples are 8-bit images: every
+	// value of channel c is Levels[c][b] for a byte b (CIFAR-10:
+	// (b/255 - mean_c)/std_c).
+	Levels [][]float64
+	// Pixels, when not nil (Options.Bytes), holds the samples as those
+	// bytes, laid out as X would be, and X is nil.
+	Pixels []uint8
 	// Classes is the number of classes: the largest label plus one, or the
 	// dataset's known number of classes.
 	Classes int
@@ -104,9 +111,19 @@ func (d *Dataset) Fingerprint() string {
 	for _, s := range d.Shape {
 		put(uint64(int64(s)))
 	}
-	put(uint64(len(d.X)))
-	for _, v := range d.X {
-		put(math.Float64bits(v))
+	if d.X == nil && d.Pixels != nil {
+		// The values the bytes stand for: the hash of the same dataset
+		// loaded with X.
+		plane := len(d.Pixels) / max(d.Len(), 1) / len(d.Levels)
+		put(uint64(len(d.Pixels)))
+		for i, b := range d.Pixels {
+			put(math.Float64bits(d.Levels[i/plane%len(d.Levels)][b]))
+		}
+	} else {
+		put(uint64(len(d.X)))
+		for _, v := range d.X {
+			put(math.Float64bits(v))
+		}
 	}
 	put(uint64(len(d.Y)))
 	for _, y := range d.Y {

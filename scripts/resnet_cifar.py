@@ -13,7 +13,13 @@ here from its description in issue 16, in PyTorch.
         times that many steps after the warm-up: wall and CPU (user + system)
         milliseconds per step, for machines too busy for bench's rounds;
     python3 scripts/resnet_cifar.py train --steps 20
-        runs that many resnet18 b128 steps, for /usr/bin/time -v's peak RSS.
+        runs that many resnet18 b128 steps, for /usr/bin/time -v's peak RSS;
+    python3 scripts/resnet_cifar.py cifar --data DIR --steps 8 [--optimizer adam|adafisher]
+        trains resnet18 on CIFAR-10's binary files in DIR as a PyTorch user
+        would (the images kept as uint8, each batch shuffled, padded-cropped,
+        flipped and normalised on the fly, as torchvision's transforms do):
+        the PyTorch side of `landscape train --model resnet18 --dataset
+        cifar10:DIR --augmentation crop-flip --dtype float32`, for peak RSS.
 
 Not part of the tests: the test suite reads only the JSON file.
 """
@@ -156,9 +162,50 @@ def train(a):
     print(json.dumps({"steps": a.steps, "seconds": time.perf_counter() - start}))
 
 
+def cifar(a):
+    import os
+    import resource
+
+    import numpy as np
+
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(1)
+    recs = np.concatenate([np.fromfile(os.path.join(a.data, "data_batch_%d.bin" % i), np.uint8).reshape(-1, 3073)
+                           for i in range(1, 6)])
+    labels = torch.from_numpy(recs[:, 0].astype(np.int64))
+    images = recs[:, 1:].reshape(-1, 3, 32, 32)  # uint8, as torchvision keeps them
+    del recs
+    mean = torch.tensor([0.4914, 0.4822, 0.4465]).view(1, 3, 1, 1)
+    std = torch.tensor([0.2023, 0.1994, 0.2010]).view(1, 3, 1, 1)
+    model = resnet18()
+    if a.optimizer == "adafisher":
+        from adafisher_torch import AdaFisher
+        opt = AdaFisher(model)
+    else:
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    perm = torch.randperm(len(labels))
+    start = time.perf_counter()
+    for s in range(a.steps):
+        idx = perm[s * 128:(s + 1) * 128]
+        x = torch.from_numpy(images[idx.numpy()]).float().div_(255)
+        x = F.pad(x, (4, 4, 4, 4))  # black pixels, before normalising, as torchvision pads
+        dy, dx = torch.randint(0, 9, (2, len(idx)))
+        x = torch.stack([x[i, :, dy[i]:dy[i] + 32, dx[i]:dx[i] + 32] for i in range(len(idx))])
+        flip = torch.rand(len(idx)) < 0.5
+        x[flip] = x[flip].flip(3)
+        x = (x - mean) / std
+        opt.zero_grad()
+        F.cross_entropy(model(x), labels[idx]).backward()
+        opt.step()
+    print(json.dumps({"steps": a.steps, "seconds": time.perf_counter() - start, "optimizer": a.optimizer,
+                      "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("mode", choices=["state", "bench", "steps", "train"])
+    ap.add_argument("mode", choices=["state", "bench", "steps", "train", "cifar"])
+    ap.add_argument("--data", help="cifar: the directory of CIFAR-10's binary files")
+    ap.add_argument("--optimizer", default="adam", choices=["adam", "adafisher"])
     ap.add_argument("--model", default="resnet18", choices=["resnet18", "resnet8"])
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
@@ -166,7 +213,8 @@ def main():
     ap.add_argument("--round", type=float, default=1.0, help="minimum seconds per round")
     ap.add_argument("--steps", type=int, default=20)
     a = ap.parse_args()
-    {"state": lambda: state(), "bench": lambda: bench(a), "steps": lambda: steps(a), "train": lambda: train(a)}[a.mode]()
+    {"state": lambda: state(), "bench": lambda: bench(a), "steps": lambda: steps(a), "train": lambda: train(a),
+     "cifar": lambda: cifar(a)}[a.mode]()
 
 
 if __name__ == "__main__":

@@ -13,11 +13,16 @@ func (s *session[T]) batchAt(epoch, i int) (*nn.Tensor[T], []int) {
 	in := resizeT(&s.input, append([]int{len(idx)}, s.train.Shape...))
 	s.labels = s.labels[:0]
 	for r, j := range idx {
-		dst, src := in.Data[r*sample:(r+1)*sample], s.xs[j*sample:(j+1)*sample]
+		dst := in.Data[r*sample : (r+1)*sample]
 		if s.aug != nil {
+			if cap(s.sample) < sample {
+				s.sample = make([]T, sample)
+			}
+			src := s.sample[:sample]
+			s.xs.read(j, j+1, src)
 			data.Augment(*s.aug, dst, src, s.train.Shape, s.train.ZeroPixel, s.cfg.Seed, epoch, j)
 		} else {
-			copy(dst, src)
+			s.xs.read(j, j+1, dst)
 		}
 		s.labels = append(s.labels, s.train.Labels(j)...)
 	}

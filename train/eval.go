@@ -19,10 +19,11 @@ type Eval struct {
 // evaluate computes the mean loss and accuracy of the model in evaluation
 // mode over a dataset, in chunks of chunk samples (1024 when 0): per sample,
 // or for a language model per target token (with the perplexity). xs is the
-// dataset in T when the caller has it already. A training run evaluates in
+// dataset's samples when the caller has them (a run's datasets keep none of
+// their own), else nil. A training run evaluates in
 // chunks of its batch size, so that the layers' buffers, sized for a batch,
 // do not grow: ResNet-18 at 1024 images a chunk would hold gigabytes.
-func evaluate[T nn.Float](m *nn.Model[T], d *data.Dataset, xs []T, chunk int) Eval {
+func evaluate[T nn.Float](m *nn.Model[T], d *data.Dataset, xs *samples[T], chunk int) Eval {
 	if chunk <= 0 {
 		chunk = 1024
 	}
@@ -34,7 +35,7 @@ func evaluate[T nn.Float](m *nn.Model[T], d *data.Dataset, xs []T, chunk int) Ev
 		hi := min(lo+chunk, d.Len())
 		t := resizeT(&in, append([]int{hi - lo}, d.Shape...))
 		if xs != nil {
-			copy(t.Data, xs[lo*sample:hi*sample])
+			xs.read(lo, hi, t.Data)
 		} else {
 			for i, v := range d.X[lo*sample : hi*sample] {
 				t.Data[i] = T(v)

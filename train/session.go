@@ -29,12 +29,12 @@ type session[T nn.Float] struct {
 	dev      *engine.Engine[T]
 	devClose func()
 	devDiag  *optim.Diagnostics
-	batch    int    // samples per batch
-	spe      int    // steps per epoch
-	total    int    // total steps, 0 when only a time budget bounds the run
-	xs       []T    // the training set in T, converted once (s.train keeps no samples)
-	trainFP  string // the training set's fingerprint, taken before its samples went
-	testXs   []T    // the test split in T (s.test keeps no samples)
+	batch    int         // samples per batch
+	spe      int         // steps per epoch
+	total    int         // total steps, 0 when only a time budget bounds the run
+	xs       *samples[T] // the training set, converted once (s.train keeps no samples)
+	trainFP  string      // the training set's fingerprint, taken before its samples went
+	testXs   *samples[T] // the test split (s.test keeps no samples)
 	testFP   string
 	progress func(Event)
 	metrics  *rundir.MetricsWriter
@@ -45,6 +45,7 @@ type session[T nn.Float] struct {
 	perm      []int // the order of the training samples in permEpoch
 	permEpoch int
 	input     nn.Tensor[T]
+	sample    []T // one decoded sample, for augmentation
 	labels    []int
 
 	// Progress.
@@ -86,7 +87,9 @@ func setup[T nn.Float](cfg Config, o Options) (*session[T], error) {
 }
 
 func (s *session[T]) loadData() error {
-	train, test, err := data.Load(s.cfg.Dataset, s.cfg.DataOptions())
+	opts := s.cfg.DataOptions()
+	opts.Bytes = true // 8-bit images as bytes (samples.go)
+	train, test, err := data.Load(s.cfg.Dataset, opts)
 	if err != nil {
 		return err
 	}
@@ -108,15 +111,15 @@ func (s *session[T]) loadData() error {
 		s.aug = &aug
 	}
 	// From here on the samples are read from s.xs and s.testXs alone: the
-	// float64 copies go (1.2 GB for CIFAR-10's training set in a float32
-	// run).
+	// float64 copies go (a float32 run of a 60,000-image dataset in
+	// float64 would hold 1.5 GB of them).
 	s.trainFP = train.Fingerprint()
 	s.train, s.xs = withoutSamples[T](train)
 	if test != nil {
 		s.testFP = test.Fingerprint()
 		s.test, s.testXs = withoutSamples[T](test)
 	}
-	if _, same := any(train.X).([]T); !same {
+	if _, same := any(train.X).([]T); !same && train.X != nil {
 		// Collect it now, so that the model's buffers reuse its memory
 		// instead of the heap growing past it (the collector's next goal
 		// was set while it was live).
@@ -126,18 +129,12 @@ func (s *session[T]) loadData() error {
 }
 
 // withoutSamples returns a copy of d without its samples, and the samples
-// in T (d's own when T is float64).
-func withoutSamples[T nn.Float](d *data.Dataset) (*data.Dataset, []T) {
-	xs, ok := any(d.X).([]T)
-	if !ok {
-		xs = make([]T, len(d.X))
-		for i, v := range d.X {
-			xs[i] = T(v)
-		}
-	}
+// as the run reads them.
+func withoutSamples[T nn.Float](d *data.Dataset) (*data.Dataset, *samples[T]) {
+	xs := newSamples[T](d)
 	kept := *d
 	kept.X = nil
-	return &kept, xs
+	return &kept, &xs
 }
 
 // classes is the number of classes of the training and test splits.
