@@ -32,7 +32,6 @@ type Conv2d[T Float] struct {
 	work                []*convWork[T]
 	y, dx               Tensor[T]
 	span                []int // per kernel column j: the output columns [lo, hi) inside the image
-	wFlip               []T   // during a backward pass, the flipped kernel of the input gradient (conv2d_same.go)
 	capture, diag, has  bool
 	captured            Capture[T]
 	sumSqA, sumSqG      []float64 // diagonal capture: column sums of squares of A and G

@@ -161,27 +161,17 @@ func (c *Conv2d[T]) rowSquares(src []T, rowSq []float64) {
 	}
 }
 
-// sumSquares returns the sum of v[i]^2 in float64, with four accumulators
-// (float32 from 16 values on: in vector registers, as the centred squares
-// about 0; rowSquares' edge ranges of a value or two stay on this loop).
+// sumSquares returns the sum of v[i]^2 in float64: the centred squares
+// about 0 (float32 from 16 values on in vector registers; rowSquares' edge
+// ranges of a value or two, and float64, on the portable loop).
 func sumSquares[T Float](v []T) float64 {
-	if is32[T]() && len(v) >= 16 {
+	if !is32[T]() {
+		return vec.CentredSquaresLoop(as64(v), 0)
+	}
+	if len(v) >= 16 {
 		return vec.CentredSquares(as32(v), 0)
 	}
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(v); i += 4 {
-		a, b, c, d := float64(v[i]), float64(v[i+1]), float64(v[i+2]), float64(v[i+3])
-		s0 += a * a
-		s1 += b * b
-		s2 += c * c
-		s3 += d * d
-	}
-	for ; i < len(v); i++ {
-		a := float64(v[i])
-		s0 += a * a
-	}
-	return (s0 + s1) + (s2 + s3)
+	return vec.CentredSquaresLoop(as32(v), 0)
 }
 
 // channelSum sums channel k of a B x C x HW tensor as optim's diagonals of

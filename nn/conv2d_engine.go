@@ -374,10 +374,6 @@ func (c *Conv2d[T]) patchesT(x, pt []T, b0, b1 int) {
 // addPatchesT adds the patch gradient dpt (laid out as patchesT's) of
 // samples [b0, b1) into their images in dx: the adjoint of patchesT.
 func (c *Conv2d[T]) addPatchesT(dpt, dx []T, b0, b1 int) {
-	if c.sameRows() {
-		c.addPatchesTSame(dpt, dx, b0, b1)
-		return
-	}
 	if c.stride2Rows() {
 		c.addPatchesT2(dpt, dx, b0, b1)
 		return

@@ -90,11 +90,11 @@ func (c *Conv2d[T]) forwardImplicit(wk *convWork[T], y []T, b0, b1 int) {
 }
 
 // inputGradImplicit sets the input gradient of samples [b0, b1) from dy,
-// with c.wFlip set.
+// with the pass's flipped kernel set (flipKernel).
 func (c *Conv2d[T]) inputGradImplicit(wk *convWork[T], dy, dx []T, b0, b1 int) {
 	var n int
 	wk.pad, wk.offs, n = c.padded(wk.pad, wk.offs, dy, c.Out, b0, b1)
-	c.gridProduct(wk, dx, wk.pad, wk.offs, n, c.wFlip, c.In, b0, b1)
+	c.gridProduct(wk, dx, wk.pad, wk.offs, n, c.work[0].flip, c.In, b0, b1)
 }
 
 // growInts returns buf resized to n, reallocated only when too small.

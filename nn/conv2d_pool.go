@@ -51,5 +51,4 @@ func (c *Conv2d[T]) releaseWork() {
 	p.mu.Unlock()
 	clear(c.work)
 	c.work = c.work[:0]
-	c.wFlip = nil
 }

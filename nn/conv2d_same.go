@@ -1,15 +1,14 @@
 package nn
 
-import "github.com/adafisher-go/landscape/internal/vec"
-
 // Stride-1 convolutions whose output rows are as wide as the input's (the
 // "same" 3x3 convolutions of the CIFAR ResNets: padding (k-1)/2): a row
 // (ch, i, j) of P^T is then, over all the output rows it covers, one
 // contiguous shifted copy of the input plane, wrong only in the columns
 // that fall in the padding. One long copy and a few fix-ups replace a
-// short copy per output row (32 values on CIFAR), which made patchesT and
-// its adjoint the largest part of a narrow ResNet's step. The values, and
-// the order in which the adjoint adds them, are those of the general path.
+// short copy per output row (32 values on CIFAR), which made patchesT the
+// largest part of a narrow ResNet's step; the values are those of the
+// general path. The input gradient needs no adjoint (col2im) here: it is a
+// convolution of dy (inputGradSame).
 
 // sameRows reports whether the fast path applies.
 func (c *Conv2d[T]) sameRows() bool { return c.Stride == 1 && c.ow == c.w }
@@ -61,35 +60,6 @@ func (c *Conv2d[T]) patchesTSameOf(x, pt []T, b0, b1, channels int) {
 	}
 }
 
-// addPatchesTSame is addPatchesT for sameRows convolutions. It zeroes the
-// entries of dpt that lie in the padding (dpt is scratch) so that one
-// contiguous sum adds each row.
-func (c *Conv2d[T]) addPatchesTSame(dpt, dx []T, b0, b1 int) {
-	k, h, w, ow := c.Kernel, c.h, c.w, c.ow
-	spatial := c.oh * ow
-	n := (b1 - b0) * spatial
-	for b := b0; b < b1; b++ {
-		img := dx[b*c.In*h*w : (b+1)*c.In*h*w]
-		for ch := 0; ch < c.In; ch++ {
-			plane := img[ch*h*w : (ch+1)*h*w]
-			for i := 0; i < k; i++ {
-				for j := 0; j < k; j++ {
-					lo, hi := c.span[2*j], c.span[2*j+1]
-					row := dpt[((ch*k+i)*k+j)*n+(b-b0)*spatial:][:spatial]
-					oy0, oy1, off := c.rowSpan(i, j)
-					if lo >= hi || oy0 >= oy1 {
-						continue
-					}
-					src := row[oy0*ow : oy1*ow]
-					zeroCols(src, ow, lo, hi)
-					a, e := max(0, -off), min(len(src), len(plane)-off)
-					addTo(plane[off+a:off+e], src[a:e])
-				}
-			}
-		}
-	}
-}
-
 // The input gradient of a same-width convolution is itself a same-width
 // convolution: of dy, with padding k-1-p = p and the kernel flipped in both
 // directions with its channel axes swapped,
@@ -100,18 +70,17 @@ func (c *Conv2d[T]) addPatchesTSame(dpt, dx []T, b0, b1 int) {
 // dy) instead of a product with an inner dimension of out, whose result
 // (as large as P^T) is then added back patch by patch.
 
-// flipKernel sets c.wFlip to W' (In x out*k*k): W'[c][(o, i, j)] =
-// W[o][c][k-1-i][k-1-j], in the first core's workspace (for the pass).
+// flipKernel sets the pass's flipped kernel, the first core's workspace's
+// flip, to W' (In x out*k*k): W'[c][(o, i, j)] = W[o][c][k-1-i][k-1-j].
 func (c *Conv2d[T]) flipKernel() {
 	k, kk := c.Kernel, c.Kernel*c.Kernel
 	w0 := c.work[0]
 	w0.flip = grow(w0.flip, c.In*c.Out*kk)
-	c.wFlip = w0.flip
 	w := c.Weight.Value.Data
 	for ch := 0; ch < c.In; ch++ {
 		for o := 0; o < c.Out; o++ {
 			src := w[(o*c.In+ch)*kk : (o*c.In+ch+1)*kk]
-			dst := c.wFlip[(ch*c.Out+o)*kk : (ch*c.Out+o+1)*kk]
+			dst := w0.flip[(ch*c.Out+o)*kk : (ch*c.Out+o+1)*kk]
 			for i := 0; i < k; i++ {
 				for j := 0; j < k; j++ {
 					dst[i*k+j] = src[(k-1-i)*k+(k-1-j)]
@@ -122,7 +91,7 @@ func (c *Conv2d[T]) flipKernel() {
 }
 
 // inputGradSame sets the input gradient of samples [b0, b1) from dy, with
-// c.wFlip set.
+// the pass's flipped kernel set (flipKernel).
 func (c *Conv2d[T]) inputGradSame(wk *convWork[T], dy, dx []T, b0, b1 int) {
 	if c.implicit() {
 		c.inputGradImplicit(wk, dy, dx, b0, b1)
@@ -134,11 +103,11 @@ func (c *Conv2d[T]) inputGradSame(wk *convWork[T], dy, dx []T, b0, b1 int) {
 	wk.dcols = grow(wk.dcols, dd*n)
 	c.patchesTSameOf(dy, wk.dcols, b0, b1, c.Out)
 	if b1-b0 == 1 {
-		gemmSerial(false, false, c.In, n, dd, 1, c.wFlip, dd, wk.dcols, n, 0, dx[b0*c.In*spatial:(b0+1)*c.In*spatial], n)
+		gemmSerial(false, false, c.In, n, dd, 1, c.work[0].flip, dd, wk.dcols, n, 0, dx[b0*c.In*spatial:(b0+1)*c.In*spatial], n)
 		return
 	}
 	wk.tmp = grow(wk.tmp, c.In*n)
-	gemmSerial(false, false, c.In, n, dd, 1, c.wFlip, dd, wk.dcols, n, 0, wk.tmp, n)
+	gemmSerial(false, false, c.In, n, dd, 1, c.work[0].flip, dd, wk.dcols, n, 0, wk.tmp, n)
 	ungroup(dx, wk.tmp, b0, b1, c.In, spatial)
 }
 
@@ -168,19 +137,5 @@ func zeroCols[T Float](m []T, ow, lo, hi int) {
 		for q := hi; q < ow; q++ {
 			row[q] = 0
 		}
-	}
-}
-
-// addTo sets dst[i] += src[i], in vector registers for float32 (the same
-// bits: one rounded addition per element either way).
-func addTo[T Float](dst, src []T) {
-	if is32[T]() {
-		d := as32(dst)[:len(src)]
-		vec.Add(d, d, as32(src))
-		return
-	}
-	dst = dst[:len(src)]
-	for i, v := range src {
-		dst[i] += v
 	}
 }

@@ -32,7 +32,21 @@ func SumAndCentredDot(g, x []float32, mean float64) (sum, dot float64) {
 	return sumAndCentredDotGo(g, x, mean)
 }
 
-func sumGo(v []float32) float64 {
+func sumGo(v []float32) float64 { return SumLoop(v) }
+
+func centredSquaresGo(v []float32, mean float64) float64 { return CentredSquaresLoop(v, mean) }
+
+func sumAndCentredDotGo(g, x []float32, mean float64) (sum, dot float64) {
+	return SumAndCentredDotLoop(g, x, mean)
+}
+
+// Float is either precision: the loops below serve float32 where the
+// assembly does not run, and package nn's float64 layers everywhere.
+type Float interface{ float32 | float64 }
+
+// SumLoop is Sum's portable loop, four float64 partial sums, in either
+// precision.
+func SumLoop[F Float](v []F) float64 {
 	var s0, s1, s2, s3 float64
 	i := 0
 	for ; i+4 <= len(v); i += 4 {
@@ -47,7 +61,8 @@ func sumGo(v []float32) float64 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-func centredSquaresGo(v []float32, mean float64) float64 {
+// CentredSquaresLoop is CentredSquares' portable loop.
+func CentredSquaresLoop[F Float](v []F, mean float64) float64 {
 	var s0, s1, s2, s3 float64
 	i := 0
 	for ; i+4 <= len(v); i += 4 {
@@ -64,7 +79,8 @@ func centredSquaresGo(v []float32, mean float64) float64 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-func sumAndCentredDotGo(g, x []float32, mean float64) (sum, dot float64) {
+// SumAndCentredDotLoop is SumAndCentredDot's portable loop.
+func SumAndCentredDotLoop[F Float](g, x []F, mean float64) (sum, dot float64) {
 	x = x[:len(g)]
 	var s0, s1, d0, d1 float64
 	i := 0
